@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+
+/**
+ * A CLI command definition: adds itself to the program. Its action imports the implementation
+ * lazily so `symgen --help` stays fast, and reports its exit code through `setExitCode`.
+ */
+export type CommandDefinition = (program: Command, setExitCode: (code: number) => void) => void;
+
+export const commands: CommandDefinition[] = [];

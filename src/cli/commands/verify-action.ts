@@ -1,0 +1,53 @@
+import { ConfigError } from '../../errors/index.js';
+import { countLines } from '../../io/index.js';
+import { parseMinVotes, verifySqlFile } from '../../verify/index.js';
+import { Progress } from '../progress.js';
+import { integerFlag, requireTask } from './flags.js';
+
+/** Run `symgen verify` with parsed flags; returns the exit code. */
+export async function runVerify(flags: Record<string, string | boolean | undefined>): Promise<number> {
+  requireTask(flags.task, ['sql']);
+  const input = String(flags.in);
+  const progress = new Progress('verify', undefined);
+  if (process.stderr.isTTY)
+    countLines(input).then(
+      (total) => progress.setTotal(total),
+      () => undefined,
+    );
+  const summary = await verifySqlFile({
+    db: String(flags.db),
+    input,
+    output: String(flags.out),
+    minVotes: parseMinVotes(String(flags.minVotes)),
+    count: enumFlag('--count', flags.count, ['samples', 'distinct']),
+    tie: enumFlag('--tie', flags.tie, ['reject', 'logprob']),
+    emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
+    compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
+    timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
+    maxRows: integerFlag('--max-rows', flags.maxRows),
+    ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),
+    keepCandidates: flags.keepCandidates === true,
+    onRecord: (_record, running) =>
+      progress.update(
+        running.examples,
+        `accepted ${((running.accepted / running.examples) * 100).toFixed(0)}%`,
+      ),
+  });
+  progress.end();
+  const reasons = Object.entries(summary.reasons)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+  const seconds = summary.durationMs / 1000;
+  process.stderr.write(
+    `verified ${summary.examples} examples (${summary.candidates} candidates, ${summary.executed} executed) in ${seconds.toFixed(2)} s: ` +
+      `${summary.accepted} accepted, ${summary.rejected} rejected${reasons ? ` (${reasons})` : ''} -> ${String(flags.out)}\n`,
+  );
+  return 0;
+}
+
+function enumFlag<const T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(name, [
+    { path: '', message: `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}` },
+  ]);
+}

@@ -1,0 +1,45 @@
+import type { CommandDefinition } from './index.js';
+
+/** `symgen verify`: the agreement verifier alone, on candidates you bring. */
+export const defineVerify: CommandDefinition = (program, setExitCode) => {
+  program
+    .command('verify')
+    .description(
+      'Execute candidate programs, group them by result and keep the majority (agreement-based verifier).',
+    )
+    .requiredOption('--task <task>', 'task of the candidates (sql)')
+    .requiredOption(
+      '--db <path>',
+      'a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files',
+    )
+    .requiredOption(
+      '--in <file>',
+      'input JSONL: {"id", "question", "db_id"?, "candidates": [{"program", "logprob"?}]}',
+    )
+    .requiredOption('--out <file>', 'output JSONL, written whole or not at all')
+    .option(
+      '--min-votes <k|f>',
+      'votes the winning group needs: a count (5) or a fraction of the votes (0.25)',
+      '1',
+    )
+    .option(
+      '--count <mode>',
+      'samples: every sample votes; distinct: SymGen adjacent-dedup counting',
+      'samples',
+    )
+    .option('--tie <mode>', 'tied groups: reject, or logprob (highest mean log-probability)', 'logprob')
+    .option('--empty-result <mode>', 'a winning empty result: keep or reject', 'keep')
+    .option(
+      '--compare <mode>',
+      'result comparison: multiset, strict (column order matters) or set (SymGen)',
+      'multiset',
+    )
+    .option('--timeout-ms <ms>', 'time budget of one statement', '5000')
+    .option('--max-rows <n>', 'most rows a result may have', '100000')
+    .option('--workers <n>', 'executor processes (default: cores, at most 4)')
+    .option('--keep-candidates', 'write every candidate with its status and result key', false)
+    .action(async (flags: Record<string, string | boolean | undefined>) => {
+      const { runVerify } = await import('./verify-action.js');
+      setExitCode(await runVerify(flags));
+    });
+};

@@ -1,0 +1,164 @@
+/**
+ * The SQLite executor process. It opens databases read-only and query-only, refuses anything but a
+ * read-only query, canonicalises each statement with a real SQL parser, runs it under row and byte
+ * caps and answers with result keys. The parent enforces the time budget by killing this process,
+ * so nothing here needs to be interruptible.
+ */
+import { format, init } from '@guanmingchiu/sqlparser-ts';
+import Database from 'better-sqlite3';
+import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { refusalReason } from './guard.js';
+import { ordersOutput } from './order-by.js';
+import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
+import { cellKey, resultKeys } from './result-key.js';
+
+const MAX_OPEN_DATABASES = 32;
+const connections = new Map<string, Database.Database>();
+const cache = new Map<string, Omit<SqliteJobResult, 'id'>>();
+let limits: SqliteLimits | undefined;
+let parserReady = false;
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+function open(dbPath: string): Database.Database {
+  const existing = connections.get(dbPath);
+  if (existing) return existing;
+  if (connections.size >= MAX_OPEN_DATABASES) {
+    const [oldestPath, oldest] = connections.entries().next().value as [string, Database.Database];
+    oldest.close();
+    connections.delete(oldestPath);
+  }
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  db.pragma('query_only = ON');
+  db.pragma('trusted_schema = OFF');
+  db.pragma(`hard_heap_limit = ${Math.floor(limits!.heapLimitBytes)}`);
+  connections.set(dbPath, db);
+  return db;
+}
+
+function canonical(sql: string): string | undefined {
+  if (!parserReady) return undefined;
+  try {
+    return format(sql, 'sqlite');
+  } catch {
+    // Not every SQLite query parses with sqlparser's dialect: the text normal form stands in.
+    return undefined;
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 300);
+}
+
+function run(job: SqliteJob): Omit<SqliteJobResult, 'id'> {
+  const started = performance.now();
+  const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
+  const refusal = refusalReason(job.sql);
+  if (refusal) return { status: 'refused', error: refusal, durationMs: elapsed() };
+  const normalised = canonical(job.sql);
+  const cacheKey = `${job.dbPath}\u0000${normalised ? normaliseSql(normalised) : job.textKey}`;
+  const hit = cache.get(cacheKey);
+  if (hit) return { ...hit, cached: true };
+  const result = execute(job, normalised, started);
+  cache.set(cacheKey, result);
+  return result;
+}
+
+function execute(
+  job: SqliteJob,
+  normalised: string | undefined,
+  started: number,
+): Omit<SqliteJobResult, 'id'> {
+  const options = limits!;
+  const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
+  const base = normalised ? { normalised } : {};
+  let statement: Database.Statement;
+  try {
+    statement = open(job.dbPath).prepare(job.sql);
+  } catch (error) {
+    return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
+  }
+  if (!statement.reader || !statement.readonly) {
+    return { ...base, status: 'refused', error: 'only read-only queries may run', durationMs: elapsed() };
+  }
+  const rows: string[][] = [];
+  const preview: unknown[][] = [];
+  let bytes = 0;
+  try {
+    statement.raw(true);
+    for (const row of statement.iterate() as IterableIterator<unknown[]>) {
+      if (rows.length >= options.maxRows) {
+        return {
+          ...base,
+          status: 'error',
+          error: `result has more than ${options.maxRows} rows`,
+          durationMs: elapsed(),
+        };
+      }
+      const keys = row.map(cellKey);
+      for (const key of keys) bytes += key.length;
+      if (bytes > options.maxBytes) {
+        return {
+          ...base,
+          status: 'error',
+          error: `result is larger than ${options.maxBytes} bytes`,
+          durationMs: elapsed(),
+        };
+      }
+      rows.push(keys);
+      if (preview.length < options.previewRows) preview.push(row.map(jsonSafe));
+    }
+  } catch (error) {
+    return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
+  }
+  const ordered = ordersOutput(job.sql);
+  const keys = resultKeys(rows, ordered, options.compare);
+  const columns = statement.columns().map((column) => column.name);
+  return {
+    ...base,
+    status: 'ok',
+    ...keys,
+    ordered,
+    rows: rows.length,
+    columns,
+    preview,
+    durationMs: elapsed(),
+  };
+}
+
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return `x'${Buffer.from(value).toString('hex')}'`;
+  return value;
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'init') {
+    limits = message.limits;
+    const version = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string })
+      .v;
+    init()
+      .then(() => {
+        parserReady = true;
+      })
+      .catch(() => {
+        // Without the parser, normalisation falls back to text; execution is unaffected.
+      })
+      .finally(() => send({ type: 'ready', sqliteVersion: version }));
+    return;
+  }
+  for (const job of message.jobs) {
+    let result: Omit<SqliteJobResult, 'id'>;
+    try {
+      result = run(job);
+    } catch (error) {
+      result = { status: 'error', error: firstLine(error), durationMs: 0 };
+    }
+    send({ type: 'result', result: { ...result, id: job.id } });
+  }
+});
+
+process.on('disconnect', () => process.exit(0));

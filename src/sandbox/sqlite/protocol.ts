@@ -1,0 +1,50 @@
+import type { ExecutionStatus } from '../../tasks/spec.js';
+import type { CompareMode } from './result-key.js';
+
+/** Limits and comparison settings an executor process runs with. */
+export interface SqliteLimits {
+  /** Wall-clock budget of one statement, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Most rows a result may have; a larger one is an error result. */
+  readonly maxRows: number;
+  /** Most bytes of cell text a result may hold; a larger one is an error result. */
+  readonly maxBytes: number;
+  /** SQLite heap limit of the executor process, in bytes. */
+  readonly heapLimitBytes: number;
+  /** Rows kept in the preview of each result. */
+  readonly previewRows: number;
+  readonly compare: CompareMode;
+}
+
+/** One statement to run. */
+export interface SqliteJob {
+  readonly id: number;
+  readonly dbPath: string;
+  readonly sql: string;
+  /** The parent's cheap normal form, used as the cache key when the parser cannot read the SQL. */
+  readonly textKey: string;
+}
+
+export interface SqliteJobResult {
+  readonly id: number;
+  readonly status: ExecutionStatus;
+  readonly key?: string;
+  readonly bagKey?: string;
+  readonly listKey?: string;
+  readonly ordered?: boolean;
+  readonly rows?: number;
+  readonly columns?: string[];
+  readonly preview?: unknown[][];
+  readonly error?: string;
+  readonly normalised?: string;
+  readonly durationMs: number;
+  /** True when this result came from the executor's cache. */
+  readonly cached?: boolean;
+}
+
+export type ParentMessage = { type: 'init'; limits: SqliteLimits } | { type: 'run'; jobs: SqliteJob[] };
+
+export type ChildMessage =
+  | { type: 'ready'; sqliteVersion: string }
+  | { type: 'result'; result: SqliteJobResult }
+  | { type: 'fatal'; error: string };

@@ -1,0 +1,136 @@
+import { availableParallelism } from 'node:os';
+import { SandboxError } from '../../errors/index.js';
+import type { ExecutionEnvironment, ExecutionResult, Executor } from '../../tasks/spec.js';
+import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { ExecutorProcess } from './executor-process.js';
+import type { SqliteJobResult, SqliteLimits } from './protocol.js';
+import type { CompareMode } from './result-key.js';
+
+/** Options of the SQLite executor. */
+export interface SqliteExecutorOptions {
+  /**
+   * Executor processes to run statements in parallel.
+   * @default the number of cores, at most 4
+   */
+  workers?: number;
+  /**
+   * Wall-clock budget of one statement in milliseconds; a statement past it is interrupted.
+   * @default 5000
+   */
+  timeoutMs?: number;
+  /** @default 100000 */
+  maxRows?: number;
+  /** @default 33554432 (32 MiB) */
+  maxBytes?: number;
+  /** SQLite heap limit of each executor process in bytes. @default 268435456 (256 MiB) */
+  heapLimitBytes?: number;
+  /** @default 5 */
+  previewRows?: number;
+  /** How results are compared; see {@link CompareMode}. @default 'multiset' */
+  compare?: CompareMode;
+}
+
+/** A SQL execution result with the keys the evaluator needs. */
+export interface SqlExecutionResult extends ExecutionResult {
+  readonly bagKey?: string;
+  readonly listKey?: string;
+  /** True when the statement orders its output. */
+  readonly ordered?: boolean;
+  readonly columns?: string[];
+}
+
+/** Counters of the executor's work. */
+export interface SqliteExecutorStats {
+  /** Calls to `execute`. */
+  requests: number;
+  /** Calls answered from the parent's cache (same database, same text normal form). */
+  cacheHits: number;
+  /** Statements the executor processes ran (their own parser-level cache hits excluded). */
+  executed: number;
+  /** Processes started, restarts after a timeout or crash included. */
+  processStarts: number;
+}
+
+/**
+ * Executes SQL against SQLite databases in separate processes, read-only, with a time budget per
+ * statement and caps on result size. Each distinct program (after normalisation) runs once per
+ * database: a cache in front answers repeats.
+ */
+export class SqliteExecutor implements Executor {
+  private readonly processes: ExecutorProcess[];
+  private readonly cache = new Map<string, Promise<SqlExecutionResult>>();
+  private nextId = 0;
+  private closed = false;
+  private readonly counters = { requests: 0, cacheHits: 0, executed: 0 };
+  readonly limits: SqliteLimits;
+
+  constructor(options: SqliteExecutorOptions = {}) {
+    this.limits = {
+      timeoutMs: options.timeoutMs ?? 5000,
+      maxRows: options.maxRows ?? 100_000,
+      maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
+      heapLimitBytes: options.heapLimitBytes ?? 256 * 1024 * 1024,
+      previewRows: options.previewRows ?? 5,
+      compare: options.compare ?? 'multiset',
+    };
+    const workers = options.workers ?? Math.min(4, availableParallelism());
+    if (!Number.isInteger(workers) || workers < 1) {
+      throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${workers}`);
+    }
+    this.processes = Array.from({ length: workers }, () => new ExecutorProcess(this.limits));
+  }
+
+  /** The SQLite library version the executor processes run, once one has started. */
+  get sqliteVersion(): string {
+    return this.processes.find((process) => process.sqliteVersion)?.sqliteVersion ?? '';
+  }
+
+  get stats(): SqliteExecutorStats {
+    return {
+      ...this.counters,
+      processStarts: this.processes.reduce((sum, process) => sum + process.starts, 0),
+    };
+  }
+
+  execute(program: string, environment: ExecutionEnvironment): Promise<SqlExecutionResult> {
+    if (this.closed) return Promise.reject(new SandboxError('the SQLite executor is closed'));
+    if (!environment.path) {
+      return Promise.reject(new SandboxError(`no database file for environment ${environment.id}`));
+    }
+    this.counters.requests++;
+    const textKey = normaliseSql(program);
+    const cacheKey = `${environment.path}\u0000${textKey}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached) {
+      this.counters.cacheHits++;
+      return cached;
+    }
+    const process = this.processes[hashIndex(cacheKey, this.processes.length)]!;
+    const result = process
+      .run({ id: this.nextId++, dbPath: environment.path, sql: program, textKey })
+      .then((raw) => this.toResult(raw));
+    this.cache.set(cacheKey, result);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.processes.map((process) => process.close()));
+  }
+
+  private toResult(raw: SqliteJobResult): SqlExecutionResult {
+    if (!raw.cached && raw.status !== 'refused') this.counters.executed++;
+    const { id: _id, rows, cached: _cached, ...rest } = raw;
+    return { ...rest, ...(rows === undefined ? {} : { size: rows }) };
+  }
+}
+
+/** Route equal programs to the same process, so its parser-level cache sees every repeat. */
+function hashIndex(text: string, buckets: number): number {
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0) % buckets;
+}

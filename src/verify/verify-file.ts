@@ -1,0 +1,100 @@
+import { type JsonlLine, readJsonl, writeLinesAtomically } from '../io/index.js';
+import { SqliteExecutor } from '../sandbox/sqlite/index.js';
+import { DatabaseSet, sqlTask } from '../tasks/sql/index.js';
+import { parseVerifyOptions, type VerifyOptionsInput } from './options.js';
+import { type VerifiedRecord, verifyStream } from './verify-stream.js';
+
+/** Counts of one verify run. */
+export interface VerifySummary {
+  examples: number;
+  accepted: number;
+  rejected: number;
+  candidates: number;
+  /** Rejections by reason. */
+  reasons: Record<string, number>;
+  /** Statements executed, after every cache. */
+  executed: number;
+  durationMs: number;
+}
+
+export interface VerifyFileOptions extends VerifyOptionsInput {
+  readonly db: string;
+  readonly input: string;
+  readonly output: string;
+  /** Called after each example, for progress displays. */
+  readonly onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void;
+}
+
+const VERSION = '0.1.0';
+
+/**
+ * Verify a JSONL file of SQL candidates against SQLite databases and write the verified JSONL,
+ * whole or not at all. Throws for whole-run failures (missing database, unreadable input); bad
+ * lines become `invalid-input` rejections.
+ */
+export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifySummary> {
+  const { db, input, output, onRecord, ...rest } = options;
+  const verifyOptions = parseVerifyOptions(rest);
+  const databases = DatabaseSet.open(db);
+  const executor = new SqliteExecutor({
+    compare: verifyOptions.compare,
+    timeoutMs: verifyOptions.timeoutMs,
+    maxRows: verifyOptions.maxRows,
+    ...(verifyOptions.workers ? { workers: verifyOptions.workers } : {}),
+  });
+  const started = performance.now();
+  const summary: VerifySummary = {
+    examples: 0,
+    accepted: 0,
+    rejected: 0,
+    candidates: 0,
+    reasons: {},
+    executed: 0,
+    durationMs: 0,
+  };
+  const provenance = {
+    task: 'sql',
+    minVotes: verifyOptions.minVotes,
+    count: verifyOptions.count,
+    tie: verifyOptions.tie,
+    emptyResult: verifyOptions.emptyResult,
+    compare: verifyOptions.compare,
+    timeoutMs: verifyOptions.timeoutMs,
+    symgen: VERSION,
+  };
+  const context = {
+    task: sqlTask,
+    executor,
+    environment: (dbId: string | undefined) => databases.resolve(dbId),
+    options: verifyOptions,
+    provenance,
+  };
+  async function* lines(): AsyncGenerator<string> {
+    for await (const record of verifyStream(countingCandidates(readJsonl(input), summary), context)) {
+      summary.examples++;
+      summary[record.status]++;
+      if (record.reason) summary.reasons[record.reason] = (summary.reasons[record.reason] ?? 0) + 1;
+      onRecord?.(record, summary);
+      yield JSON.stringify(record);
+    }
+  }
+  try {
+    await writeLinesAtomically(output, lines());
+  } finally {
+    summary.executed = executor.stats.executed;
+    summary.durationMs = performance.now() - started;
+    await executor.close();
+  }
+  return summary;
+}
+
+async function* countingCandidates(
+  lines: AsyncIterable<JsonlLine>,
+  summary: VerifySummary,
+): AsyncGenerator<JsonlLine> {
+  for await (const line of lines) {
+    const candidates = (line.value as { candidates?: unknown } | undefined)?.candidates;
+    if (Array.isArray(candidates)) summary.candidates += candidates.length;
+    yield line;
+  }
+}

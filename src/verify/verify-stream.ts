@@ -1,0 +1,111 @@
+import type { JsonlLine } from '../io/index.js';
+import type { ExecutionEnvironment, Executor, Task } from '../tasks/spec.js';
+import { describeInputIssues, type VerifyInput, verifyInputSchema } from './input.js';
+import type { VerifyOptions } from './options.js';
+import { type SampleOutcome, vote } from './vote.js';
+
+/** What the verifier needs around the options: the task, its executor and where programs run. */
+export interface VerifyContext {
+  readonly task: Task<never>;
+  readonly executor: Executor;
+  /** The environment for an example's `db_id`; may throw for a whole-run failure (a missing database). */
+  readonly environment: (dbId: string | undefined) => ExecutionEnvironment & { sha256?: string };
+  readonly options: VerifyOptions;
+  /** Recorded on every output line so a reader can re-run the check. */
+  readonly provenance: Record<string, unknown>;
+}
+
+/** One output line of `symgen verify`. */
+export type VerifiedRecord = Record<string, unknown> & {
+  readonly status: 'accepted' | 'rejected';
+  readonly reason?: string;
+};
+
+/**
+ * The verifier as a stage: input lines in, one verified record out per line, in input order.
+ * Up to `options.window` examples are in flight at once so every executor stays busy.
+ */
+export async function* verifyStream(
+  lines: AsyncIterable<JsonlLine>,
+  context: VerifyContext,
+): AsyncGenerator<VerifiedRecord> {
+  const window: Promise<VerifiedRecord>[] = [];
+  try {
+    for await (const line of lines) {
+      const pending = verifyLine(line, context);
+      // A whole-run failure is rethrown when this promise is awaited in order; until then, stay quiet.
+      pending.catch(() => undefined);
+      window.push(pending);
+      if (window.length >= context.options.window) yield await window.shift()!;
+    }
+    while (window.length > 0) yield await window.shift()!;
+  } finally {
+    window.length = 0;
+  }
+}
+
+async function verifyLine(line: JsonlLine, context: VerifyContext): Promise<VerifiedRecord> {
+  if (line.error !== undefined) return invalid(line.line, line.error);
+  const parsed = verifyInputSchema.safeParse(line.value);
+  if (!parsed.success) return invalid(line.line, `line ${line.line}: ${describeInputIssues(parsed.error)}`);
+  return verifyExample(parsed.data, context);
+}
+
+function invalid(line: number, error: string): VerifiedRecord {
+  return { line, status: 'rejected', reason: 'invalid-input', error };
+}
+
+/** Verify one example: extract, execute each distinct program once, vote. */
+export async function verifyExample(example: VerifyInput, context: VerifyContext): Promise<VerifiedRecord> {
+  const { task, executor, options } = context;
+  const environment = context.environment(example.db_id);
+  const extracted = example.candidates.map((candidate) => {
+    const program = task.extract(candidate.program);
+    return {
+      program,
+      textKey: program === null ? null : task.normalise(program),
+      logprob: candidate.logprob,
+    };
+  });
+  const results = new Map<string, ReturnType<Executor['execute']>>();
+  for (const sample of extracted) {
+    if (sample.program !== null && !results.has(sample.textKey!)) {
+      results.set(sample.textKey!, executor.execute(sample.program, environment));
+    }
+  }
+  const samples: SampleOutcome[] = await Promise.all(
+    extracted.map(async (sample) => ({
+      ...sample,
+      result: sample.textKey === null ? undefined : await results.get(sample.textKey),
+    })),
+  );
+  const decision = vote(samples, options);
+  const { candidates, id, question, db_id, ...rest } = example;
+  const { status, reason, program, normalised, confidence, votes, total, ...details } = decision;
+  const record: VerifiedRecord = {
+    ...(id === undefined ? {} : { id }),
+    ...(question === undefined ? {} : { question }),
+    ...(db_id === undefined ? {} : { db_id }),
+    status,
+    ...(reason ? { reason } : {}),
+    ...(program === undefined ? {} : { program }),
+    ...(normalised === undefined ? {} : { normalised }),
+    confidence,
+    votes,
+    total,
+    ...details,
+    ...rest,
+    verification: { ...context.provenance, db: { id: environment.id, sha256: environment.sha256 } },
+  };
+  if (options.keepCandidates) {
+    record.candidates = samples.map((sample, index) => ({
+      text: candidates[index]!.program,
+      program: sample.program,
+      ...(sample.logprob === undefined ? {} : { logprob: sample.logprob }),
+      status: sample.program === null ? 'no-program' : sample.result?.status,
+      ...(sample.result?.key ? { key: sample.result.key } : {}),
+      ...(sample.result?.error ? { error: sample.result.error } : {}),
+    }));
+  }
+  return record;
+}

@@ -1,0 +1,231 @@
+import type { ExecutionResult } from '../tasks/spec.js';
+
+/** How votes are counted. */
+export type CountMode = 'samples' | 'distinct';
+
+/** How a tie between the largest groups is settled. */
+export type TieBreak = 'reject' | 'logprob';
+
+/** Settings of the vote. */
+export interface VoteOptions {
+  /**
+   * Votes the winning group needs: a whole number from 1 up, or a fraction in (0, 1) of the votes
+   * cast (all samples in `samples` mode, failures included; the executable distinct programs in
+   * `distinct` mode, as SymGen does).
+   */
+  readonly minVotes: number;
+  /**
+   * `samples` (default): every sample is a vote, so duplicates count (self-consistency).
+   * `distinct`: SymGen's counting: adjacent duplicate programs are merged before voting, so the
+   * count depends on candidate order, exactly as in SymGen's filter.
+   */
+  readonly count: CountMode;
+  /** `logprob`: among tied groups take the one with the highest mean log-probability, if all have one. */
+  readonly tie: TieBreak;
+  /** `reject`: a winning group whose result is empty rejects the example. */
+  readonly emptyResult: 'keep' | 'reject';
+}
+
+/** One sample after extraction and execution. */
+export interface SampleOutcome {
+  /** The extracted program, or null when the text held none. */
+  readonly program: string | null;
+  /** The cheap normal form of the program (null with it). */
+  readonly textKey: string | null;
+  readonly logprob?: number | undefined;
+  readonly result?: ExecutionResult | undefined;
+}
+
+export interface ClusterProgram {
+  readonly program: string;
+  readonly normalised?: string;
+  readonly count: number;
+  readonly logprob?: number;
+}
+
+/** A group of samples whose results are equal. */
+export interface Cluster {
+  readonly votes: number;
+  readonly key: string;
+  readonly size?: number;
+  readonly preview?: unknown;
+  readonly meanLogprob?: number;
+  readonly programs: ClusterProgram[];
+}
+
+export type RejectionReason =
+  | 'no-candidates'
+  | 'no-program'
+  | 'no-executable'
+  | 'below-min-votes'
+  | 'tie'
+  | 'empty-result';
+
+export interface VoteDecision {
+  readonly status: 'accepted' | 'rejected';
+  readonly reason?: RejectionReason;
+  /** The chosen program (also given for some rejections: the best program of the largest group). */
+  readonly program?: string;
+  readonly normalised?: string;
+  /** Vote share of the winning group. */
+  readonly confidence: number;
+  readonly votes: number;
+  readonly total: number;
+  readonly clusters: Cluster[];
+  /** Samples that produced no result, by why (`no-program`, `error`, `timeout`, `refused`, `crash`). */
+  readonly failures: Record<string, number>;
+  /** A few distinct error messages, for a reader to see why candidates failed. */
+  readonly errors: string[];
+}
+
+interface Ballot {
+  readonly sample: SampleOutcome & { program: string; textKey: string; result: ExecutionResult };
+}
+
+/** Group samples by result and vote. Pure: the same outcomes always give the same decision. */
+export function vote(samples: readonly SampleOutcome[], options: VoteOptions): VoteDecision {
+  const failures: Record<string, number> = {};
+  const errors = new Set<string>();
+  const ballots: Ballot[] = [];
+  for (const sample of countedSamples(samples, options.count)) {
+    const status = sample.program === null ? 'no-program' : (sample.result?.status ?? 'error');
+    if (status !== 'ok' || !sample.result?.key) {
+      failures[status] = (failures[status] ?? 0) + 1;
+      if (sample.result?.error && errors.size < 5) errors.add(sample.result.error);
+      continue;
+    }
+    ballots.push({ sample: sample as Ballot['sample'] });
+  }
+  const total = options.count === 'samples' ? samples.length : ballots.length;
+  const base = { failures, errors: [...errors] };
+  if (samples.length === 0)
+    return {
+      ...base,
+      status: 'rejected',
+      reason: 'no-candidates',
+      confidence: 0,
+      votes: 0,
+      total,
+      clusters: [],
+    };
+  if (failures['no-program'] === samples.length) {
+    return {
+      ...base,
+      status: 'rejected',
+      reason: 'no-program',
+      confidence: 0,
+      votes: 0,
+      total,
+      clusters: [],
+    };
+  }
+  const clusters = cluster(ballots);
+  const top = clusters[0];
+  if (!top)
+    return { ...base, status: 'rejected', reason: 'no-executable', confidence: 0, votes: 0, total, clusters };
+  const winner = settleTie(clusters, options.tie);
+  const chosen = winner ?? top;
+  const best = representative(chosen);
+  const decided = {
+    ...base,
+    program: best.program,
+    ...(best.normalised ? { normalised: best.normalised } : {}),
+    confidence: total > 0 ? chosen.votes / total : 0,
+    votes: chosen.votes,
+    total,
+    clusters,
+  };
+  if (!winner) return { ...decided, status: 'rejected', reason: 'tie' };
+  const needed = options.minVotes >= 1 ? options.minVotes : options.minVotes * total;
+  if (winner.votes < needed) return { ...decided, status: 'rejected', reason: 'below-min-votes' };
+  if (options.emptyResult === 'reject' && winner.key === 'empty')
+    return { ...decided, status: 'rejected', reason: 'empty-result' };
+  return { ...decided, status: 'accepted' };
+}
+
+/** In `distinct` mode, merge adjacent samples with the same program, keeping the highest log-probability (SymGen's dedup). */
+function countedSamples(samples: readonly SampleOutcome[], mode: CountMode): SampleOutcome[] {
+  if (mode === 'samples') return [...samples];
+  const merged: SampleOutcome[] = [];
+  for (const sample of samples) {
+    const last = merged[merged.length - 1];
+    if (last && last.program !== null && last.textKey === sample.textKey) {
+      if ((sample.logprob ?? Number.NEGATIVE_INFINITY) > (last.logprob ?? Number.NEGATIVE_INFINITY)) {
+        merged[merged.length - 1] = { ...last, logprob: sample.logprob };
+      }
+      continue;
+    }
+    merged.push(sample);
+  }
+  return merged;
+}
+
+function cluster(ballots: readonly Ballot[]): Cluster[] {
+  const groups = new Map<string, Ballot[]>();
+  for (const ballot of ballots) {
+    const key = ballot.sample.result.key!;
+    const group = groups.get(key);
+    if (group) group.push(ballot);
+    else groups.set(key, [ballot]);
+  }
+  const clusters = [...groups.entries()].map(([key, members]) => toCluster(key, members));
+  // Stable: equal vote counts keep first-seen order, so decisions do not depend on Map internals.
+  return clusters.sort((a, b) => b.votes - a.votes);
+}
+
+function toCluster(key: string, members: readonly Ballot[]): Cluster {
+  const programs = new Map<
+    string,
+    { program: string; normalised?: string; count: number; logprob?: number }
+  >();
+  const logprobs: number[] = [];
+  for (const { sample } of members) {
+    if (sample.logprob !== undefined) logprobs.push(sample.logprob);
+    const entry = programs.get(sample.textKey);
+    if (entry) {
+      entry.count++;
+      if (sample.logprob !== undefined && (entry.logprob === undefined || sample.logprob > entry.logprob))
+        entry.logprob = sample.logprob;
+    } else {
+      programs.set(sample.textKey, {
+        program: sample.program,
+        ...(sample.result.normalised ? { normalised: sample.result.normalised } : {}),
+        count: 1,
+        ...(sample.logprob === undefined ? {} : { logprob: sample.logprob }),
+      });
+    }
+  }
+  const result = members[0]!.sample.result;
+  return {
+    votes: members.length,
+    key,
+    ...(result.size === undefined ? {} : { size: result.size }),
+    ...(result.preview === undefined ? {} : { preview: result.preview }),
+    ...(logprobs.length === members.length
+      ? { meanLogprob: logprobs.reduce((a, b) => a + b, 0) / logprobs.length }
+      : {}),
+    programs: [...programs.values()],
+  };
+}
+
+/** The winning cluster, or undefined when the largest clusters tie and the tie cannot be settled. */
+function settleTie(clusters: readonly Cluster[], tie: TieBreak): Cluster | undefined {
+  const top = clusters[0]!;
+  const tied = clusters.filter((candidate) => candidate.votes === top.votes);
+  if (tied.length === 1) return top;
+  if (tie !== 'logprob' || tied.some((candidate) => candidate.meanLogprob === undefined)) return undefined;
+  const sorted = [...tied].sort((a, b) => b.meanLogprob! - a.meanLogprob!);
+  return sorted[0]!.meanLogprob === sorted[1]!.meanLogprob ? undefined : sorted[0];
+}
+
+/** Inside a group: highest log-probability when given, else the most frequent program, else the shortest. */
+function representative(chosen: Cluster): ClusterProgram {
+  return [...chosen.programs].sort((a, b) => {
+    if (a.logprob !== undefined || b.logprob !== undefined) {
+      const difference = (b.logprob ?? Number.NEGATIVE_INFINITY) - (a.logprob ?? Number.NEGATIVE_INFINITY);
+      if (difference !== 0) return difference;
+    }
+    if (b.count !== a.count) return b.count - a.count;
+    return a.program.length - b.program.length;
+  })[0]!;
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { defineVerify } from './verify.js';
 
 /**
  * A CLI command definition: adds itself to the program. Its action imports the implementation

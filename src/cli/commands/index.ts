@@ -7,4 +7,4 @@ import { defineVerify } from './verify.js';
  */
 export type CommandDefinition = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: CommandDefinition[] = [];
+export const commands: CommandDefinition[] = [defineVerify];

@@ -1,0 +1,1 @@
+export { type PythonCandidate, runPython } from './run-python.js';

@@ -1,0 +1,44 @@
+import type { SandboxLimits } from '../process/limits.js';
+import type { ProcessSandbox } from '../process/open-process-sandbox.js';
+import type { SandboxResult } from '../process/protocol.js';
+
+/** One Python candidate: a program, optionally tests to run after it and an expression to report. */
+export interface PythonCandidate {
+  /** The generated program, e.g. a function definition. */
+  readonly code: string;
+  /** Statements run after `code` in the same namespace, e.g. MBPP's `assert f(1) == 2` lines. */
+  readonly tests?: readonly string[];
+  /** An expression evaluated after `code` and `tests`; its value comes back as `result`/`resultRepr`. */
+  readonly expression?: string;
+  /** Text on the program's standard input. */
+  readonly stdin?: string;
+  /** Limits for this candidate only, over the sandbox's. */
+  readonly limits?: Partial<SandboxLimits>;
+}
+
+/**
+ * Run one Python candidate in the sandbox: a failed assert is an `error` result, an endless loop
+ * a `timeout`, a candidate that kills its worker a `crash`; none of them throws.
+ * @example
+ * const result = await runPython(sandbox, { code: 'def add(a, b):\n  return a + b', expression: 'add(2, 3)' });
+ * // result.status === 'ok', result.result === 5
+ */
+export function runPython(
+  sandbox: ProcessSandbox,
+  candidate: PythonCandidate,
+  signal?: AbortSignal,
+): Promise<SandboxResult> {
+  const code = candidate.tests?.length
+    ? `${candidate.code}\n\n${candidate.tests.join('\n')}\n`
+    : candidate.code;
+  return sandbox.run(
+    {
+      kind: 'python',
+      code,
+      expression: candidate.expression,
+      stdin: candidate.stdin,
+      limits: candidate.limits,
+    },
+    signal,
+  );
+}

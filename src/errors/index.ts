@@ -1,5 +1,10 @@
+export { ApiCallError } from './api-call-error.js';
+export { CircuitOpenError } from './circuit-open-error.js';
 export { ConfigError, type ConfigIssue } from './config-error.js';
 export { DatabaseError } from './database-error.js';
 export { InputError } from './input-error.js';
+export { ModelLoadError } from './model-load-error.js';
+export { RequestTimeoutError } from './request-timeout-error.js';
+export { RetryError, type RetryErrorReason } from './retry-error.js';
 export { SandboxError } from './sandbox-error.js';
 export { SymgenError } from './symgen-error.js';

@@ -1,0 +1,3 @@
+export { listOpenAICompatibleModels } from './list-models.js';
+export { createOpenAICompatible } from './openai-compatible-provider.js';
+export type { OpenAICompatibleOptions } from './openai-compatible-settings.js';

@@ -1,0 +1,146 @@
+import { mergeResults, sampleSeed } from '../fan-out.js';
+import { requestJson } from '../http.js';
+import type {
+  LlmCallOptions,
+  LlmFinishReason,
+  LlmProvider,
+  LlmRequest,
+  LlmResult,
+  LlmSample,
+} from '../spec.js';
+import {
+  type ChatResponse,
+  type CompletionResponse,
+  chatResponseSchema,
+  completionResponseSchema,
+} from './openai-compatible-schemas.js';
+import {
+  type OpenAICompatibleOptions,
+  type ResolvedOpenAICompatibleOptions,
+  resolveOpenAICompatibleOptions,
+} from './openai-compatible-settings.js';
+
+/**
+ * Creates a provider for any server speaking the OpenAI API: OpenAI itself, vLLM, Ollama, the
+ * llama.cpp server, LM Studio. Sends `n` samples in one request; when a server returns fewer
+ * choices than asked (some ignore `n`), the rest are requested separately.
+ * @example
+ * const model = createOpenAICompatible({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:0.5b' });
+ */
+export function createOpenAICompatible(options: OpenAICompatibleOptions): LlmProvider {
+  const settings = resolveOpenAICompatibleOptions(options);
+  return {
+    provider: `openai-compatible.${settings.api}`,
+    modelId: settings.model,
+    cacheScope: settings.baseURL,
+    maxSamplesPerCall: settings.maxSamplesPerCall,
+    async doGenerate(request, callOptions = {}) {
+      const n = request.n ?? 1;
+      const offset = request.sampleOffset ?? 0;
+      const first = await callOnce(settings, request, callOptions);
+      if (first.samples.length >= n || first.samples.length === 0) return first;
+      // the server ignored `n`: ask for the rest in requests of the size it does honour
+      const perCall = first.samples.length;
+      const rest: Promise<LlmResult>[] = [];
+      for (let start = perCall; start < n; start += perCall) {
+        const part = { ...request, n: Math.min(perCall, n - start), sampleOffset: offset + start };
+        rest.push(callOnce(settings, part, callOptions));
+      }
+      return mergeResults([first, ...(await Promise.all(rest))]);
+    },
+  };
+}
+
+async function callOnce(
+  settings: ResolvedOpenAICompatibleOptions,
+  request: LlmRequest,
+  callOptions: LlmCallOptions,
+): Promise<LlmResult> {
+  const offset = request.sampleOffset ?? 0;
+  const common = {
+    model: settings.model,
+    ...(request.n !== undefined && request.n !== 1 ? { n: request.n } : {}),
+    temperature: request.temperature,
+    top_p: request.topP,
+    max_tokens: request.maxTokens,
+    stop: request.stop && request.stop.length > 0 ? request.stop : undefined,
+    seed: sampleSeed(request.seed, offset),
+    ...request.providerOptions?.['openai-compatible'],
+  };
+  if (settings.api === 'chat') {
+    const { value } = await requestJson({
+      url: `${settings.baseURL}/chat/completions`,
+      headers: settings.headers,
+      body: { ...common, messages: request.messages, ...(request.logprobs ? { logprobs: true } : {}) },
+      schema: chatResponseSchema,
+      signal: callOptions.signal,
+      fetch: settings.fetch,
+    });
+    return fromChat(value, offset);
+  }
+  const { value } = await requestJson({
+    url: `${settings.baseURL}/completions`,
+    headers: settings.headers,
+    body: { ...common, prompt: toPrompt(request), ...(request.logprobs ? { logprobs: 1 } : {}) },
+    schema: completionResponseSchema,
+    signal: callOptions.signal,
+    fetch: settings.fetch,
+  });
+  return fromCompletion(value, offset);
+}
+
+/** The prompt a completions endpoint receives: message contents joined by blank lines. */
+function toPrompt(request: LlmRequest): string {
+  return request.messages.map((message) => message.content).join('\n\n');
+}
+
+function fromChat(response: ChatResponse, offset: number): LlmResult {
+  const choices = [...response.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const samples = choices.map((choice, position): LlmSample => {
+    const logprobs = choice.logprobs?.content?.map((token) => token.logprob);
+    return {
+      index: offset + position,
+      text: choice.message.content ?? '',
+      finishReason: mapFinishReason(choice.finish_reason),
+      ...(logprobs ? { tokenLogprobs: logprobs } : {}),
+    };
+  });
+  return { samples, usage: mapUsage(response), responseModelId: response.model ?? undefined };
+}
+
+function fromCompletion(response: CompletionResponse, offset: number): LlmResult {
+  const choices = [...response.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const samples = choices.map((choice, position): LlmSample => {
+    // the first token of an echoed prompt has a null log-probability; generated ones never do
+    const logprobs = choice.logprobs?.token_logprobs?.filter((value): value is number => value !== null);
+    return {
+      index: offset + position,
+      text: choice.text ?? '',
+      finishReason: mapFinishReason(choice.finish_reason),
+      ...(logprobs ? { tokenLogprobs: logprobs } : {}),
+    };
+  });
+  return { samples, usage: mapUsage(response), responseModelId: response.model ?? undefined };
+}
+
+function mapUsage(response: ChatResponse | CompletionResponse) {
+  return {
+    promptTokens: response.usage?.prompt_tokens ?? 0,
+    completionTokens: response.usage?.completion_tokens ?? 0,
+    cachedTokens: response.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+  };
+}
+
+function mapFinishReason(reason: string | null | undefined): LlmFinishReason {
+  switch (reason) {
+    case 'stop':
+    case 'eos':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'content_filter':
+      return 'content-filter';
+    default:
+      return 'other';
+  }
+}

@@ -1,0 +1,32 @@
+import { RequestTimeoutError } from '../../errors/index.js';
+
+/**
+ * Runs `call` with a signal that aborts when the parent aborts or after `timeoutMs`; a timeout
+ * becomes a {@link RequestTimeoutError} whatever the call threw. Timers are always cleared.
+ */
+export async function withTimeout<T>(
+  call: (signal: AbortSignal) => Promise<T>,
+  timeoutMs: number | undefined,
+  parent: AbortSignal | undefined,
+): Promise<T> {
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
+    return call(parent ?? new AbortController().signal);
+  }
+  const controller = new AbortController();
+  const timeoutError = new RequestTimeoutError(`The model did not answer within ${timeoutMs} ms`, {
+    timeoutMs,
+  });
+  const onParentAbort = () => controller.abort(parent?.reason);
+  parent?.addEventListener('abort', onParentAbort, { once: true });
+  if (parent?.aborted) controller.abort(parent.reason);
+  const timer = setTimeout(() => controller.abort(timeoutError), timeoutMs);
+  try {
+    return await call(controller.signal);
+  } catch (error) {
+    if (controller.signal.reason === timeoutError) throw timeoutError;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    parent?.removeEventListener('abort', onParentAbort);
+  }
+}

@@ -1,0 +1,15 @@
+// llm
+export {
+  createFakeProvider,
+  type FakeProvider,
+  type FakeProviderCall,
+  type FakeResponse,
+} from './fake-provider.js';
+export {
+  createLlmTestServer,
+  type LlmTestServer,
+  type LlmTestServerOptions,
+  type RecordedRequest,
+  type TestServerReply,
+} from './llm-test-server.js';
+export { createVirtualClock, type VirtualClock } from './virtual-clock.js';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { defineEvaluate } from './evaluate.js';
 import { defineVerify } from './verify.js';
 
 /**
@@ -7,4 +8,4 @@ import { defineVerify } from './verify.js';
  */
 export type CommandDefinition = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: CommandDefinition[] = [defineVerify];
+export const commands: CommandDefinition[] = [defineVerify, defineEvaluate];

@@ -1,0 +1,25 @@
+import type { CommandDefinition } from './index.js';
+
+/** `symgen evaluate`: execution accuracy of predictions against gold. */
+export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
+  program
+    .command('evaluate')
+    .description('Execution accuracy of predicted programs against gold, by hardness and by database.')
+    .requiredOption('--task <task>', 'task of the programs (sql)')
+    .requiredOption(
+      '--db <path>',
+      'a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files',
+    )
+    .requiredOption(
+      '--gold <file>',
+      'gold programs: JSONL with query/program (+ id, db_id), or one SQL a line',
+    )
+    .requiredOption('--pred <file>', 'predicted programs, same formats; paired by id, else line by line')
+    .option('--json <file>', 'also write the metrics (and every example) as JSON to this file')
+    .option('--format <format>', 'what to print on stdout: table or json', 'table')
+    .option('--timeout-ms <ms>', 'time budget of one statement', '5000')
+    .action(async (flags: Record<string, string | undefined>) => {
+      const { runEvaluate } = await import('./evaluate-action.js');
+      setExitCode(await runEvaluate(flags));
+    });
+};

@@ -1,4 +1,4 @@
-import { RetryError } from '../../errors/index.js';
+import { CircuitOpenError, RetryError } from '../../errors/index.js';
 import type { SchedulerClock } from './clock.js';
 
 /** Options of the retry loop. */
@@ -72,7 +72,8 @@ export async function withRetry<T>(
       if (options.signal?.aborted) throw options.signal.reason;
       errors.push(error);
       if (!isRetryable(error)) {
-        if (errors.length === 1) throw error;
+        // a breaker that gave up speaks for the whole endpoint: pass it on unwrapped
+        if (errors.length === 1 || error instanceof CircuitOpenError) throw error;
         throw new RetryError(
           `Failed after ${errors.length} attempts with a non-retryable error: ${messageOf(error)}`,
           {

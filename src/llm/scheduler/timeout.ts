@@ -20,13 +20,20 @@ export async function withTimeout<T>(
   parent?.addEventListener('abort', onParentAbort, { once: true });
   if (parent?.aborted) controller.abort(parent.reason);
   const timer = setTimeout(() => controller.abort(timeoutError), timeoutMs);
+  // race the abort too: a call that ignores its signal must not hang the scheduler
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(controller.signal.reason);
+    controller.signal.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    return await call(controller.signal);
+    return await Promise.race([call(controller.signal), aborted]);
   } catch (error) {
     if (controller.signal.reason === timeoutError) throw timeoutError;
     throw error;
   } finally {
     clearTimeout(timer);
     parent?.removeEventListener('abort', onParentAbort);
+    controller.signal.removeEventListener('abort', onAbort);
   }
 }

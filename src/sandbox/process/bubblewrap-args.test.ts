@@ -27,6 +27,7 @@ describe('buildBubblewrapArgs', () => {
     expect(joined).toContain('--ro-bind /usr /usr');
     expect(joined).toContain('--symlink usr/bin /bin');
     expect(joined).toContain('--size 1048576 --tmpfs /tmp');
+    expect(joined).toContain('--remount-ro /');
     expect(joined).not.toMatch(/--bind |--ro-bind \/ |\/root|\/home/);
   });
 

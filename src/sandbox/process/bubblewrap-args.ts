@@ -32,7 +32,8 @@ export const sandboxEnvironment: Readonly<Record<string, string>> = {
 /**
  * Build bubblewrap's arguments: every namespace unshared (user, pid, network, ipc, uts, cgroup),
  * all capabilities dropped, a new session (no terminal injection), death with the parent, a cleared
- * environment, the system directories read-only, fresh /proc and /dev, and /tmp a size-capped tmpfs.
+ * environment, a read-only root with the system directories bound read-only, fresh /proc and /dev,
+ * and /tmp a size-capped tmpfs, the only writable place.
  * The user's home, the project and the rest of the host file system are simply not mounted.
  */
 export function buildBubblewrapArgs(options: BubblewrapOptions): string[] {
@@ -55,6 +56,9 @@ export function buildBubblewrapArgs(options: BubblewrapOptions): string[] {
   for (const path of options.readOnlyPaths ?? []) args.push('--ro-bind', path, path);
   args.push('--proc', '/proc', '--dev', '/dev');
   args.push('--size', String(options.tmpBytes), '--tmpfs', '/tmp', '--chdir', '/tmp');
+  // bwrap builds the root (and /dev) on writable tmpfs mounts of their own: freeze both so that
+  // /tmp, size-capped, is the only place a candidate can write.
+  args.push('--remount-ro', '/dev', '--remount-ro', '/');
   args.push('--', ...options.command);
   return args;
 }

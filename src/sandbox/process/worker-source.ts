@@ -230,6 +230,8 @@ def classify(request, reply, status, usage, timed_out, outdir):
         reply.update(status='ok' if code == 0 else 'error', result=code)
         if code != 0:
             reply['error'] = 'exited with code %d' % code
+        if code > 128 and code - 128 in signal.valid_signals():
+            reply['error'] += ' (a command was killed by %s)' % signal.Signals(code - 128).name
         return
     try:
         with open(outdir + '/result', 'rb') as handle:

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { defineEvaluate } from './evaluate.js';
+import { defineModels } from './models.js';
 import { defineVerify } from './verify.js';
 
 /**
@@ -8,4 +9,4 @@ import { defineVerify } from './verify.js';
  */
 export type CommandDefinition = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: CommandDefinition[] = [defineVerify, defineEvaluate];
+export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];

@@ -1,0 +1,78 @@
+import { ConfigError } from '../errors/index.js';
+import { createAnthropic } from './anthropic/index.js';
+import { createCacheMiddleware, type ResponseCache } from './cache/index.js';
+import { type LlmConfig, type LlmProviderConfig, llmConfigSchema } from './config.js';
+import { createLlamaCpp } from './llama-cpp/index.js';
+import { createOpenAICompatible } from './openai-compatible/index.js';
+import { createScheduler, type Scheduler } from './scheduler/index.js';
+import type { LlmMiddleware, LlmProvider } from './spec.js';
+import { defaultPrices } from './usage/prices.js';
+import { createUsageTracker, type UsageTracker } from './usage/usage-tracker.js';
+import { wrapProvider } from './wrap-provider.js';
+
+/** A model ready for a run: the wrapped provider and the parts whose stats a run reports. */
+export interface Llm {
+  /** Cache (when given), usage accounting and the scheduler around the provider. */
+  readonly model: LlmProvider;
+  readonly scheduler: Scheduler;
+  readonly usage: UsageTracker;
+  readonly cache: ResponseCache | undefined;
+}
+
+/** Creates the bare provider a config describes. */
+export function createProvider(
+  config: LlmProviderConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LlmProvider {
+  switch (config.kind) {
+    case 'openai-compatible':
+      return createOpenAICompatible({ ...config, env });
+    case 'anthropic':
+      return createAnthropic({ ...config, env });
+    case 'llama-cpp':
+      return createLlamaCpp(config);
+  }
+}
+
+/**
+ * Builds a model from the `llm:` config section (validated here; a bad one throws a
+ * {@link ConfigError} listing every issue): provider, scheduler, usage and, when a cache is given,
+ * the response cache in front so hits cost nothing and take no slot.
+ * @example
+ * const llm = createLlm({ provider: { kind: 'openai-compatible', model: 'gpt-4o-mini' } }, { cache });
+ */
+export function createLlm(
+  input: unknown,
+  options: {
+    cache?: ResponseCache;
+    env?: Readonly<Record<string, string | undefined>>;
+    onMessage?: (message: string) => void;
+  } = {},
+): Llm {
+  const parsed = llmConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'llm config',
+      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
+  }
+  const config: LlmConfig = parsed.data;
+  const scheduler = createScheduler({
+    concurrency: { max: config.scheduler.maxConcurrency, initial: config.scheduler.initialConcurrency },
+    rateLimit: {
+      requestsPerMinute: config.scheduler.requestsPerMinute,
+      tokensPerMinute: config.scheduler.tokensPerMinute,
+    },
+    retry: { maxRetries: config.scheduler.maxRetries },
+    timeoutMs: config.scheduler.timeoutMs,
+    onMessage: options.onMessage,
+  });
+  const usage = createUsageTracker({ prices: { ...defaultPrices, ...config.prices } });
+  const middleware: LlmMiddleware[] = [
+    ...(options.cache ? [createCacheMiddleware(options.cache)] : []),
+    usage.middleware,
+    scheduler.middleware,
+  ];
+  const provider = createProvider(config.provider, options.env);
+  return { model: wrapProvider(provider, middleware), scheduler, usage, cache: options.cache };
+}

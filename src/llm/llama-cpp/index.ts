@@ -1,0 +1,1 @@
+export { createLlamaCpp, type LlamaCppOptions, type LlamaCppProvider } from './llama-cpp-provider.js';

@@ -13,13 +13,15 @@ export async function withTimeout<T>(
     return call(parent ?? new AbortController().signal);
   }
   const controller = new AbortController();
-  const timeoutError = new RequestTimeoutError(`The model did not answer within ${timeoutMs} ms`, {
-    timeoutMs,
-  });
+  // created only when the timer fires: building an Error captures a stack, which costs on every call
+  let timeoutError: RequestTimeoutError | undefined;
   const onParentAbort = () => controller.abort(parent?.reason);
   parent?.addEventListener('abort', onParentAbort, { once: true });
   if (parent?.aborted) controller.abort(parent.reason);
-  const timer = setTimeout(() => controller.abort(timeoutError), timeoutMs);
+  const timer = setTimeout(() => {
+    timeoutError = new RequestTimeoutError(`The model did not answer within ${timeoutMs} ms`, { timeoutMs });
+    controller.abort(timeoutError);
+  }, timeoutMs);
   // race the abort too: a call that ignores its signal must not hang the scheduler
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
@@ -29,7 +31,7 @@ export async function withTimeout<T>(
   try {
     return await Promise.race([call(controller.signal), aborted]);
   } catch (error) {
-    if (controller.signal.reason === timeoutError) throw timeoutError;
+    if (timeoutError && controller.signal.reason === timeoutError) throw timeoutError;
     throw error;
   } finally {
     clearTimeout(timer);

@@ -55,18 +55,35 @@ function invalid(line: number, error: string): VerifiedRecord {
   return { line, status: 'rejected', reason: 'invalid-input', error };
 }
 
+interface Prepared {
+  readonly program: string | null;
+  readonly textKey: string | null;
+}
+
+const MEMO_LIMIT = 50_000;
+const memos = new WeakMap<VerifyContext, Map<string, Prepared>>();
+
+/** Extract and normalise a candidate text, memoised per run: samples repeat word for word. */
+function prepare(text: string, context: VerifyContext): Prepared {
+  let memo = memos.get(context);
+  if (!memo) memos.set(context, (memo = new Map()));
+  const known = memo.get(text);
+  if (known) return known;
+  const program = context.task.extract(text);
+  const prepared = { program, textKey: program === null ? null : context.task.normalise(program) };
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(text, prepared);
+  return prepared;
+}
+
 /** Verify one example: extract, execute each distinct program once, vote. */
 export async function verifyExample(example: VerifyInput, context: VerifyContext): Promise<VerifiedRecord> {
-  const { task, executor, options } = context;
+  const { executor, options } = context;
   const environment = context.environment(example.db_id);
-  const extracted = example.candidates.map((candidate) => {
-    const program = task.extract(candidate.program);
-    return {
-      program,
-      textKey: program === null ? null : task.normalise(program),
-      logprob: candidate.logprob,
-    };
-  });
+  const extracted = example.candidates.map((candidate) => ({
+    ...prepare(candidate.program, context),
+    logprob: candidate.logprob,
+  }));
   const results = new Map<string, ReturnType<Executor['execute']>>();
   for (const sample of extracted) {
     if (sample.program !== null && !results.has(sample.textKey!)) {

@@ -98,11 +98,19 @@ export class SqliteExecutor implements Executor {
       return Promise.reject(new SandboxError(`no database file for environment ${environment.id}`));
     }
     this.counters.requests++;
+    // Exact repeats are answered before normalising; equal normal forms next.
+    const rawKey = `${environment.path}\u0001${program}`;
+    const exact = this.cache.get(rawKey);
+    if (exact) {
+      this.counters.cacheHits++;
+      return exact;
+    }
     const textKey = normaliseSql(program);
     const cacheKey = `${environment.path}\u0000${textKey}`;
     const cached = this.cache.get(cacheKey);
     if (cached) {
       this.counters.cacheHits++;
+      this.cache.set(rawKey, cached);
       return cached;
     }
     const process = this.processes[hashIndex(cacheKey, this.processes.length)]!;
@@ -110,6 +118,7 @@ export class SqliteExecutor implements Executor {
       .run({ id: this.nextId++, dbPath: environment.path, sql: program, textKey })
       .then((raw) => this.toResult(raw));
     this.cache.set(cacheKey, result);
+    this.cache.set(rawKey, result);
     return result;
   }
 

@@ -1,0 +1,103 @@
+/**
+ * `symgen verify` on GeoQuery (train + dev, 880 questions) with 20 candidates per question, against
+ * (1) the floor: every distinct extracted program executed once, in one process, same SQLite engine,
+ * and (2) SymGen's own filter algorithm (bench/symgen_filter.py) on the same file. Side by side, in
+ * one run, repeated; ratios of medians are reported.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { extractSql } from '../src/tasks/sql/index.js';
+import { makeCandidates, readGold } from './make-candidates.js';
+
+const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data', 'geoquery-sql');
+const DB = join(DATA, 'geography.sqlite');
+const OUT = join(import.meta.dirname, 'out');
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
+mkdirSync(OUT, { recursive: true });
+const gold = [...readGold(join(DATA, 'train.jsonl')), ...readGold(join(DATA, 'dev.jsonl'))];
+const examples = makeCandidates(gold, 20, 11) as { candidates: { program: string }[] }[];
+const input = join(OUT, 'geoquery-candidates.jsonl');
+writeFileSync(input, `${examples.map((line) => JSON.stringify(line)).join('\n')}\n`);
+const candidates = examples.reduce((sum, example) => sum + example.candidates.length, 0);
+
+function floor(): number {
+  const distinct = new Set<string>();
+  for (const example of examples) {
+    for (const candidate of example.candidates) {
+      const program = extractSql(candidate.program);
+      if (program) distinct.add(program);
+    }
+  }
+  const started = performance.now();
+  const db = new Database(DB, { readonly: true });
+  for (const program of distinct) {
+    try {
+      // The same row cap as the verifier (100000), or a cartesian product would exhaust memory.
+      let rows = 0;
+      for (const _row of db.prepare(program).raw(true).iterate()) if (++rows > 100_000) break;
+    } catch {
+      // failing candidates cost their prepare, as in the verifier
+    }
+  }
+  db.close();
+  return performance.now() - started;
+}
+
+function timed(command: string, args: string[]): number {
+  const started = performance.now();
+  execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  return performance.now() - started;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const times = { floor: [] as number[], verify: [] as number[], symgen: [] as number[] };
+const bin = join(import.meta.dirname, '..', 'bin', 'symgen.js');
+for (let round = 0; round < REPEATS; round++) {
+  times.floor.push(floor());
+  times.verify.push(
+    timed('node', [
+      bin,
+      'verify',
+      '--task',
+      'sql',
+      '--db',
+      DB,
+      '--in',
+      input,
+      '--out',
+      join(OUT, 'verified.jsonl'),
+      '--min-votes',
+      '5',
+    ]),
+  );
+  times.symgen.push(
+    timed('python3', [
+      join(import.meta.dirname, 'symgen_filter.py'),
+      DB,
+      input,
+      join(OUT, 'symgen.jsonl'),
+      '5',
+    ]),
+  );
+}
+const verified = readFileSync(join(OUT, 'verified.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
+const accepted = verified.filter((line) => line.status === 'accepted').length;
+const [floorMs, verifyMs, symgenMs] = [median(times.floor), median(times.verify), median(times.symgen)];
+const rate = (ms: number) => `${Math.round(candidates / (ms / 1000)).toLocaleString('en')} candidates/s`;
+console.log(`GeoQuery: ${examples.length} questions, ${candidates} candidates, ${REPEATS} rounds (medians)`);
+console.log(
+  `floor (distinct programs executed once, in-process): ${floorMs.toFixed(0)} ms  ${rate(floorMs)}`,
+);
+console.log(
+  `symgen verify (whole CLI run, process start included): ${verifyMs.toFixed(0)} ms  ${rate(verifyMs)}  accepted ${accepted}`,
+);
+console.log(`SymGen filter (python, Pool(8)): ${symgenMs.toFixed(0)} ms  ${rate(symgenMs)}`);
+console.log(
+  `ratio verify / floor: ${(verifyMs / floorMs).toFixed(2)}x   SymGen filter / verify: ${(symgenMs / verifyMs).toFixed(1)}x`,
+);

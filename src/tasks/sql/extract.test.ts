@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { extractSql } from './extract.js';
+import { normaliseSql } from './normalise.js';
+
+describe('extractSql', () => {
+  it('takes a plain query and drops the trailing semicolon', () => {
+    expect(extractSql('SELECT name FROM state;')).toBe('SELECT name FROM state');
+  });
+  it('prefers a sql code fence and ignores prose around it', () => {
+    const text = 'Sure! Here it is:\n```sql\nSELECT count(*)\nFROM city\n```\nThis counts the cities.';
+    expect(extractSql(text)).toBe('SELECT count(*)\nFROM city');
+  });
+  it('cuts prose after a blank line but keeps clauses split by one', () => {
+    expect(extractSql('SELECT a FROM t\n\nThis returns a.')).toBe('SELECT a FROM t');
+    expect(extractSql('SELECT a FROM t\n\nWHERE b = 1')).toBe('SELECT a FROM t\n\nWHERE b = 1');
+  });
+  it('completes a continuation after a prompt that ended in SELECT', () => {
+    expect(extractSql(' count(state_name) FROM state WHERE area > 5')).toBe(
+      'SELECT count(state_name) FROM state WHERE area > 5',
+    );
+    expect(extractSql('DISTINCT name FROM river')).toBe('SELECT DISTINCT name FROM river');
+  });
+  it('takes the first query of several statements and never a later one', () => {
+    expect(extractSql('SELECT 1; DROP TABLE state; SELECT 2')).toBe('SELECT 1');
+    expect(extractSql("SELECT ';' FROM t; DELETE FROM t")).toBe("SELECT ';' FROM t");
+  });
+  it('returns null when there is no query', () => {
+    expect(extractSql('I cannot answer that question.')).toBeNull();
+    expect(extractSql('DROP TABLE state')).toBeNull();
+    expect(extractSql('')).toBeNull();
+  });
+});
+
+describe('normaliseSql', () => {
+  it('folds case, space, comments, AS and operator spellings but keeps literals', () => {
+    const a = normaliseSql("select S.name as n from state AS s where s.x <> 'Texas' -- note\n;");
+    const b = normaliseSql("SELECT s.NAME n FROM STATE s WHERE s.x != 'Texas'");
+    expect(a).toBe(b);
+    expect(normaliseSql("SELECT * FROM t WHERE a = 'texas'")).not.toBe(
+      normaliseSql("SELECT * FROM t WHERE a = 'Texas'"),
+    );
+  });
+});

@@ -119,11 +119,9 @@ function summarise(examples: EvaluatedExample[]): SqlEvaluation {
   for (const example of examples) {
     const exact =
       example.prediction !== null && normaliseSql(example.prediction) === normaliseSql(example.gold);
-    for (const cell of [
-      overall,
-      (byHardness[example.hardness] ??= empty()),
-      (byDatabase[example.dbId] ??= empty()),
-    ]) {
+    byHardness[example.hardness] ??= empty();
+    byDatabase[example.dbId] ??= empty();
+    for (const cell of [overall, byHardness[example.hardness]!, byDatabase[example.dbId]!]) {
       cell.count++;
       if (example.correct) cell.execution++;
       if (exact) cell.exactMatch++;

@@ -66,7 +66,10 @@ const memos = new WeakMap<VerifyContext, Map<string, Prepared>>();
 /** Extract and normalise a candidate text, memoised per run: samples repeat word for word. */
 function prepare(text: string, context: VerifyContext): Prepared {
   let memo = memos.get(context);
-  if (!memo) memos.set(context, (memo = new Map()));
+  if (!memo) {
+    memo = new Map();
+    memos.set(context, memo);
+  }
   const known = memo.get(text);
   if (known) return known;
   const program = context.task.extract(text);

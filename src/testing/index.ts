@@ -12,4 +12,5 @@ export {
   type RecordedRequest,
   type TestServerReply,
 } from './llm-test-server.js';
+export { writeTinyLlamaGguf } from './tiny-gguf.js';
 export { createVirtualClock, type VirtualClock } from './virtual-clock.js';

@@ -90,7 +90,10 @@ function writeValue(writer: Writer, value: Value) {
   }
 }
 
-/** Writes the tiny model to `path`; `seed` makes the weights reproducible. */
+/**
+ * Writes a tiny random-weight llama GGUF (about 0.5 MB) to `path` for tests of local-model code;
+ * `seed` makes the weights reproducible. Its output is gibberish.
+ */
 export function writeTinyLlamaGguf(path: string, seed = 1): void {
   const embedding = 64;
   const heads = 4;

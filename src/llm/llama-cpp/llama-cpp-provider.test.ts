@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../../errors/index.js';
+import { writeTinyLlamaGguf } from '../../testing/tiny-gguf.js';
 import { createLlamaCpp, type LlamaCppProvider } from './llama-cpp-provider.js';
 import { loadLlamaRuntime } from './load-runtime.js';
-import { writeTinyLlamaGguf } from './tiny-gguf.test-helper.js';
 
 const hasRuntime = await import('node-llama-cpp').then(
   () => true,

@@ -14,6 +14,10 @@ export {
   SandboxError,
   SymgenError,
 } from './errors/index.js';
+// evaluate
+export { evaluateSql, formatEvaluationTable, type SqlEvaluation } from './evaluate/index.js';
+// io
+export { countLines, type JsonlLine, readJsonl, writeLinesAtomically } from './io/index.js';
 export * from './llm/index.js';
 // sandbox (process)
 export {
@@ -39,3 +43,43 @@ export {
   type SandboxResult,
   type SandboxStatus,
 } from './sandbox/index.js';
+// sql task and its executor
+export {
+  type CompareMode,
+  cellKey,
+  FLOAT_DIGITS,
+  type SqlExecutionResult,
+  SqliteExecutor,
+  type SqliteExecutorOptions,
+  type SqliteExecutorStats,
+} from './sandbox/sqlite/index.js';
+// task plugin contract
+export type { ExecutionEnvironment, ExecutionResult, ExecutionStatus, Executor, Task } from './tasks/spec.js';
+export {
+  type DatabaseEnvironment,
+  DatabaseSet,
+  extractSql,
+  HARDNESS_LEVELS,
+  type Hardness,
+  loadSqlParser,
+  normaliseSql,
+  parseSql,
+  type SqlFeatures,
+  sqlFeatures,
+  sqlTask,
+} from './tasks/sql/index.js';
+// verify
+export {
+  type Cluster,
+  parseMinVotes,
+  parseVerifyOptions,
+  type VerifiedRecord,
+  type VerifyOptions,
+  type VerifySummary,
+  type VoteDecision,
+  type VoteOptions,
+  verifyExample,
+  verifySqlFile,
+  verifyStream,
+  vote,
+} from './verify/index.js';

@@ -14,7 +14,8 @@ export const sandboxLimitsSchema = z.strictObject({
     .min(32 * 1024 * 1024),
   /**
    * Processes of the sandbox's user (RLIMIT_NPROC), counting the worker and the bubblewrap init:
-   * this is what stops a fork bomb.
+   * this is what stops a fork bomb. Memory is limited per process, so a candidate's total is at
+   * most `maxProcesses` x `memoryBytes`.
    */
   maxProcesses: z.number().int().min(4).max(4096),
   /** Bytes of stdout and of stderr reported back; the rest is cut and flagged `stdoutTruncated`. */
@@ -36,7 +37,7 @@ export const defaultSandboxLimits: SandboxLimits = {
   cpuSeconds: 2,
   wallMs: 5_000,
   memoryBytes: 512 * 1024 * 1024,
-  maxProcesses: 32,
+  maxProcesses: 16,
   maxOutputBytes: 64 * 1024,
   maxFileBytes: 8 * 1024 * 1024,
   tmpBytes: 64 * 1024 * 1024,

@@ -48,6 +48,7 @@ export class SandboxWorker {
   private stderrTail = '';
   private dead = false;
   private startedAt = 0;
+  private readonly exited: Promise<void>;
 
   private constructor(private readonly launch: WorkerLaunch) {
     const command = [launch.pythonPath, '-I', '-c', workerSource, ...(launch.once ? ['--once'] : [])];
@@ -63,6 +64,7 @@ export class SandboxWorker {
     this.child.stdin.on('error', () => {});
     this.child.on('error', (error) => this.onExit(error.message));
     this.child.on('close', (code, signal) => this.onExit(`exit ${signal ?? code}`));
+    this.exited = new Promise((resolve) => this.child.on('close', () => resolve()));
   }
 
   /**
@@ -80,7 +82,7 @@ export class SandboxWorker {
         clearTimeout(timer);
         worker.readyWaiter = undefined;
         if (!error) return resolve();
-        worker.close();
+        void worker.close();
         const detail = worker.stderrTail.trim().split('\n').pop() ?? '';
         reject(
           new SandboxError(`sandbox worker failed to start: ${error.message}${detail ? ` (${detail})` : ''}`),
@@ -103,15 +105,18 @@ export class SandboxWorker {
       this.startedAt = performance.now();
       const timer = setTimeout(() => {
         this.settle(emptyResult('timeout', `no answer within ${waitMs} ms; sandbox killed`, waitMs));
-        this.close();
+        void this.close();
       }, waitMs);
       this.pending = { id: request.id, resolve, timer };
       this.child.stdin.write(encodeFrame(request));
     });
   }
 
-  /** Kill the whole sandbox (bubblewrap, the worker and anything a candidate left). Safe to call twice. */
-  close(): void {
+  /**
+   * Kill the whole sandbox (bubblewrap, the worker and anything a candidate left). Safe to call
+   * twice. The promise resolves once the bubblewrap process has exited (at most about a second).
+   */
+  close(): Promise<void> {
     this.dead = true;
     try {
       if (this.child.pid !== undefined && this.child.exitCode === null)
@@ -119,6 +124,12 @@ export class SandboxWorker {
     } catch {
       // Already gone: nothing left to kill.
     }
+    let timer: NodeJS.Timeout | undefined;
+    // Bound the wait: a process stuck in the kernel must not hang the caller's shutdown.
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 1_000);
+    });
+    return Promise.race([this.exited, bound]).finally(() => clearTimeout(timer));
   }
 
   private settle(result: SandboxResult): void {
@@ -156,7 +167,7 @@ export class SandboxWorker {
     this.settle(
       emptyResult('crash', `sandbox protocol violated (${reason}); worker replaced`, this.elapsed()),
     );
-    this.close();
+    void this.close();
   }
 
   private onExit(how: string): void {

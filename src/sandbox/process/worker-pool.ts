@@ -33,11 +33,19 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let running = 0;
   let nextId = 1;
   let closed = false;
+  const closing = new Set<Promise<void>>();
+
+  function retire(worker: SandboxWorker): void {
+    all.delete(worker);
+    const exit = worker.close();
+    closing.add(exit);
+    void exit.then(() => closing.delete(exit));
+  }
 
   async function acquire(): Promise<SandboxWorker> {
     for (let worker = idle.pop(); worker; worker = idle.pop()) {
       if (worker.alive) return worker;
-      all.delete(worker);
+      retire(worker);
     }
     const worker = await SandboxWorker.start({ ...options.launch, once: options.mode === 'process' });
     all.add(worker);
@@ -46,10 +54,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   function release(worker: SandboxWorker): void {
     if (options.mode === 'warm' && worker.alive && !closed) idle.push(worker);
-    else {
-      worker.close();
-      all.delete(worker);
-    }
+    else retire(worker);
     running -= 1;
     waiting.shift()?.();
   }
@@ -68,7 +73,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       try {
         worker = await acquire();
         const active = worker;
-        const onAbort = () => active.close();
+        const onAbort = () => void active.close();
         signal?.addEventListener('abort', onAbort, { once: true });
         const result = await active.run({ ...request, id: nextId++ });
         signal?.removeEventListener('abort', onAbort);
@@ -83,10 +88,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     },
     async close() {
       closed = true;
-      for (const worker of all) worker.close();
+      const exits = [...all].map((worker) => worker.close());
       all.clear();
       idle.length = 0;
       for (const wake of waiting.splice(0)) wake();
+      await Promise.all([...exits, ...closing]);
     },
   };
 }

@@ -35,6 +35,15 @@ const corpus: Record<string, { code: string; expect: readonly string[] }> = {
     expect: ['error'],
   },
   'reads /etc/shadow': { code: 'print(open("/etc/shadow").read())', expect: ['error'] },
+  'leaves a process behind': {
+    code: 'import os, time\nif os.fork() == 0:\n    time.sleep(30)',
+    expect: ['timeout'],
+  },
+  // The worker cannot answer: the Node-side timer must kill the whole sandbox.
+  'stops its parent': {
+    code: 'import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)',
+    expect: ['timeout'],
+  },
   'kills its parent': { code: 'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)', expect: ['crash'] },
   'kills every process': { code: 'import os, signal\nos.kill(-1, signal.SIGKILL)', expect: ['crash'] },
   'huge output': { code: 'while True:\n    print("x" * 10000)', expect: ['crash', 'error'] },

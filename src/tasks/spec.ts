@@ -33,10 +33,21 @@ export interface ExecutionEnvironment {
   readonly path?: string;
 }
 
+/** Options of one execution. */
+export interface ExecuteOptions {
+  readonly signal?: AbortSignal;
+  /** The task's `normalise(program)`, when the caller has it already: saves computing it again. */
+  readonly normalised?: string;
+}
+
 /** Executes programs of one task. Implementations own their processes and caches. */
 export interface Executor {
   /** Execute one program; resolves with a result (failures included), rejects only if the executor is unusable. */
-  execute(program: string, environment: ExecutionEnvironment, signal?: AbortSignal): Promise<ExecutionResult>;
+  execute(
+    program: string,
+    environment: ExecutionEnvironment,
+    options?: ExecuteOptions,
+  ): Promise<ExecutionResult>;
   /** Stop every process the executor started. Safe to call twice. */
   close(): Promise<void>;
 }

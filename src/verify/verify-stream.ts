@@ -90,7 +90,10 @@ export async function verifyExample(example: VerifyInput, context: VerifyContext
   const results = new Map<string, ReturnType<Executor['execute']>>();
   for (const sample of extracted) {
     if (sample.program !== null && !results.has(sample.textKey!)) {
-      results.set(sample.textKey!, executor.execute(sample.program, environment));
+      results.set(
+        sample.textKey!,
+        executor.execute(sample.program, environment, { normalised: sample.textKey! }),
+      );
     }
   }
   const samples: SampleOutcome[] = await Promise.all(

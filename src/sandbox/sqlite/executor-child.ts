@@ -13,6 +13,7 @@ import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLim
 import { cellKey, resultKeys } from './result-key.js';
 
 const MAX_OPEN_DATABASES = 32;
+const FLUSH_MS = 10;
 const connections = new Map<string, Database.Database>();
 const cache = new Map<string, Omit<SqliteJobResult, 'id'>>();
 let limits: SqliteLimits | undefined;
@@ -150,6 +151,11 @@ process.on('message', (message: ParentMessage) => {
       .finally(() => send({ type: 'ready', sqliteVersion: version }));
     return;
   }
+  // Results go back in batches: one message per job would cost more than a typical statement.
+  // A batch is flushed at least every FLUSH_MS, so the parent's watchdog, which counts from the last
+  // message, still measures the running statement (plus at most FLUSH_MS).
+  let batch: SqliteJobResult[] = [];
+  let lastFlush = performance.now();
   for (const job of message.jobs) {
     let result: Omit<SqliteJobResult, 'id'>;
     try {
@@ -157,8 +163,14 @@ process.on('message', (message: ParentMessage) => {
     } catch (error) {
       result = { status: 'error', error: firstLine(error), durationMs: 0 };
     }
-    send({ type: 'result', result: { ...result, id: job.id } });
+    batch.push({ ...result, id: job.id });
+    if (performance.now() - lastFlush >= FLUSH_MS) {
+      send({ type: 'results', results: batch });
+      batch = [];
+      lastFlush = performance.now();
+    }
   }
+  if (batch.length > 0) send({ type: 'results', results: batch });
 });
 
 process.on('disconnect', () => process.exit(0));

@@ -94,8 +94,8 @@ export class ExecutorProcess {
           clearTimeout(timer);
           this.sqliteVersion = message.sqliteVersion;
           resolve();
-        } else if (message.type === 'result') {
-          this.onResult(message.result);
+        } else if (message.type === 'results') {
+          this.onResults(message.results);
         }
       });
       child.once('exit', (code, signal) => {
@@ -133,7 +133,8 @@ export class ExecutorProcess {
     if (!child || this.closed) return;
     const careful = this.inFlight.some((pending) => pending.suspect) || this.queue[0]?.suspect === true;
     const room = (careful ? 1 : WINDOW) - this.inFlight.length;
-    if (room <= 0 || this.queue.length === 0) return;
+    // Refill in chunks: topping up one job per result would cost a message per job.
+    if (room <= 0 || this.queue.length === 0 || (!careful && this.inFlight.length > WINDOW / 2)) return;
     const batch = this.queue.splice(0, room);
     const idle = this.inFlight.length === 0;
     this.inFlight.push(...batch);
@@ -149,11 +150,13 @@ export class ExecutorProcess {
     this.watchdog.unref();
   }
 
-  private onResult(result: SqliteJobResult): void {
-    const index = this.inFlight.findIndex((pending) => pending.job.id === result.id);
-    if (index === -1) return;
-    const [pending] = this.inFlight.splice(index, 1);
-    pending!.resolve(result);
+  private onResults(results: readonly SqliteJobResult[]): void {
+    for (const result of results) {
+      const index = this.inFlight.findIndex((pending) => pending.job.id === result.id);
+      if (index === -1) continue;
+      const [pending] = this.inFlight.splice(index, 1);
+      pending!.resolve(result);
+    }
     this.armWatchdog();
     this.send();
   }

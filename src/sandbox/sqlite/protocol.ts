@@ -46,5 +46,5 @@ export type ParentMessage = { type: 'init'; limits: SqliteLimits } | { type: 'ru
 
 export type ChildMessage =
   | { type: 'ready'; sqliteVersion: string }
-  | { type: 'result'; result: SqliteJobResult }
+  | { type: 'results'; results: SqliteJobResult[] }
   | { type: 'fatal'; error: string };

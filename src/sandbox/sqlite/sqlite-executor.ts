@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { SandboxError } from '../../errors/index.js';
-import type { ExecutionEnvironment, ExecutionResult, Executor } from '../../tasks/spec.js';
+import type { ExecuteOptions, ExecutionEnvironment, ExecutionResult, Executor } from '../../tasks/spec.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { ExecutorProcess } from './executor-process.js';
 import type { SqliteJobResult, SqliteLimits } from './protocol.js';
@@ -92,7 +92,11 @@ export class SqliteExecutor implements Executor {
     };
   }
 
-  execute(program: string, environment: ExecutionEnvironment): Promise<SqlExecutionResult> {
+  execute(
+    program: string,
+    environment: ExecutionEnvironment,
+    options: ExecuteOptions = {},
+  ): Promise<SqlExecutionResult> {
     if (this.closed) return Promise.reject(new SandboxError('the SQLite executor is closed'));
     if (!environment.path) {
       return Promise.reject(new SandboxError(`no database file for environment ${environment.id}`));
@@ -105,7 +109,7 @@ export class SqliteExecutor implements Executor {
       this.counters.cacheHits++;
       return exact;
     }
-    const textKey = normaliseSql(program);
+    const textKey = options.normalised ?? normaliseSql(program);
     const cacheKey = `${environment.path}\u0000${textKey}`;
     const cached = this.cache.get(cacheKey);
     if (cached) {

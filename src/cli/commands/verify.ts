@@ -36,7 +36,7 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
     )
     .option('--timeout-ms <ms>', 'time budget of one statement', '5000')
     .option('--max-rows <n>', 'most rows a result may have', '100000')
-    .option('--workers <n>', 'executor processes (default: cores, at most 4)')
+    .option('--workers <n>', 'executor processes (default: cores - 1, from 1 to 4)')
     .option('--keep-candidates', 'write every candidate with its status and result key', false)
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { runVerify } = await import('./verify-action.js');

@@ -10,7 +10,7 @@ import type { CompareMode } from './result-key.js';
 export interface SqliteExecutorOptions {
   /**
    * Executor processes to run statements in parallel.
-   * @default the number of cores, at most 4
+   * @default one less than the number of cores (the parent extracts, normalises and votes), from 1 to 4
    */
   workers?: number;
   /**
@@ -73,7 +73,7 @@ export class SqliteExecutor implements Executor {
       previewRows: options.previewRows ?? 5,
       compare: options.compare ?? 'multiset',
     };
-    const workers = options.workers ?? Math.min(4, availableParallelism());
+    const workers = options.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     if (!Number.isInteger(workers) || workers < 1) {
       throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${workers}`);
     }

@@ -4,9 +4,9 @@
  * caps and answers with result keys. The parent enforces the time budget by killing this process,
  * so nothing here needs to be interruptible.
  */
-import { format, init } from '@guanmingchiu/sqlparser-ts';
 import Database from 'better-sqlite3';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { formatSql, loadSqlParser } from '../../tasks/sql/parse.js';
 import { refusalReason } from './guard.js';
 import { ordersOutput } from './order-by.js';
 import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
@@ -39,14 +39,9 @@ function open(dbPath: string): Database.Database {
   return db;
 }
 
+/** The parser's canonical form; undefined before the parser loaded or when the SQL does not parse. */
 function canonical(sql: string): string | undefined {
-  if (!parserReady) return undefined;
-  try {
-    return format(sql, 'sqlite');
-  } catch {
-    // Not every SQLite query parses with sqlparser's dialect: the text normal form stands in.
-    return undefined;
-  }
+  return parserReady ? (formatSql(sql) ?? undefined) : undefined;
 }
 
 const WARM_UP_QUERIES = [
@@ -158,7 +153,7 @@ process.on('message', (message: ParentMessage) => {
     limits = message.limits;
     const version = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string })
       .v;
-    init()
+    loadSqlParser()
       .then(() => {
         parserReady = true;
         warmParser();

@@ -1,4 +1,5 @@
-import { type Hardness, hardnessOf, isQueryNode } from './hardness.js';
+import { type AstNode, isAggregateCall, isQueryNode, lastNamePart } from './ast.js';
+import { type Hardness, hardnessOf } from './hardness.js';
 import { parseSql } from './parse.js';
 
 /** Structural features of a SQL query, for evaluation breakdowns and coverage. */
@@ -11,7 +12,7 @@ export interface SqlFeatures {
   readonly clauses: string[];
 }
 
-type Node = Record<string, unknown>;
+type Node = AstNode;
 
 /** Compute {@link SqlFeatures}. The SQL parser must be loaded (`loadSqlParser`). */
 export function sqlFeatures(sql: string): SqlFeatures {
@@ -24,7 +25,6 @@ export function sqlFeatures(sql: string): SqlFeatures {
 }
 
 const SET_OPERATIONS: Record<string, string> = { Union: 'union', Intersect: 'intersect', Except: 'except' };
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max']);
 
 function visit(value: unknown, tables: Set<string>, clauses: Set<string>, top: boolean): void {
   if (Array.isArray(value)) {
@@ -52,22 +52,10 @@ function visit(value: unknown, tables: Set<string>, clauses: Set<string>, top: b
   }
   const setOperation = node.SetOperation as Node | undefined;
   if (setOperation) clauses.add(SET_OPERATIONS[String(setOperation.op)] ?? 'set-operation');
-  const table = node.Table as Node | undefined;
-  if (table && Array.isArray(table.name)) {
-    const parts = (table.name as Node[]).map(
-      (part) => (part.Identifier as Node | undefined)?.value ?? part.value,
-    );
-    const name = parts[parts.length - 1];
-    if (typeof name === 'string') tables.add(name.toLowerCase());
-  }
+  const tableName = lastNamePart((node.Table as Node | undefined)?.name);
+  if (tableName !== undefined) tables.add(tableName.toLowerCase());
   if ('Like' in node || 'ILike' in node) clauses.add('like');
-  const fn = node.Function as Node | undefined;
-  if (fn && Array.isArray(fn.name)) {
-    const name = (fn.name as Node[])
-      .map((part) => (part.Identifier as Node | undefined)?.value ?? part.value)
-      .pop();
-    if (typeof name === 'string' && AGGREGATES.has(name.toLowerCase())) clauses.add('aggregate');
-  }
+  if (isAggregateCall(node)) clauses.add('aggregate');
   for (const [key, item] of Object.entries(node)) {
     if (key !== 'span') visit(item, tables, clauses, false);
   }

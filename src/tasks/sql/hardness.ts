@@ -8,15 +8,14 @@
  * - others: more than one aggregate, more than one selected column, more than one WHERE condition,
  *   more than one GROUP BY column.
  */
+import { type AstNode, child, isAggregateCall, isQueryNode } from './ast.js';
 import type { SqlAst } from './parse.js';
 
 export type Hardness = 'easy' | 'medium' | 'hard' | 'extra';
 
 export const HARDNESS_LEVELS: readonly Hardness[] = ['easy', 'medium', 'hard', 'extra'];
 
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max']);
-
-type Node = Record<string, unknown>;
+type Node = AstNode;
 
 /** The counts Spider's hardness is made of. */
 export interface HardnessCounts {
@@ -100,11 +99,6 @@ export function hardnessCounts(ast: SqlAst): HardnessCounts {
   return { component1, component2, others };
 }
 
-function child(node: Node | undefined, key: string): Node | undefined {
-  const value = node?.[key];
-  return value && typeof value === 'object' ? (value as Node) : undefined;
-}
-
 function countCtes(query: Node): number {
   const tables = child(query, 'with')?.cte_tables;
   return Array.isArray(tables) ? tables.length : 0;
@@ -139,11 +133,6 @@ function flattenConditions(node: Node, leaves: Node[]): number {
   return 0;
 }
 
-/** True for a parsed query node (a subquery), which the counters must not descend into. */
-export function isQueryNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && 'body' in value && 'locks' in value;
-}
-
 function directSubqueries(value: unknown): number {
   if (isQueryNode(value)) return 1;
   if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + directSubqueries(item), 0);
@@ -156,13 +145,6 @@ function countAggregates(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countAggregates(item), 0);
   if (typeof value !== 'object' || value === null) return 0;
   const node = value as Node;
-  let own = 0;
-  const fn = child(node, 'Function');
-  if (fn) {
-    const name = ((fn.name as Node[] | undefined) ?? [])
-      .map((part) => child(part, 'Identifier')?.value ?? part.value)
-      .pop();
-    if (typeof name === 'string' && AGGREGATES.has(name.toLowerCase())) own = 1;
-  }
+  const own = isAggregateCall(node) ? 1 : 0;
   return own + Object.values(node).reduce((sum: number, item) => sum + countAggregates(item), 0);
 }

@@ -31,7 +31,6 @@ function isWordStartCode(code: number): boolean {
 function isWordPartCode(code: number): boolean {
   return isWordStartCode(code) || isDigitCode(code) || code === 36;
 }
-const DIGIT = { test: (char: string) => char.length > 0 && isDigitCode(char.charCodeAt(0)) };
 const TWO_CHAR_OPERATORS = new Set(['<=', '>=', '<>', '!=', '==', '||', '<<', '>>', '->']);
 
 /** Split SQL text into tokens, dropping whitespace and comments. */
@@ -71,7 +70,10 @@ export function tokenizeSql(source: string): SqlToken[] {
       tokens.push({ kind: 'quoted-identifier', text: source.slice(start, index), start });
       continue;
     }
-    if (DIGIT.test(char) || (char === '.' && DIGIT.test(source[index + 1] ?? ''))) {
+    if (
+      isDigitCode(source.charCodeAt(index)) ||
+      (char === '.' && isDigitCode(source.charCodeAt(index + 1)))
+    ) {
       index = skipNumber(source, index);
       tokens.push({ kind: 'number', text: source.slice(start, index), start });
       continue;
@@ -122,16 +124,16 @@ function skipNumber(source: string, index: number): number {
     while (position < source.length && /[0-9A-Fa-f]/.test(source[position]!)) position++;
     return position;
   }
-  while (position < source.length && DIGIT.test(source[position]!)) position++;
+  while (position < source.length && isDigitCode(source.charCodeAt(position))) position++;
   if (source[position] === '.') {
     position++;
-    while (position < source.length && DIGIT.test(source[position]!)) position++;
+    while (position < source.length && isDigitCode(source.charCodeAt(position))) position++;
   }
   if (source[position] === 'e' || source[position] === 'E') {
     const sign = source[position + 1] === '+' || source[position + 1] === '-' ? 1 : 0;
-    if (DIGIT.test(source[position + 1 + sign] ?? '')) {
+    if (isDigitCode(source.charCodeAt(position + 1 + sign))) {
       position += 1 + sign;
-      while (position < source.length && DIGIT.test(source[position]!)) position++;
+      while (position < source.length && isDigitCode(source.charCodeAt(position))) position++;
     }
   }
   return position;

@@ -64,6 +64,21 @@ export class DatabaseSet {
     return environment;
   }
 
+  /**
+   * Every database id this set can resolve, sorted: the file's own name for one file, else each
+   * `<db_id>.sqlite`, `<db_id>.db` and `<db_id>/<db_id>.sqlite` in the folder.
+   */
+  ids(): string[] {
+    if (!this.isFolder) return [basename(this.root).replace(/\.[^.]+$/, '')];
+    const found = new Set<string>();
+    for (const entry of readdirSync(this.root)) {
+      const file = /^(.+)\.(sqlite|db)$/.exec(entry);
+      if (file?.[1]) found.add(file[1]);
+      else if (existsSync(join(this.root, entry, `${entry}.sqlite`))) found.add(entry);
+    }
+    return [...found].sort();
+  }
+
   private resolveInFolder(dbId: string | undefined): DatabaseEnvironment {
     if (!dbId) {
       throw new DatabaseError(

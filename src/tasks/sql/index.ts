@@ -26,6 +26,16 @@ export {
 } from './hardness.js';
 export { normaliseSql } from './normalise.js';
 export { formatSql, loadSqlParser, parseSql, type SqlAst } from './parse.js';
+export {
+  openReadOnly,
+  quoteIdentifier,
+  readSqliteSchema,
+  type SqlColumn,
+  type SqlForeignKey,
+  type SqlSchema,
+  type SqlTable,
+  sampleTableRows,
+} from './schema.js';
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
 
 /** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { defineCurate } from './curate.js';
 import { defineEvaluate } from './evaluate.js';
 import { defineModels } from './models.js';
 import { defineVerify } from './verify.js';
@@ -10,3 +11,6 @@ import { defineVerify } from './verify.js';
 export type CommandDefinition = (program: Command, setExitCode: (code: number) => void) => void;
 
 export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];
+
+// curate, report (issue 7)
+commands.push(defineCurate);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { defineCurate } from './curate.js';
 import { defineEvaluate } from './evaluate.js';
 import { defineModels } from './models.js';
+import { defineReport } from './report.js';
 import { defineVerify } from './verify.js';
 
 /**
@@ -13,4 +14,4 @@ export type CommandDefinition = (program: Command, setExitCode: (code: number) =
 export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];
 
 // curate, report (issue 7)
-commands.push(defineCurate);
+commands.push(defineCurate, defineReport);

@@ -16,13 +16,13 @@ export interface TrainingPair {
 
 /** Settings of {@link TaskModel.train}. */
 export interface TaskModelOptions {
-  /** @default 96 */
+  /** @default 64 */
   readonly dModel?: number;
   /** @default 4 */
   readonly heads?: number;
   /** Encoder and decoder layers each. @default 2 */
   readonly layers?: number;
-  /** @default 192 */
+  /** @default 128 */
   readonly feedForward?: number;
   /** Passes over the data. @default 40 */
   readonly epochs?: number;
@@ -109,10 +109,10 @@ export class TaskModel {
       tf,
       {
         vocabulary: vocabulary.trainedSize,
-        dModel: options.dModel ?? 96,
+        dModel: options.dModel ?? 64,
         heads: options.heads ?? 4,
         layers: options.layers ?? 2,
-        feedForward: options.feedForward ?? 192,
+        feedForward: options.feedForward ?? 128,
         maxSource,
         maxTarget,
       },

@@ -171,7 +171,11 @@ describe('symgen curate', () => {
         record,
       ]),
     );
-    expect(Object.fromEntries(Object.entries(dropped).map(([id, record]) => [id, record.reason]))).toEqual({
+    expect(
+      Object.fromEntries(
+        Object.entries(dropped).map(([id, record]) => [id, (record as Record<string, unknown>).reason]),
+      ),
+    ).toEqual({
       'capital-again': 'duplicate',
       'capital-near': 'near-duplicate',
       short: 'too-short',

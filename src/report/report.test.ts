@@ -85,6 +85,22 @@ interface Seen {
   text: string;
 }
 
+interface BrowserElement {
+  readonly textContent: string | null;
+  readonly innerText: string;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  querySelectorAll(selector: string): Iterable<BrowserElement> & { length: number };
+}
+interface BrowserGlobals {
+  readonly document: {
+    readonly title: string;
+    readonly body: BrowserElement;
+    querySelectorAll(selector: string): Iterable<BrowserElement>;
+  };
+  getComputedStyle(element: BrowserElement): { visibility: string };
+}
+
 async function look(file: string): Promise<{ seen: Seen; requests: string[] }> {
   const { launch } = await import('puppeteer-core');
   const browser = await launch({
@@ -98,28 +114,32 @@ async function look(file: string): Promise<{ seen: Seen; requests: string[] }> {
     page.on('request', (request) => requests.push(request.url()));
     await page.setViewport({ width: 1200, height: 900 });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    const seen = await page.evaluate(() => ({
-      title: document.title,
-      headings: [...document.querySelectorAll('h1, h2, h3')].map((element) => element.textContent ?? ''),
-      cards: [...document.querySelectorAll('.card')].map((element) =>
-        (element as HTMLElement).innerText.replace(/\s+/g, ' '),
-      ),
-      charts: [...document.querySelectorAll('svg.chart')].map((svg) => {
-        const box = svg.getBoundingClientRect();
-        const bars = [...svg.querySelectorAll('rect.bar')];
-        return {
-          label: svg.getAttribute('aria-label') ?? '',
-          bars: bars.length,
-          visible: bars.filter((bar) => {
-            const rect = bar.getBoundingClientRect();
-            return rect.width > 0.5 && rect.height > 0.5 && getComputedStyle(bar).visibility !== 'hidden';
-          }).length,
-          width: box.width,
-          height: box.height,
-        };
-      }),
-      text: document.body.innerText,
-    }));
+    const seen = await page.evaluate((): Seen => {
+      // Runs in the page: the DOM types are not in this project's (Node) type library.
+      const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
+      return {
+        title: document.title,
+        headings: [...document.querySelectorAll('h1, h2, h3')].map((element) => element.textContent ?? ''),
+        cards: [...document.querySelectorAll('.card')].map((element) =>
+          element.innerText.replace(/\s+/g, ' '),
+        ),
+        charts: [...document.querySelectorAll('svg.chart')].map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const bars = [...svg.querySelectorAll('rect.bar')];
+          return {
+            label: svg.getAttribute('aria-label') ?? '',
+            bars: bars.length,
+            visible: bars.filter((bar) => {
+              const rect = bar.getBoundingClientRect();
+              return rect.width > 0.5 && rect.height > 0.5 && getComputedStyle(bar).visibility !== 'hidden';
+            }).length,
+            width: box.width,
+            height: box.height,
+          };
+        }),
+        text: document.body.innerText,
+      };
+    });
     return { seen, requests };
   } finally {
     await browser.close();

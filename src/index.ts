@@ -1,5 +1,28 @@
 // errors
 // llm
+
+// datasets, curation, dataset evaluation, the built-in task model and the report (issue 7)
+export {
+  type CuratedExample,
+  type CurateFileOptions,
+  type CurateOptions,
+  type CurateResult,
+  type CurateSummary,
+  computeWeights,
+  curateExamples,
+  curateFile,
+  curateOptionsSchema,
+  type DroppedExample,
+  findNearDuplicates,
+  findNearDuplicatesNaive,
+  type MinHashOptions,
+  NearDuplicateIndex,
+  parseRelabelAnswer,
+  type RelabelVerdict,
+  relabelExample,
+  wordShingles,
+} from './curate/index.js';
+export { type Dataset, type DatasetExample, readDataset, toDatasetExample } from './dataset/index.js';
 export {
   ApiCallError,
   CircuitOpenError,
@@ -15,10 +38,45 @@ export {
   SymgenError,
 } from './errors/index.js';
 // evaluate
-export { evaluateSql, formatEvaluationTable, type SqlEvaluation } from './evaluate/index.js';
+export {
+  type DatasetEvaluateOptions,
+  type DatasetEvaluation,
+  type DatasetMetrics,
+  evaluateDataset,
+  evaluateSql,
+  type Faithfulness,
+  formatDatasetEvaluation,
+  formatEvaluationTable,
+  type JudgeSummary,
+  judgeExamples,
+  meanPairwiseCosine,
+  type ProgramDiversity,
+  predictWithModel,
+  programDiversity,
+  type SqlEvaluation,
+  selfBleu,
+  type TextDiversity,
+  textDiversity,
+} from './evaluate/index.js';
 // io
 export { countLines, type JsonlLine, readJsonl, writeLinesAtomically } from './io/index.js';
 export * from './llm/index.js';
+export {
+  TaskModel,
+  type TaskModelOptions,
+  type TrainAndScoreOptions,
+  type TrainAndScoreResult,
+  type TrainingPair,
+  type TrainStats,
+  trainAndScore,
+} from './model/index.js';
+export {
+  type ReportData,
+  type ReportOptions,
+  readRunData,
+  renderReport,
+  writeReport,
+} from './report/index.js';
 // sandbox (process)
 export {
   type BashCandidate,
@@ -76,6 +134,7 @@ export {
   sqlFeatures,
   sqlTask,
 } from './tasks/sql/index.js';
+export { sqlTemplate } from './tasks/sql/template.js';
 // verify
 export {
   type Cluster,

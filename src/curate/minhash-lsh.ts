@@ -64,7 +64,7 @@ export class NearDuplicateIndex {
     this.threshold = options.threshold ?? 0.8;
     this.permutations = options.permutations ?? 48;
     this.bands = options.bands ?? 12;
-    this.maxCandidates = options.maxCandidates ?? 64;
+    this.maxCandidates = Math.min(options.maxCandidates ?? 64, 1024);
     if (!(this.threshold > 0 && this.threshold <= 1)) {
       throw new RangeError(`Expected \`threshold\` from 0 (excluded) to 1, got ${this.threshold}`);
     }
@@ -102,14 +102,15 @@ export class NearDuplicateIndex {
     let checked = 0;
     let best = -1;
     let bestSimilarity = 0;
-    const seen = new Set<number>();
+    const seen = this.seenBuffer;
+    let seenCount = 0;
     for (let band = 0; band < this.bands && checked < this.maxCandidates; band++) {
       const key = keys[band]!;
       for (let slot = key & mask; this.tableValues[slot] !== EMPTY; slot = (slot + 1) & mask) {
         if (this.tableKeys[slot] !== key) continue;
         const other = this.tableValues[slot]!;
-        if (seen.has(other) || this.scopeIds[other] !== scopeId) continue;
-        seen.add(other);
+        if (this.scopeIds[other] !== scopeId || seen.subarray(0, seenCount).includes(other)) continue;
+        seen[seenCount++] = other;
         checked++;
         this.comparisons++;
         const similarity = jaccard(
@@ -169,6 +170,7 @@ export class NearDuplicateIndex {
   }
 
   private readonly keyBuffer = new Uint32Array(64);
+  private readonly seenBuffer = new Int32Array(1024);
 
   private bandKeys(scopeId: number): Uint32Array {
     const keys = this.bands <= 64 ? this.keyBuffer : new Uint32Array(this.bands);

@@ -80,7 +80,8 @@ export class TaskModel {
     private readonly network: PointerTransformer,
     private readonly vocabulary: Vocabulary,
     private readonly maxSource: number,
-    private readonly maxTarget: number,
+    /** Longest program decoded: the longest training program plus a margin, within `maxTarget`. */
+    private readonly maxDecode: number,
     readonly stats: TrainStats,
   ) {}
 
@@ -169,7 +170,8 @@ export class TaskModel {
       options.onEpoch?.(epoch, mean, elapsed());
     }
     optimizer.dispose();
-    return new TaskModel(tf, network, vocabulary, maxSource, maxTarget, {
+    const longest = Math.max(...prepared.map((example) => example.target.length));
+    return new TaskModel(tf, network, vocabulary, maxSource, Math.min(maxTarget, longest + 10), {
       examples: pairs.length,
       vocabulary: vocabulary.trainedSize,
       parameters: network.parameterCount,
@@ -198,7 +200,7 @@ export class TaskModel {
       const encoded = tf.tidy(() => this.network.encode(tensors.batch));
       const outputs: number[][] = chunk.map(() => []);
       const ended = chunk.map(() => false);
-      for (let step = 0; step < this.maxTarget && ended.includes(false); step++) {
+      for (let step = 0; step < this.maxDecode && ended.includes(false); step++) {
         const input = tf.tensor2d(
           outputs.map((tokens) => [
             BOS,

@@ -57,7 +57,7 @@ export async function runEvaluate(flags: Flags): Promise<number> {
   }
   const llm = modelFromFlags(flags, 'model', (message) => process.stderr.write(`${message}\n`));
   if (!llm) {
-    throw new ConfigError('symgen evaluate', [
+    throw new ConfigError('evaluate', [
       {
         path: '',
         message:

@@ -94,7 +94,7 @@ describe('symgen evaluate (indirect)', () => {
         '--train',
         train,
         '--epochs',
-        '2',
+        '1',
         '--json',
         json,
       ]),

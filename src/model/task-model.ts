@@ -197,39 +197,58 @@ export class TaskModel {
         .slice(start, start + batchSize)
         .map((source) => ({ source, target: [], weight: 1 }));
       const tensors = makeBatch(tf, chunk, this.vocabulary, false);
-      const encoded = tf.tidy(() => this.network.encode(tensors.batch));
+      const encodedAll = tf.tidy(() => this.network.encode(tensors.batch));
       const outputs: number[][] = chunk.map(() => []);
-      const ended = chunk.map(() => false);
-      for (let step = 0; step < this.maxDecode && ended.includes(false); step++) {
+      // Rows still decoding; finished rows leave the batch so long programs do not make short ones pay.
+      let active = chunk.map((_, row) => row);
+      let view = { encoded: encodedAll, batch: tensors.batch, owned: [] as TfModule.Tensor[] };
+      for (let step = 0; step < this.maxDecode && active.length > 0; step++) {
         const input = tf.tensor2d(
-          outputs.map((tokens) => [
+          active.map((row) => [
             BOS,
-            ...tokens.map((id) => this.vocabulary.inputId(this.vocabulary.tokens[id]!)),
+            ...outputs[row]!.map((id) => this.vocabulary.inputId(this.vocabulary.tokens[id]!)),
           ]),
-          [chunk.length, step + 1],
+          [active.length, step + 1],
           'int32',
         );
         const next = tf.tidy(() => {
-          const probabilities = this.network.decode(encoded, tensors.batch, input, full);
-          const last = tf.slice(probabilities, [0, step, 0], [chunk.length, 1, full]);
-          return tf.reshape(tf.argMax(last, -1), [chunk.length]);
+          const probabilities = this.network.decode(view.encoded, view.batch, input, full, 0, true);
+          return tf.reshape(tf.argMax(probabilities, -1), [active.length]);
         });
         const ids = await next.data();
         next.dispose();
         input.dispose();
-        for (let row = 0; row < chunk.length; row++) {
-          if (!ended[row] && ids[row] === EOS) ended[row] = true;
-          // Rows that ended keep growing with padding so the next input stays rectangular.
-          outputs[row]!.push(ended[row] ? PAD : ids[row]!);
+        const still: number[] = [];
+        const keep: number[] = [];
+        active.forEach((row, position) => {
+          if (ids[position] === EOS) return;
+          outputs[row]!.push(ids[position]!);
+          still.push(row);
+          keep.push(position);
+        });
+        if (still.length < active.length && still.length > 0) {
+          const indices = tf.tensor1d(keep, 'int32');
+          const gathered = [
+            tf.gather(view.encoded, indices),
+            tf.gather(view.batch.source, indices),
+            tf.gather(view.batch.sourceCopy, indices),
+            tf.gather(view.batch.sourceMask, indices),
+          ];
+          indices.dispose();
+          tf.dispose(view.owned);
+          view = {
+            encoded: gathered[0]!,
+            batch: { source: gathered[1]!, sourceCopy: gathered[2]!, sourceMask: gathered[3]! },
+            owned: gathered,
+          };
         }
+        active = still;
       }
-      encoded.dispose();
+      tf.dispose(view.owned);
+      encodedAll.dispose();
       tensors.dispose();
-      for (const tokens of outputs) {
-        const end = tokens.indexOf(PAD);
-        const kept = end === -1 ? tokens : tokens.slice(0, end);
-        programs.push(sqlFromModelTokens(kept.map((id) => this.vocabulary.tokens[id]!)));
-      }
+      for (const tokens of outputs)
+        programs.push(sqlFromModelTokens(tokens.map((id) => this.vocabulary.tokens[id]!)));
     }
     return programs;
   }

@@ -211,7 +211,7 @@ export class PointerTransformer {
 
   /**
    * Probabilities over the full vocabulary (`fullVocabulary` >= trained size) of the next token at
-   * every target position: [B, T, fullVocabulary].
+   * every target position: [B, T, fullVocabulary] (with `lastOnly`, at the last position: [B, 1, fullVocabulary]).
    */
   decode(
     encoded: Tensor,
@@ -219,6 +219,7 @@ export class PointerTransformer {
     targetInput: Tensor,
     fullVocabulary: number,
     dropout = 0,
+    lastOnly = false,
   ): Tensor {
     const tf = this.tf;
     const [b, s] = batch.source.shape as [number, number];
@@ -246,7 +247,9 @@ export class PointerTransformer {
         this.drop(this.feedForward(this.layerNorm(x, `dec${layer}.f`), `dec${layer}.ff`, dropout), dropout),
       );
     }
-    const h = this.layerNorm(x, 'dec.final');
+    let h = this.layerNorm(x, 'dec.final');
+    // When decoding greedily only the newest position's distribution is needed.
+    if (lastOnly) h = tf.slice(h, [0, t - 1, 0], [b, 1, this.shape.dModel]);
     let vocabulary = tf.softmax(this.dense(h, 'out.w', 'out.b'));
     if (fullVocabulary > this.shape.vocabulary) {
       vocabulary = tf.pad(vocabulary, [

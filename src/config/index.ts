@@ -1,0 +1,11 @@
+export {
+  type GenerateConfig,
+  type GenerateConfigInput,
+  generateConfigSchema,
+  type SamplingConfig,
+  samplingConfigSchema,
+  type TemplateConfig,
+  templateConfigSchema,
+} from './generate-config.js';
+export { generateConfigJsonSchema, generateConfigJsonSchemaText } from './json-schema.js';
+export { type ConfigOverrides, loadGenerateConfig, mergeConfig, parseGenerateConfig } from './load-config.js';

@@ -2,15 +2,27 @@ import { z } from 'zod';
 import { llmConfigSchema } from '../llm/config.js';
 import { verifyOptionsSchema } from '../verify/options.js';
 
-/** Sampling parameters of one generation stage (`gen_q` or `gen_a`). */
-export const samplingConfigSchema = z.strictObject({
-  /** Samples per prompt (SymGen: 20). */
-  n: z.int().min(1).max(256),
-  temperature: z.number().min(0).max(2),
-  topP: z.number().gt(0).max(1).optional(),
-  maxTokens: z.int().positive(),
-  /** Ask for token log-probabilities (used to break ties inside a vote group). */
-  logprobs: z.boolean().default(false),
+/** Sampling parameters of one generation stage (`gen_q` or `gen_a`), each field defaulting per stage. */
+function samplingSchema(defaults: { n: number; temperature: number; maxTokens: number; logprobs: boolean }) {
+  return z
+    .strictObject({
+      /** Samples per prompt (SymGen: 20). */
+      n: z.int().min(1).max(256).default(defaults.n),
+      temperature: z.number().min(0).max(2).default(defaults.temperature),
+      topP: z.number().gt(0).max(1).optional(),
+      maxTokens: z.int().positive().default(defaults.maxTokens),
+      /** Ask for token log-probabilities (used to break ties inside a vote group). */
+      logprobs: z.boolean().default(defaults.logprobs),
+    })
+    .default(defaults);
+}
+
+/** Sampling parameters of one stage. */
+export const samplingConfigSchema = samplingSchema({
+  n: 20,
+  temperature: 0.8,
+  maxTokens: 256,
+  logprobs: false,
 });
 export type SamplingConfig = z.infer<typeof samplingConfigSchema>;
 
@@ -59,8 +71,8 @@ export const demonstrationsConfigSchema = z.strictObject({
 
 /** Parameters of the two generation stages and the question filter. */
 export const generationConfigSchema = z.strictObject({
-  genQ: samplingConfigSchema.default({ n: 20, temperature: 0.8, maxTokens: 64, logprobs: false }),
-  genA: samplingConfigSchema.default({ n: 20, temperature: 0.8, maxTokens: 256, logprobs: true }),
+  genQ: samplingSchema({ n: 20, temperature: 0.8, maxTokens: 64, logprobs: false }),
+  genA: samplingSchema({ n: 20, temperature: 0.8, maxTokens: 256, logprobs: true }),
   /** Questions outside this many words are dropped. */
   questionWords: z
     .strictObject({ min: z.int().min(1).default(3), max: z.int().min(1).default(40) })

@@ -19,9 +19,16 @@ export type ConfigOverrides = Record<string, unknown>;
 export function loadGenerateConfig(
   file: string | undefined,
   overrides: ConfigOverrides = {},
+  options: {
+    /** Settings under the file (a resumed run's stored configuration). */
+    base?: Record<string, unknown>;
+    /** Drop the `llm` section: run the offline generator. */
+    offline?: boolean;
+  } = {},
 ): GenerateConfig {
   const fromFile = file === undefined ? {} : resolvePaths(readYamlFile(file), dirname(resolve(file)));
-  const merged = mergeConfig(fromFile, overrides);
+  const merged = mergeConfig(mergeConfig(options.base ?? {}, fromFile), overrides);
+  if (options.offline) delete merged.llm;
   return parseGenerateConfig(merged, file ?? 'flags');
 }
 

@@ -16,6 +16,27 @@ export {
 } from './errors/index.js';
 // evaluate
 export { evaluateSql, formatEvaluationTable, type SqlEvaluation } from './evaluate/index.js';
+// generate: conditions (dataset-wise decomposition) and offline programs-first generation
+export {
+  type ConditionCoverage,
+  createRandom,
+  createSqlConditionSampler,
+  DEFAULT_HARDNESS_MIX,
+  describeCondition,
+  parseHardnessMix,
+  type Random,
+  type SqlCondition,
+  type SqlConditionSampler,
+  type SqlConditionSamplerOptions,
+} from './generate/conditions/index.js';
+export {
+  generateProgramsFirst,
+  type ProgramRejection,
+  type ProgramsFirstExample,
+  type ProgramsFirstOptions,
+  realiseQuestion,
+  renderSql,
+} from './generate/programs-first/index.js';
 // io
 export { countLines, type JsonlLine, readJsonl, writeLinesAtomically } from './io/index.js';
 export * from './llm/index.js';

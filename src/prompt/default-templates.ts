@@ -9,13 +9,14 @@ export const defaultGenQTemplate: TemplateConfig = {
   system:
     'You write questions that a person could ask about a database. Answer with one question in plain English on one line, with no SQL and no explanation.',
   user: `{{ knowledge }}
+
 {% if demonstrations.length %}
 -- Examples of questions people asked:
 {% for demo in demonstrations %}
 -- Question: {{ demo.question }}
 {% endfor %}
-{% endif %}
 
+{% endif %}
 -- Write a question that can be answered based on the above tables{% if condition %}: {{ condition }}{% endif %}.
 -- Question:`,
 };
@@ -36,8 +37,8 @@ export const defaultGenATemplate: TemplateConfig = {
 -- {{ match.table }}.{{ match.column }} = {{ match.literal }}
 {% endfor %}
 {% endif %}
-{% if demonstrations.length %}
 
+{% if demonstrations.length %}
 -- Examples:
 {% for demo in demonstrations %}
 -- Question: {{ demo.question }}
@@ -45,7 +46,6 @@ export const defaultGenATemplate: TemplateConfig = {
 
 {% endfor %}
 {% endif %}
-
 -- Using valid SQLite, answer the following question for the tables provided above.
 -- Question: {{ question }}`,
 };

@@ -89,24 +89,21 @@ export function buildValueIndex(
       if (limit <= 0) return [];
       const words = normaliseText(question).split(' ').filter(Boolean);
       const found: ValueMatch[] = [];
-      const seen = new Set<string>();
+      const values = new Set<string>();
       const covered = new Array<boolean>(words.length).fill(false);
+      // longest n-grams first; `limit` counts distinct values, each shown in up to 4 places
       for (let n = maxN; n >= 1; n--) {
         for (let start = 0; start + n <= words.length; start++) {
           // a shorter n-gram inside a longer match adds nothing ("new york" already matched)
           if (covered.slice(start, start + n).every(Boolean)) continue;
           const gram = words.slice(start, start + n).join(' ');
-          const matches =
-            entries.get(gram) ?? (gram.endsWith('s') ? entries.get(gram.slice(0, -1)) : undefined);
-          if (!matches) continue;
+          const key = entries.has(gram) ? gram : gram.endsWith('s') ? gram.slice(0, -1) : gram;
+          const matches = entries.get(key);
+          if (!matches || values.has(key)) continue;
           for (let i = start; i < start + n; i++) covered[i] = true;
-          for (const match of matches) {
-            const id = `${match.table}\u0000${match.column}\u0000${match.value}`;
-            if (seen.has(id)) continue;
-            seen.add(id);
-            found.push(match);
-            if (found.length >= limit) return found;
-          }
+          values.add(key);
+          found.push(...matches.slice(0, 4));
+          if (values.size >= limit) return found;
         }
       }
       return found;

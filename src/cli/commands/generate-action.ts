@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { type ConfigOverrides, loadGenerateConfig } from '../../config/index.js';
 import { ConfigError } from '../../errors/index.js';
@@ -27,6 +28,8 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
   });
   const display = new GenerateDisplay();
   const controller = new AbortController();
+  // every request in flight listens to the one signal
+  setMaxListeners(0, controller.signal);
   const stop = () =>
     controller.abort(new ConfigError('symgen generate', [{ path: '', message: 'interrupted' }]));
   process.once('SIGINT', stop);

@@ -8,4 +8,10 @@ export {
   templateConfigSchema,
 } from './generate-config.js';
 export { generateConfigJsonSchema, generateConfigJsonSchemaText } from './json-schema.js';
-export { type ConfigOverrides, loadGenerateConfig, mergeConfig, parseGenerateConfig } from './load-config.js';
+export {
+  type ConfigOverrides,
+  loadGenerateConfig,
+  mergeConfig,
+  parseGenerateConfig,
+  readConfigFile,
+} from './load-config.js';

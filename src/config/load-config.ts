@@ -26,10 +26,15 @@ export function loadGenerateConfig(
     offline?: boolean;
   } = {},
 ): GenerateConfig {
-  const fromFile = file === undefined ? {} : resolvePaths(readYamlFile(file), dirname(resolve(file)));
+  const fromFile = file === undefined ? {} : readConfigFile(file);
   const merged = mergeConfig(mergeConfig(options.base ?? {}, fromFile), overrides);
   if (options.offline) delete merged.llm;
   return parseGenerateConfig(merged, file ?? 'flags');
+}
+
+/** A config file's settings before validation, with its relative paths resolved from its folder. */
+export function readConfigFile(file: string): Record<string, unknown> {
+  return resolvePaths(readYamlFile(file), dirname(resolve(file)));
 }
 
 /** Validates an already merged configuration object; `source` names it in errors. */

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
-import { type ConfigOverrides, loadGenerateConfig } from '../../config/index.js';
+import { type ConfigOverrides, loadGenerateConfig, readConfigFile } from '../../config/index.js';
 import { ConfigError } from '../../errors/index.js';
 import { runGenerate } from '../../generate/pipeline/index.js';
 import { RunStore } from '../../store/run-store.js';
@@ -13,7 +13,7 @@ type Flags = Record<string, string | boolean | undefined>;
 /** Run `symgen generate` with parsed flags; returns the exit code. */
 export async function runGenerateCommand(file: string | undefined, flags: Flags): Promise<number> {
   const overrides = flagOverrides(flags);
-  const base = flags.resume === true ? storedConfig(flags.out) : undefined;
+  const base = flags.resume === true ? storedConfig(flags.out ?? outputDirOf(file)) : undefined;
   if (!file && !base && overrides.knowledge === undefined) {
     throw new ConfigError('symgen generate', [
       {
@@ -64,6 +64,13 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
     process.removeListener('SIGINT', stop);
     display.end();
   }
+}
+
+/** The run directory a config file names, for `--resume` without `--out`. */
+function outputDirOf(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const output = readConfigFile(file).output as { dir?: unknown } | undefined;
+  return typeof output?.dir === 'string' ? output.dir : undefined;
 }
 
 function storedConfig(out: unknown): Record<string, unknown> | undefined {

@@ -58,7 +58,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
   const dir = config.output.dir;
   const exists = RunStore.exists(dir);
   if (exists && !options.resume) {
-    throw new ConfigError('output.dir', [
+    throw new ConfigError('symgen generate', [
       {
         path: 'output.dir',
         message: `${dir} already holds a run; pass --resume to continue it, or choose another --out`,

@@ -68,14 +68,14 @@ function readYamlFile(file: string): Record<string, unknown> {
   if (!existsSync(file)) {
     throw new ConfigError(file, [{ path: '(file)', message: 'config file not found (check the path)' }]);
   }
-  const document = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: false });
+  const document = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
   const problem = document.errors[0];
   if (problem) {
     const line = problem.linePos?.[0];
     throw new ConfigError(file, [
       {
         path: line ? `line ${line.line}, column ${line.col}` : '(yaml)',
-        message: `not valid YAML: ${problem.message.split('\n')[0]}`,
+        message: `not valid YAML: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
       },
     ]);
   }

@@ -7,9 +7,10 @@ import type { Hardness } from '../../tasks/sql/hardness.js';
 import { loadSqlParser } from '../../tasks/sql/parse.js';
 import { openReadOnly, readSqliteSchema, type SqlSchema } from '../../tasks/sql/schema.js';
 import type { SqlCondition } from '../conditions/condition.js';
-import { createSqlConditionSampler, type SqlConditionSampler } from '../conditions/condition-sampler.js';
+import { createSqlConditionSampler } from '../conditions/condition-sampler.js';
 import { createRandom, type Random } from '../conditions/random.js';
 import { buildProgram } from './build-program.js';
+import type { ParaphraseOptions } from './paraphrase.js';
 import { type DatabaseProfile, profileDatabase } from './profile.js';
 import { renderSql } from './program.js';
 import { realiseQuestion } from './realise.js';
@@ -29,6 +30,8 @@ export interface ProgramsFirstOptions {
   hardnessMix?: Partial<Record<Hardness, number>>;
   /** Optional: paraphrase the canonical question and keep pairs that pass a cycle check. */
   llm?: LlmProvider;
+  /** Settings of the paraphrase step (with `llm`). */
+  paraphrase?: ParaphraseOptions;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /** Keep empty results and filters that keep every row. @default false */
@@ -99,7 +102,7 @@ export async function* generateProgramsFirst(
     });
     const paraphraser = options.llm
       ? await import('./paraphrase.js').then((module) =>
-          module.createParaphraser(options.llm!, environment, schema),
+          module.createParaphraser(options.llm!, environment, schema, options.paraphrase),
         )
       : undefined;
     const seen = new Set<string>();
@@ -227,5 +230,3 @@ function checkUsable(schema: SqlSchema, path: string): void {
       path,
     );
 }
-
-export type { SqlConditionSampler };

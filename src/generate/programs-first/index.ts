@@ -8,6 +8,14 @@ export {
 export { inferJoins, type JoinEdge } from './join-inference.js';
 export { columnWords, pluralize, singularize, splitWords, tableNoun } from './names.js';
 export {
+  cleanParaphrase,
+  createParaphraser,
+  type ParaphraseOptions,
+  type ParaphraseRecord,
+  type Paraphraser,
+  type ParaphraseTrial,
+} from './paraphrase.js';
+export {
   type ColumnProfile,
   type ColumnRole,
   type DatabaseProfile,

@@ -1,5 +1,16 @@
 // errors
 // llm
+
+// generate: config, informative prompt, pipeline, run store and exports (issue 4)
+export {
+  type ConfigOverrides,
+  type GenerateConfig,
+  type GenerateConfigInput,
+  generateConfigJsonSchema,
+  generateConfigSchema,
+  loadGenerateConfig,
+  parseGenerateConfig,
+} from './config/index.js';
 export {
   ApiCallError,
   CircuitOpenError,
@@ -30,6 +41,13 @@ export {
   type SqlConditionSamplerOptions,
 } from './generate/conditions/index.js';
 export {
+  type GenerateOptions,
+  type GenerateProgress,
+  type GenerateSummary,
+  QuestionFilter,
+  runGenerate,
+} from './generate/pipeline/index.js';
+export {
   generateProgramsFirst,
   type ProgramRejection,
   type ProgramsFirstExample,
@@ -40,6 +58,21 @@ export {
 // io
 export { countLines, type JsonlLine, readJsonl, writeLinesAtomically } from './io/index.js';
 export * from './llm/index.js';
+export {
+  buildBm25Index,
+  compilePromptTemplate,
+  createDemonstrationSelector,
+  type Demonstration,
+  type DemonstrationSelector,
+  defaultGenATemplate,
+  defaultGenQTemplate,
+  loadDemonstrations,
+  type PromptTemplate,
+  promptHash,
+  SqlKnowledge,
+  type SqlKnowledgeOptions,
+  type ValueMatch,
+} from './prompt/index.js';
 // sandbox (process)
 export {
   type BashCandidate,
@@ -74,6 +107,16 @@ export {
   type SqliteExecutorOptions,
   type SqliteExecutorStats,
 } from './sandbox/sqlite/index.js';
+export {
+  type ExportFormat,
+  type ExportOptions,
+  exportRun,
+  RUN_FILES,
+  type RunStats,
+  RunStore,
+  toChatLine,
+  writeParquet,
+} from './store/index.js';
 // task plugin contract
 export type { ExecutionEnvironment, ExecutionResult, ExecutionStatus, Executor, Task } from './tasks/spec.js';
 export {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { loadGenerateConfig } from '../src/config/index.js';
 import { questionKey } from '../src/generate/pipeline/index.js';
 import { createLlmTestServer, type LlmTestServer } from '../src/testing/index.js';
 import { createGeoQueryModel, geoQueryDev, kindOf } from './geoquery-model.js';
@@ -198,5 +199,37 @@ describe('symgen generate without a model', () => {
     expect(stats.run.mode).toBe('programs-first');
     expect(Object.keys(stats.byDatabase).length).toBe(25);
     expect(existsSync(join(out, 'run.sqlite'))).toBe(true);
+  });
+});
+
+describe('the shipped example configs', () => {
+  const examples = join(import.meta.dirname, '..', 'examples');
+
+  it('all validate, and the offline ones run (GeoQuery; Spider folder with quotas)', async () => {
+    for (const file of ['geoquery/generate.yaml', 'geoquery/generate-llm.yaml', 'spider/generate.yaml'])
+      expect(() => loadGenerateConfig(join(examples, file))).not.toThrow();
+    const geo = join(folder, 'example-geo');
+    expect(
+      await main(['generate', join(examples, 'geoquery', 'generate.yaml'), '--count', '6', '--out', geo]),
+    ).toBe(0);
+    expect(readLines(join(geo, 'dataset.jsonl'))).toHaveLength(6);
+    expect(existsSync(join(geo, 'dataset.parquet'))).toBe(true);
+    const spider = join(folder, 'example-spider');
+    const code = await main([
+      'generate',
+      join(examples, 'spider', 'generate.yaml'),
+      '--offline',
+      '--count',
+      '25',
+      '--out',
+      spider,
+    ]);
+    expect(code).toBe(0);
+    const stats = JSON.parse(readFileSync(join(spider, 'stats.json'), 'utf8'));
+    expect(stats.run.mode).toBe('programs-first');
+    expect(stats.byDatabase.car_road_race.quota).toBe(20);
+    expect(stats.byDatabase.book_review.quota).toBe(20);
+    expect(stats.byDatabase.bbc_channels.quota).toBe(0);
+    expect(stats.examples.total).toBeGreaterThan(30);
   });
 });

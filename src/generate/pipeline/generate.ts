@@ -98,108 +98,34 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
     const progress = createProgressTracker(mode, usage, options.onProgress);
     const samplers = new Map<string, SqlConditionSampler | undefined>();
+    const writeOutputs = async (complete: boolean) => {
+      const coverage = Object.fromEntries(
+        [...samplers].flatMap(([dbId, sampler]) => (sampler ? [[dbId, sampler.coverage()]] : [])),
+      );
+      const stats = computeRunStats(store, {
+        mode,
+        task: config.task,
+        model: llm ? { provider: llm.model.provider, modelId: llm.model.modelId } : null,
+        seed: config.seed,
+        count: config.count,
+        quotas,
+        complete,
+        ...(Object.keys(coverage).length > 0 ? { coverage } : {}),
+        currentSessionMs: performance.now() - sessionStarted,
+      });
+      await writeRunOutputs(store, stats);
+      return stats;
+    };
     let result: { complete: boolean };
-    if (mode === 'programs-first') {
-      options.onMessage?.('no LLM configured: running the offline programs-first generator');
-      await loadSqlParser();
-      result = await runOfflinePipeline({
-        config,
-        store,
-        databases,
-        quotas,
-        progress,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-    } else {
-      await loadSqlParser();
-      const knowledge = new Map<string, SqlKnowledge>();
-      cleanups.push(() => {
-        for (const opened of knowledge.values()) opened.close();
-      });
-      const knowledgeOf = (dbId: string) => {
-        let opened = knowledge.get(dbId);
-        if (!opened) {
-          opened = SqlKnowledge.open(databases.get(dbId)!.path, config.knowledge);
-          knowledge.set(dbId, opened);
-        }
-        return opened;
-      };
-      let selector: DemonstrationSelector | undefined;
-      let demonstrationKeys = new Set<string>();
-      if (config.demonstrations) {
-        const pool = await loadDemonstrations(config.demonstrations.file, {
-          question: config.demonstrations.questionField,
-          program: config.demonstrations.programField,
-        });
-        if (pool.skipped.length > 0)
-          options.onMessage?.(
-            `demonstrations: skipped ${pool.skipped.length} unusable lines of ${config.demonstrations.file} (first: line ${pool.skipped[0]!.line}, ${pool.skipped[0]!.reason})`,
-          );
-        selector = await createDemonstrationSelector(pool.items, config.demonstrations);
-        demonstrationKeys = new Set(pool.items.map((item) => questionKey(item.question)));
-      }
-      const executor = new SqliteExecutor({
-        compare: config.verify.compare,
-        timeoutMs: config.verify.timeoutMs,
-        maxRows: config.verify.maxRows,
-        ...(config.verify.workers ? { workers: config.verify.workers } : {}),
-      });
-      cleanups.push(() => executor.close());
-      result = await runLlmPipeline({
-        config,
-        store,
-        llm: llm!,
-        verify: {
-          task: sqlTask as never,
-          executor,
-          environment: (dbId) => databases.get(dbId ?? '') ?? databaseSet.resolve(dbId),
-          options: config.verify,
-          provenance: verificationProvenance(config.verify),
-        },
-        databases,
-        quotas,
-        knowledge: knowledgeOf,
-        selector,
-        demonstrationKeys,
-        templates: {
-          genQ: compilePromptTemplate(config.prompts.genQ ?? defaultGenQTemplate, 'prompts.genQ'),
-          genA: compilePromptTemplate(config.prompts.genA ?? defaultGenATemplate, 'prompts.genA'),
-        },
-        sampler: (dbId) => {
-          if (!config.generation.conditions.enabled) return undefined;
-          if (!samplers.has(dbId)) {
-            samplers.set(
-              dbId,
-              createSqlConditionSampler(knowledgeOf(dbId).schema, {
-                seed: seedFrom(config.seed, dbId, 'conditions'),
-                ...(config.generation.conditions.hardnessMix
-                  ? { hardnessMix: config.generation.conditions.hardnessMix }
-                  : {}),
-              }),
-            );
-          }
-          return samplers.get(dbId);
-        },
-        progress,
-        signal: options.signal,
-      });
+    try {
+      result = await runPipeline();
+    } catch (error) {
+      // what was decided before the failure is written out; --resume continues from run.sqlite
+      await writeOutputs(false).catch(() => undefined);
+      throw error;
     }
     store.endSession(session);
-    const coverage = Object.fromEntries(
-      [...samplers].flatMap(([dbId, sampler]) => (sampler ? [[dbId, sampler.coverage()]] : [])),
-    );
-    const stats = computeRunStats(store, {
-      mode,
-      task: config.task,
-      model: llm ? { provider: llm.model.provider, modelId: llm.model.modelId } : null,
-      seed: config.seed,
-      count: config.count,
-      quotas,
-      complete: result.complete,
-      ...(Object.keys(coverage).length > 0 ? { coverage } : {}),
-      currentSessionMs: performance.now() - sessionStarted,
-    });
-    await writeRunOutputs(store, stats);
+    const stats = await writeOutputs(result.complete);
     const exports: string[] = [];
     for (const format of config.output.formats) {
       const out = join(dir, format === 'parquet' ? 'dataset.parquet' : 'dataset.chat.jsonl');
@@ -217,6 +143,94 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         exports,
       },
     };
+
+    async function runPipeline(): Promise<{ complete: boolean }> {
+      if (mode === 'programs-first') {
+        options.onMessage?.('no LLM configured: running the offline programs-first generator');
+        await loadSqlParser();
+        return await runOfflinePipeline({
+          config,
+          store,
+          databases,
+          quotas,
+          progress,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } else {
+        await loadSqlParser();
+        const knowledge = new Map<string, SqlKnowledge>();
+        cleanups.push(() => {
+          for (const opened of knowledge.values()) opened.close();
+        });
+        const knowledgeOf = (dbId: string) => {
+          let opened = knowledge.get(dbId);
+          if (!opened) {
+            opened = SqlKnowledge.open(databases.get(dbId)!.path, config.knowledge);
+            knowledge.set(dbId, opened);
+          }
+          return opened;
+        };
+        let selector: DemonstrationSelector | undefined;
+        let demonstrationKeys = new Set<string>();
+        if (config.demonstrations) {
+          const pool = await loadDemonstrations(config.demonstrations.file, {
+            question: config.demonstrations.questionField,
+            program: config.demonstrations.programField,
+          });
+          if (pool.skipped.length > 0)
+            options.onMessage?.(
+              `demonstrations: skipped ${pool.skipped.length} unusable lines of ${config.demonstrations.file} (first: line ${pool.skipped[0]!.line}, ${pool.skipped[0]!.reason})`,
+            );
+          selector = await createDemonstrationSelector(pool.items, config.demonstrations);
+          demonstrationKeys = new Set(pool.items.map((item) => questionKey(item.question)));
+        }
+        const executor = new SqliteExecutor({
+          compare: config.verify.compare,
+          timeoutMs: config.verify.timeoutMs,
+          maxRows: config.verify.maxRows,
+          ...(config.verify.workers ? { workers: config.verify.workers } : {}),
+        });
+        cleanups.push(() => executor.close());
+        return await runLlmPipeline({
+          config,
+          store,
+          llm: llm!,
+          verify: {
+            task: sqlTask as never,
+            executor,
+            environment: (dbId) => databases.get(dbId ?? '') ?? databaseSet.resolve(dbId),
+            options: config.verify,
+            provenance: verificationProvenance(config.verify),
+          },
+          databases,
+          quotas,
+          knowledge: knowledgeOf,
+          selector,
+          demonstrationKeys,
+          templates: {
+            genQ: compilePromptTemplate(config.prompts.genQ ?? defaultGenQTemplate, 'prompts.genQ'),
+            genA: compilePromptTemplate(config.prompts.genA ?? defaultGenATemplate, 'prompts.genA'),
+          },
+          sampler: (dbId) => {
+            if (!config.generation.conditions.enabled) return undefined;
+            if (!samplers.has(dbId)) {
+              samplers.set(
+                dbId,
+                createSqlConditionSampler(knowledgeOf(dbId).schema, {
+                  seed: seedFrom(config.seed, dbId, 'conditions'),
+                  ...(config.generation.conditions.hardnessMix
+                    ? { hardnessMix: config.generation.conditions.hardnessMix }
+                    : {}),
+                }),
+              );
+            }
+            return samplers.get(dbId);
+          },
+          progress,
+          signal: options.signal,
+        });
+      }
+    }
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { type ConfigOverrides, loadGenerateConfig, readConfigFile } from '../../config/index.js';
-import { ConfigError } from '../../errors/index.js';
+import { ConfigError, SymgenError } from '../../errors/index.js';
 import { runGenerate } from '../../generate/pipeline/index.js';
 import { RunStore } from '../../store/run-store.js';
 import { parseMinVotes } from '../../verify/index.js';
@@ -31,8 +31,11 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
   // every request in flight listens to the one signal
   setMaxListeners(0, controller.signal);
   const stop = () =>
-    controller.abort(new ConfigError('symgen generate', [{ path: '', message: 'interrupted' }]));
+    controller.abort(
+      new SymgenError(`interrupted; the run is saved in ${config.output.dir}: continue it with --resume`),
+    );
   process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   let last: Parameters<typeof formatGenerateProgress>[0] | undefined;
   try {
     const summary = await runGenerate({
@@ -62,6 +65,7 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
     return 0;
   } finally {
     process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
     display.end();
   }
 }

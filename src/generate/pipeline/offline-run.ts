@@ -23,6 +23,7 @@ export async function runOfflinePipeline(options: {
 }): Promise<{ complete: boolean }> {
   const { config, store, progress } = options;
   let complete = true;
+  let seen = 0;
   const have = store.countByDatabase();
   progress.genQ.total = [...options.quotas.values()].reduce((sum, quota) => sum + quota, 0);
   progress.genQ.done = [...have.values()].reduce((sum, count) => sum + count, 0);
@@ -46,6 +47,9 @@ export async function runOfflinePipeline(options: {
         : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     })) {
+      // the generator can run without ever yielding to the event loop; let signals (Ctrl-C) through
+      if (++seen % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
       const record = {
         id: example.id,
         question: example.question,

@@ -21,6 +21,7 @@ export async function mapConcurrent<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
-  if (failure) throw failure.error;
+  // after an abort, the abort's reason explains the failures it caused
   signal?.throwIfAborted();
+  if (failure) throw failure.error;
 }

@@ -111,6 +111,7 @@ interface ExampleRow {
  */
 export class RunStore {
   readonly database: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
   private constructor(
     readonly dir: string,
     database: Database.Database,
@@ -153,14 +154,24 @@ export class RunStore {
     return new RunStore(dir, database);
   }
 
+  /** A prepared statement, prepared once per store (preparing is most of a small query's cost). */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.database.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   getMeta(key: string): string | undefined {
     return (
-      this.database.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined
+      this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined
     )?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.database.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.sql('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   /** Records the start of a session (first run or resume); returns its id. */
@@ -173,12 +184,12 @@ export class RunStore {
   }
 
   endSession(id: number): void {
-    this.database.prepare('UPDATE sessions SET ended_at = ? WHERE id = ?').run(new Date().toISOString(), id);
+    this.sql('UPDATE sessions SET ended_at = ? WHERE id = ?').run(new Date().toISOString(), id);
   }
 
   sessions(): { startedAt: string; endedAt: string | null; resumed: boolean }[] {
     return (
-      this.database.prepare('SELECT started_at, ended_at, resumed FROM sessions ORDER BY id').all() as {
+      this.sql('SELECT started_at, ended_at, resumed FROM sessions ORDER BY id').all() as {
         started_at: string;
         ended_at: string | null;
         resumed: number;
@@ -188,7 +199,7 @@ export class RunStore {
 
   /** Adds prompts (pending) in one transaction; an existing id is left as it is. */
   addPrompts(prompts: readonly Omit<StoredPrompt, 'state' | 'counts'>[]): void {
-    const insert = this.database.prepare(
+    const insert = this.sql(
       `INSERT OR IGNORE INTO prompts (id, db_id, idx, round, state, messages, prompt_hash, demonstration_ids, condition, seed)
        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
     );
@@ -220,7 +231,7 @@ export class RunStore {
 
   /** Next free prompt index of a database. */
   nextPromptIndex(dbId: string): number {
-    const row = this.database.prepare('SELECT max(idx) AS last FROM prompts WHERE db_id = ?').get(dbId) as {
+    const row = this.sql('SELECT max(idx) AS last FROM prompts WHERE db_id = ?').get(dbId) as {
       last: number | null;
     };
     return row.last === null ? 0 : row.last + 1;
@@ -228,7 +239,7 @@ export class RunStore {
 
   /** Highest round number so far (-1 when none). */
   lastRound(): number {
-    const row = this.database.prepare('SELECT max(round) AS last FROM prompts').get() as {
+    const row = this.sql('SELECT max(round) AS last FROM prompts').get() as {
       last: number | null;
     };
     return row.last ?? -1;
@@ -246,11 +257,11 @@ export class RunStore {
     quota: number,
     counts: Record<string, number>,
   ): number {
-    const countDb = this.database.prepare('SELECT count(*) AS n FROM examples WHERE db_id = ?');
-    const insert = this.database.prepare(
+    const countDb = this.sql('SELECT count(*) AS n FROM examples WHERE db_id = ?');
+    const insert = this.sql(
       `INSERT OR IGNORE INTO examples (id, db_id, prompt_id, question, question_key, state) VALUES (?, ?, ?, ?, ?, 'question')`,
     );
-    const finish = this.database.prepare(`UPDATE prompts SET state = 'done', counts = ? WHERE id = ?`);
+    const finish = this.sql(`UPDATE prompts SET state = 'done', counts = ? WHERE id = ?`);
     return this.database.transaction(() => {
       let have = (countDb.get(dbId) as { n: number }).n;
       let kept = 0;
@@ -275,7 +286,7 @@ export class RunStore {
 
   /** Question keys a database already holds (to drop duplicates before they reach the store). */
   questionKeys(dbId: string): Set<string> {
-    const rows = this.database.prepare('SELECT question_key FROM examples WHERE db_id = ?').all(dbId) as {
+    const rows = this.sql('SELECT question_key FROM examples WHERE db_id = ?').all(dbId) as {
       question_key: string;
     }[];
     return new Set(rows.map((row) => row.question_key));
@@ -283,7 +294,7 @@ export class RunStore {
 
   /** Examples per database, all states. */
   countByDatabase(): Map<string, number> {
-    const rows = this.database.prepare('SELECT db_id, count(*) AS n FROM examples GROUP BY db_id').all() as {
+    const rows = this.sql('SELECT db_id, count(*) AS n FROM examples GROUP BY db_id').all() as {
       db_id: string;
       n: number;
     }[];
@@ -294,8 +305,8 @@ export class RunStore {
   examples(state?: ExampleState): StoredExample[] {
     const rows = (
       state === undefined
-        ? this.database.prepare('SELECT * FROM examples ORDER BY seq').all()
-        : this.database.prepare('SELECT * FROM examples WHERE state = ? ORDER BY seq').all(state)
+        ? this.sql('SELECT * FROM examples ORDER BY seq').all()
+        : this.sql('SELECT * FROM examples WHERE state = ? ORDER BY seq').all(state)
     ) as ExampleRow[];
     return rows.map(toExample);
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { defineEvaluate } from './evaluate.js';
 import { defineModels } from './models.js';
+import { defineSample } from './sample.js';
 import { defineVerify } from './verify.js';
 
 /**
@@ -10,3 +11,4 @@ import { defineVerify } from './verify.js';
 export type CommandDefinition = (program: Command, setExitCode: (code: number) => void) => void;
 
 export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];
+commands.push(defineSample);

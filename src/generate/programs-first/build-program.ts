@@ -58,11 +58,11 @@ const CHANCES: Record<Hardness, Record<string, number>> = {
     like: 0.12,
     nested: 0,
     aggregate: 0.35,
-    groupBy: 0.3,
+    groupBy: 0.4,
     having: 0.25,
     orderBy: 0.35,
     limit: 0.6,
-    distinct: 0.06,
+    distinct: 0.12,
     two: 0.35,
     setOp: 0,
   },
@@ -72,15 +72,15 @@ const CHANCES: Record<Hardness, Record<string, number>> = {
     second: 0.3,
     or: 0.2,
     like: 0.08,
-    nested: 0.45,
+    nested: 0.55,
     aggregate: 0.3,
-    groupBy: 0.3,
+    groupBy: 0.4,
     having: 0.3,
     orderBy: 0.4,
     limit: 0.6,
-    distinct: 0.05,
+    distinct: 0.1,
     two: 0.3,
-    setOp: 0.25,
+    setOp: 0.06,
   },
   extra: {
     join: 0.5,
@@ -88,15 +88,15 @@ const CHANCES: Record<Hardness, Record<string, number>> = {
     second: 0.5,
     or: 0.2,
     like: 0.1,
-    nested: 0.5,
+    nested: 0.55,
     aggregate: 0.4,
     groupBy: 0.4,
     having: 0.3,
     orderBy: 0.45,
     limit: 0.6,
-    distinct: 0.05,
+    distinct: 0.1,
     two: 0.45,
-    setOp: 0.3,
+    setOp: 0.06,
   },
 };
 
@@ -284,7 +284,12 @@ function buildSelect(
     if (nested) predicates.push(nested);
   }
   for (let index = 0; index < plan.predicates; index++) {
-    const predicate = simplePredicate(scope, plan.like && index === 0, random);
+    // A filter on a shown or grouped column mostly repeats the answer in the question: avoid it.
+    const avoid = [
+      ...select.flatMap((expr) => (expr.kind === 'column' ? [expr.ref] : [])),
+      ...(groupBy ?? []),
+    ];
+    const predicate = simplePredicate(scope, plan.like && index === 0, random, avoid);
     if (predicate && !predicates.some((existing) => samePredicateColumn(existing, predicate)))
       predicates.push(predicate);
   }
@@ -292,7 +297,8 @@ function buildSelect(
     kind: 'select',
     sources: scope.tables.map((table) => table.name),
     joins,
-    distinct: plan.distinct && select.length === 1 && select[0]!.kind === 'column' && !groupBy,
+    // DISTINCT with ORDER BY on another column leaves the order of a value undefined.
+    distinct: plan.distinct && select.length === 1 && select[0]!.kind === 'column' && !groupBy && !orderBy,
     select,
     ...(predicates.length > 0
       ? {
@@ -326,10 +332,19 @@ function aggregateExpr(measures: readonly ScopedColumn[], random: Random): Expr 
   return { kind: 'aggregate', fn: random.pick(['avg', 'sum', 'max', 'min'] as const), ref: measure.ref };
 }
 
-function simplePredicate(scope: Scope, like: boolean, random: Random): Predicate | null {
-  const candidates = columnsOf(scope, like ? ['attribute'] : ['attribute', 'measure']).filter(
+function simplePredicate(
+  scope: Scope,
+  like: boolean,
+  random: Random,
+  avoid: readonly ColumnRef[] = [],
+): Predicate | null {
+  const usable = columnsOf(scope, like ? ['attribute'] : ['attribute', 'measure']).filter(
     (item) => item.column.values.length > 0,
   );
+  const fresh = usable.filter(
+    (item) => !avoid.some((ref) => ref.source === item.ref.source && ref.column === item.ref.column),
+  );
+  const candidates = fresh.length > 0 ? fresh : usable;
   if (candidates.length === 0) return null;
   const item = random.pick(candidates);
   const value = random.pick(item.column.values);
@@ -465,10 +480,12 @@ function buildSetQuery(
   const shown = columnsOf(scope, ['attribute', 'measure']);
   if (shown.length === 0) return null;
   const column = pickShown(shown, random).ref.column;
-  const first = simplePredicate(scope, plan.like, random);
-  const second = simplePredicate(scope, false, random);
+  const shownRef = [{ source: 0, column }];
+  const first = simplePredicate(scope, plan.like, random, shownRef);
+  const second = simplePredicate(scope, false, random, shownRef);
   if (!first || !second) return null;
-  const extra = plan.predicates > 1 ? simplePredicate(scope, false, random) : null;
+  const extraDrawn = plan.predicates > 1 ? simplePredicate(scope, false, random, shownRef) : null;
+  const extra = extraDrawn && !samePredicateColumn(extraDrawn, first) ? extraDrawn : null;
   return {
     kind: 'set',
     op,

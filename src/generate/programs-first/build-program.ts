@@ -234,8 +234,15 @@ function buildSelect(
   let groupBy: ColumnRef[] | undefined;
   let having: SelectQuery['having'];
   let orderBy: SelectQuery['orderBy'];
-  const groupable = attributes.filter(
-    (item) => item.column.distinct >= 2 && item.column.distinct < item.table.rowCount,
+  // Spider groups by attributes, by keys that repeat (a foreign key, part of a composite key), by
+  // numbers with few values (a year), and in a join by the columns of the "one" side (a region's
+  // name, to count its buildings), which repeat once joined even when unique in their table.
+  const joined = scope.tables.length > 1;
+  const groupable = columnsOf(scope, ['attribute', 'key', 'measure']).filter(
+    (item) =>
+      item.column.distinct >= 2 &&
+      (joined || item.column.distinct < item.table.rowCount) &&
+      (item.column.role !== 'measure' || item.column.distinct <= item.table.rowCount / 2),
   );
   if (plan.groupBy && groupable.length > 0) {
     const group = random.pick(groupable);
@@ -246,12 +253,25 @@ function buildSelect(
         ? [{ kind: 'column', ref: group.ref }, aggregate]
         : [{ kind: 'column', ref: group.ref }];
     if (plan.having) {
-      const countStar: Expr = { kind: 'aggregate', fn: 'count', ref: null };
-      having = {
-        expr: countStar,
-        op: random.pick(['>', '>=', '<'] as const),
-        value: random.pick([1, 2, 2, 3]),
-      };
+      const numbers = measures.filter((item) =>
+        item.column.values.some((value) => typeof value === 'number'),
+      );
+      if (numbers.length > 0 && random.chance(0.35)) {
+        // A condition on an aggregate of a measure, against a real value of that measure.
+        const item = random.pick(numbers);
+        const values = item.column.values.filter((value): value is number => typeof value === 'number');
+        having = {
+          expr: { kind: 'aggregate', fn: random.pick(['avg', 'max', 'min', 'sum'] as const), ref: item.ref },
+          op: random.pick(['>', '<', '>='] as const),
+          value: roundThreshold(random.pick(values)),
+        };
+      } else {
+        having = {
+          expr: { kind: 'aggregate', fn: 'count', ref: null },
+          op: random.pick(['>', '>=', '<'] as const),
+          value: random.pick([1, 2, 2, 3]),
+        };
+      }
     }
     if (plan.orderBy)
       orderBy = {
@@ -274,7 +294,11 @@ function buildSelect(
     }
     if (plan.orderBy) {
       const key = measures.length > 0 ? random.pick(measures) : random.pick(anyColumn);
-      orderBy = { expr: { kind: 'column', ref: key.ref }, direction: random.chance(0.6) ? 'desc' : 'asc' };
+      orderBy = {
+        expr: { kind: 'column', ref: key.ref },
+        direction: random.chance(0.6) ? 'desc' : 'asc',
+        ...(key.column.numeric ? {} : { alphabetical: true }),
+      };
     }
   }
 
@@ -362,6 +386,7 @@ function simplePredicate(
 }
 
 function roundThreshold(value: number): number {
+  if (Number.isInteger(value)) return value;
   const magnitude = Math.abs(value);
   const digits = magnitude >= 100 ? 0 : magnitude >= 1 ? 1 : 3;
   return Number(value.toFixed(digits));

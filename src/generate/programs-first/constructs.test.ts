@@ -143,6 +143,20 @@ describe('realiseQuestion', () => {
     ],
     [
       {
+        ...city,
+        select: [{ kind: 'column', ref: { source: 0, column: 'population' } }],
+        orderBy: {
+          expr: { kind: 'column', ref: { source: 0, column: 'city_name' } },
+          direction: 'asc',
+          alphabetical: true,
+        },
+        limit: 3,
+      },
+      'SELECT population FROM city ORDER BY city_name ASC LIMIT 3',
+      'List the population of cities, sorted by name in alphabetical order, giving only the first 3.',
+    ],
+    [
+      {
         kind: 'select',
         sources: ['city', 'state'],
         joins: [{ left: { source: 0, column: 'state_name' }, right: { source: 1, column: 'state_name' } }],

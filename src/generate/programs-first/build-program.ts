@@ -224,7 +224,6 @@ function buildSelect(
   plan: Plan,
   random: Random,
 ): SelectQuery | null {
-  const attributes = columnsOf(scope, ['attribute']);
   const measures = columnsOf(scope, ['measure']);
   const shown = columnsOf(scope, ['attribute', 'measure']);
   const anyColumn = shown.length > 0 ? shown : columnsOf(scope, ['key', 'attribute', 'measure']);

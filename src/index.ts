@@ -30,10 +30,19 @@ export {
   type SqlConditionSamplerOptions,
 } from './generate/conditions/index.js';
 export {
+  createParaphraser,
+  type DatabaseProfile,
   generateProgramsFirst,
+  inferJoins,
+  type JoinEdge,
+  type ParaphraseOptions,
+  type ParaphraseRecord,
+  type Paraphraser,
+  type Program,
   type ProgramRejection,
   type ProgramsFirstExample,
   type ProgramsFirstOptions,
+  profileDatabase,
   realiseQuestion,
   renderSql,
 } from './generate/programs-first/index.js';

@@ -5,7 +5,7 @@
  * tables and clauses the programs cover are compared with those of the real gold queries of the
  * Spider test set. Also times the in-process read-only execution the sampler uses against the
  * sandboxed executor on the same programs (the measured reason for running sampled programs
- * in-process).
+ * in-process). BENCH_DATABASES=a,b limits the run to some databases.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +56,7 @@ interface Row {
   tableCoverage: number;
   goldTableCoverage: number | null;
   clauseRecall: number | null;
+  missingClauses: string[];
   perSecond: number;
   inProcessMs: number;
   sandboxMs: number;
@@ -69,7 +70,8 @@ const clauseTotals = {
   golds: 0,
 };
 const executor = new SqliteExecutor();
-for (const id of set.ids()) {
+const only = process.env.BENCH_DATABASES?.split(',');
+for (const id of set.ids().filter((name) => !only || only.includes(name))) {
   const environment = set.resolve(id);
   const db = openReadOnly(environment.path);
   const tableNames = readSqliteSchema(db).tables.map((table) => table.name.toLowerCase());
@@ -138,6 +140,7 @@ for (const id of set.ids()) {
     clauseRecall: goldClauses.size
       ? percent([...goldClauses].filter((clause) => usedClauses.has(clause)).length, goldClauses.size)
       : null,
+    missingClauses: [...goldClauses].filter((clause) => !usedClauses.has(clause)),
     perSecond: examples.length / seconds,
     inProcessMs,
     sandboxMs,
@@ -161,7 +164,9 @@ const lines = [
       HARDNESS_LEVELS.map((level) => fixed(row.mix[level]!, 0)).join('/'),
       fixed(row.mixError),
       `${fixed(row.tableCoverage, 0)} (${row.goldTableCoverage === null ? 'no gold' : fixed(row.goldTableCoverage, 0)})`,
-      row.clauseRecall === null ? 'no gold' : fixed(row.clauseRecall, 0),
+      row.clauseRecall === null
+        ? 'no gold'
+        : `${fixed(row.clauseRecall, 0)}${row.missingClauses.length ? ` (not: ${row.missingClauses.join(', ')})` : ''}`,
       fixed(row.perSecond, 0),
     ]
       .join(' | ')

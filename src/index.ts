@@ -48,10 +48,19 @@ export {
   runGenerate,
 } from './generate/pipeline/index.js';
 export {
+  createParaphraser,
+  type DatabaseProfile,
   generateProgramsFirst,
+  inferJoins,
+  type JoinEdge,
+  type ParaphraseOptions,
+  type ParaphraseRecord,
+  type Paraphraser,
+  type Program,
   type ProgramRejection,
   type ProgramsFirstExample,
   type ProgramsFirstOptions,
+  profileDatabase,
   realiseQuestion,
   renderSql,
 } from './generate/programs-first/index.js';

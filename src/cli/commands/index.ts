@@ -3,6 +3,7 @@ import { defineEvaluate } from './evaluate.js';
 import { defineExport } from './export.js';
 import { defineGenerate } from './generate.js';
 import { defineModels } from './models.js';
+import { defineSample } from './sample.js';
 import { defineVerify } from './verify.js';
 
 /**
@@ -13,3 +14,4 @@ export type CommandDefinition = (program: Command, setExitCode: (code: number) =
 
 export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];
 commands.push(defineGenerate, defineExport);
+commands.push(defineSample);

@@ -58,11 +58,11 @@ const CHANCES: Record<Hardness, Record<string, number>> = {
     like: 0.12,
     nested: 0,
     aggregate: 0.35,
-    groupBy: 0.3,
+    groupBy: 0.4,
     having: 0.25,
     orderBy: 0.35,
     limit: 0.6,
-    distinct: 0.06,
+    distinct: 0.12,
     two: 0.35,
     setOp: 0,
   },
@@ -72,15 +72,15 @@ const CHANCES: Record<Hardness, Record<string, number>> = {
     second: 0.3,
     or: 0.2,
     like: 0.08,
-    nested: 0.45,
+    nested: 0.55,
     aggregate: 0.3,
-    groupBy: 0.3,
+    groupBy: 0.4,
     having: 0.3,
     orderBy: 0.4,
     limit: 0.6,
-    distinct: 0.05,
+    distinct: 0.1,
     two: 0.3,
-    setOp: 0.25,
+    setOp: 0.06,
   },
   extra: {
     join: 0.5,
@@ -88,15 +88,15 @@ const CHANCES: Record<Hardness, Record<string, number>> = {
     second: 0.5,
     or: 0.2,
     like: 0.1,
-    nested: 0.5,
+    nested: 0.55,
     aggregate: 0.4,
     groupBy: 0.4,
     having: 0.3,
     orderBy: 0.45,
     limit: 0.6,
-    distinct: 0.05,
+    distinct: 0.1,
     two: 0.45,
-    setOp: 0.3,
+    setOp: 0.06,
   },
 };
 
@@ -224,7 +224,6 @@ function buildSelect(
   plan: Plan,
   random: Random,
 ): SelectQuery | null {
-  const attributes = columnsOf(scope, ['attribute']);
   const measures = columnsOf(scope, ['measure']);
   const shown = columnsOf(scope, ['attribute', 'measure']);
   const anyColumn = shown.length > 0 ? shown : columnsOf(scope, ['key', 'attribute', 'measure']);
@@ -234,8 +233,15 @@ function buildSelect(
   let groupBy: ColumnRef[] | undefined;
   let having: SelectQuery['having'];
   let orderBy: SelectQuery['orderBy'];
-  const groupable = attributes.filter(
-    (item) => item.column.distinct >= 2 && item.column.distinct < item.table.rowCount,
+  // Spider groups by attributes, by keys that repeat (a foreign key, part of a composite key), by
+  // numbers with few values (a year), and in a join by the columns of the "one" side (a region's
+  // name, to count its buildings), which repeat once joined even when unique in their table.
+  const joined = scope.tables.length > 1;
+  const groupable = columnsOf(scope, ['attribute', 'key', 'measure']).filter(
+    (item) =>
+      item.column.distinct >= 2 &&
+      (joined || item.column.distinct < item.table.rowCount) &&
+      (item.column.role !== 'measure' || item.column.distinct <= item.table.rowCount / 2),
   );
   if (plan.groupBy && groupable.length > 0) {
     const group = random.pick(groupable);
@@ -246,12 +252,25 @@ function buildSelect(
         ? [{ kind: 'column', ref: group.ref }, aggregate]
         : [{ kind: 'column', ref: group.ref }];
     if (plan.having) {
-      const countStar: Expr = { kind: 'aggregate', fn: 'count', ref: null };
-      having = {
-        expr: countStar,
-        op: random.pick(['>', '>=', '<'] as const),
-        value: random.pick([1, 2, 2, 3]),
-      };
+      const numbers = measures.filter((item) =>
+        item.column.values.some((value) => typeof value === 'number'),
+      );
+      if (numbers.length > 0 && random.chance(0.35)) {
+        // A condition on an aggregate of a measure, against a real value of that measure.
+        const item = random.pick(numbers);
+        const values = item.column.values.filter((value): value is number => typeof value === 'number');
+        having = {
+          expr: { kind: 'aggregate', fn: random.pick(['avg', 'max', 'min', 'sum'] as const), ref: item.ref },
+          op: random.pick(['>', '<', '>='] as const),
+          value: roundThreshold(random.pick(values)),
+        };
+      } else {
+        having = {
+          expr: { kind: 'aggregate', fn: 'count', ref: null },
+          op: random.pick(['>', '>=', '<'] as const),
+          value: random.pick([1, 2, 2, 3]),
+        };
+      }
     }
     if (plan.orderBy)
       orderBy = {
@@ -274,7 +293,11 @@ function buildSelect(
     }
     if (plan.orderBy) {
       const key = measures.length > 0 ? random.pick(measures) : random.pick(anyColumn);
-      orderBy = { expr: { kind: 'column', ref: key.ref }, direction: random.chance(0.6) ? 'desc' : 'asc' };
+      orderBy = {
+        expr: { kind: 'column', ref: key.ref },
+        direction: random.chance(0.6) ? 'desc' : 'asc',
+        ...(key.column.numeric ? {} : { alphabetical: true }),
+      };
     }
   }
 
@@ -284,7 +307,12 @@ function buildSelect(
     if (nested) predicates.push(nested);
   }
   for (let index = 0; index < plan.predicates; index++) {
-    const predicate = simplePredicate(scope, plan.like && index === 0, random);
+    // A filter on a shown or grouped column mostly repeats the answer in the question: avoid it.
+    const avoid = [
+      ...select.flatMap((expr) => (expr.kind === 'column' ? [expr.ref] : [])),
+      ...(groupBy ?? []),
+    ];
+    const predicate = simplePredicate(scope, plan.like && index === 0, random, avoid);
     if (predicate && !predicates.some((existing) => samePredicateColumn(existing, predicate)))
       predicates.push(predicate);
   }
@@ -292,7 +320,8 @@ function buildSelect(
     kind: 'select',
     sources: scope.tables.map((table) => table.name),
     joins,
-    distinct: plan.distinct && select.length === 1 && select[0]!.kind === 'column' && !groupBy,
+    // DISTINCT with ORDER BY on another column leaves the order of a value undefined.
+    distinct: plan.distinct && select.length === 1 && select[0]!.kind === 'column' && !groupBy && !orderBy,
     select,
     ...(predicates.length > 0
       ? {
@@ -326,10 +355,19 @@ function aggregateExpr(measures: readonly ScopedColumn[], random: Random): Expr 
   return { kind: 'aggregate', fn: random.pick(['avg', 'sum', 'max', 'min'] as const), ref: measure.ref };
 }
 
-function simplePredicate(scope: Scope, like: boolean, random: Random): Predicate | null {
-  const candidates = columnsOf(scope, like ? ['attribute'] : ['attribute', 'measure']).filter(
+function simplePredicate(
+  scope: Scope,
+  like: boolean,
+  random: Random,
+  avoid: readonly ColumnRef[] = [],
+): Predicate | null {
+  const usable = columnsOf(scope, like ? ['attribute'] : ['attribute', 'measure']).filter(
     (item) => item.column.values.length > 0,
   );
+  const fresh = usable.filter(
+    (item) => !avoid.some((ref) => ref.source === item.ref.source && ref.column === item.ref.column),
+  );
+  const candidates = fresh.length > 0 ? fresh : usable;
   if (candidates.length === 0) return null;
   const item = random.pick(candidates);
   const value = random.pick(item.column.values);
@@ -347,6 +385,7 @@ function simplePredicate(scope: Scope, like: boolean, random: Random): Predicate
 }
 
 function roundThreshold(value: number): number {
+  if (Number.isInteger(value)) return value;
   const magnitude = Math.abs(value);
   const digits = magnitude >= 100 ? 0 : magnitude >= 1 ? 1 : 3;
   return Number(value.toFixed(digits));
@@ -465,10 +504,12 @@ function buildSetQuery(
   const shown = columnsOf(scope, ['attribute', 'measure']);
   if (shown.length === 0) return null;
   const column = pickShown(shown, random).ref.column;
-  const first = simplePredicate(scope, plan.like, random);
-  const second = simplePredicate(scope, false, random);
+  const shownRef = [{ source: 0, column }];
+  const first = simplePredicate(scope, plan.like, random, shownRef);
+  const second = simplePredicate(scope, false, random, shownRef);
   if (!first || !second) return null;
-  const extra = plan.predicates > 1 ? simplePredicate(scope, false, random) : null;
+  const extraDrawn = plan.predicates > 1 ? simplePredicate(scope, false, random, shownRef) : null;
+  const extra = extraDrawn && !samePredicateColumn(extraDrawn, first) ? extraDrawn : null;
   return {
     kind: 'set',
     op,

@@ -53,6 +53,7 @@ export type ProgramRejection =
   | 'vacuous-where'
   | 'vacuous-having'
   | 'vacuous-except'
+  | 'vacuous-set'
   | 'cycle-check';
 
 /** One generated pair. */
@@ -72,6 +73,8 @@ export interface ProgramsFirstExample {
 
 /** Draws for one condition before taking a program of another hardness. */
 const TRIES_PER_CONDITION = 40;
+/** Conditions in a row that gave no new program before the database counts as exhausted. */
+const MAX_BARREN_CONDITIONS = 25;
 
 /**
  * Programs-first generation (sample-wise decomposition; GAZP, Overnight): draw SQL programs from a
@@ -108,6 +111,7 @@ export async function* generateProgramsFirst(
     const seen = new Set<string>();
     let produced = 0;
     let conditions = 0;
+    let barren = 0;
     const maxConditions = options.count * 20 + 200;
     try {
       while (produced < options.count && conditions < maxConditions) {
@@ -115,7 +119,12 @@ export async function* generateProgramsFirst(
         conditions++;
         const condition = sampler.next();
         const drawn = drawProgram(db, profile, condition, random, seen, options);
-        if (!drawn) continue;
+        if (!drawn) {
+          // A small database runs out of distinct programs: stop instead of drawing forever.
+          if (++barren >= MAX_BARREN_CONDITIONS) break;
+          continue;
+        }
+        barren = 0;
         sampler.observe(drawn.features);
         let question = drawn.question;
         let paraphrase: unknown;

@@ -54,7 +54,8 @@ export function singularize(word: string): string {
   if (IRREGULAR_PLURALS[lower]) return word;
   if (!isPlural(lower)) return word;
   if (/[^aeiou]ies$/.test(lower)) return `${word.slice(0, -3)}y`;
-  if (/(ss|x|z|ch|sh|[^aeiou]o)es$/.test(lower)) return word.slice(0, -2);
+  if (/(ss|x|z|ch|sh|[^aeiou]o|status|campus|bus|virus|census|bonus)es$/.test(lower))
+    return word.slice(0, -2);
   return word.slice(0, -1);
 }
 

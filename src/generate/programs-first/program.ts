@@ -60,7 +60,12 @@ export interface SelectQuery {
   readonly where?: { readonly connector: 'and' | 'or'; readonly predicates: readonly Predicate[] };
   readonly groupBy?: readonly ColumnRef[];
   readonly having?: { readonly expr: Expr; readonly op: ComparisonOp; readonly value: number };
-  readonly orderBy?: { readonly expr: Expr; readonly direction: 'asc' | 'desc' };
+  readonly orderBy?: {
+    readonly expr: Expr;
+    readonly direction: 'asc' | 'desc';
+    /** The key is text: the question says alphabetical order, not highest and lowest. */
+    readonly alphabetical?: boolean;
+  };
   readonly limit?: number;
 }
 

@@ -104,8 +104,11 @@ function predicateText(query: SelectQuery, predicate: Predicate): string {
 function orderText(query: SelectQuery): string {
   if (!query.orderBy) return '';
   const key = expression(query, query.orderBy.expr);
-  const direction = query.orderBy.direction === 'desc' ? 'from highest to lowest' : 'from lowest to highest';
-  let text = `, sorted by ${key} ${direction}`;
+  const descending = query.orderBy.direction === 'desc';
+  const text0 = query.orderBy.alphabetical
+    ? `, sorted by ${key} in ${descending ? 'reverse ' : ''}alphabetical order`
+    : `, sorted by ${key} from ${descending ? 'highest to lowest' : 'lowest to highest'}`;
+  let text = text0;
   if (query.limit !== undefined)
     text += query.limit === 1 ? ', giving only the first' : `, giving only the first ${query.limit}`;
   return text;
@@ -132,8 +135,11 @@ function selectQuestion(query: SelectQuery): string {
   }
   if (query.orderBy && query.limit === 1 && !allAggregates) {
     const key = expression(query, query.orderBy.expr);
-    const extreme = query.orderBy.direction === 'desc' ? 'highest' : 'lowest';
-    return `of the ${subject(query)}${where}, which one has the ${extreme} ${key}? Give its ${list(shown)}.`;
+    const descending = query.orderBy.direction === 'desc';
+    const which = query.orderBy.alphabetical
+      ? `comes ${descending ? 'last' : 'first'} in alphabetical order of ${key}`
+      : `has the ${descending ? 'highest' : 'lowest'} ${key}`;
+    return `of the ${subject(query)}${where}, which one ${which}? Give its ${list(shown)}.`;
   }
   const distinct = query.distinct ? 'distinct ' : '';
   const noun = query.distinct ? `${list(shown)} values` : list(shown);

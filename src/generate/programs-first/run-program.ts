@@ -11,7 +11,12 @@ export interface ProgramRun {
 }
 
 /** Why a program that runs is not kept. */
-export type DegenerateReason = 'empty' | 'vacuous-where' | 'vacuous-having' | 'vacuous-except';
+export type DegenerateReason =
+  | 'empty'
+  | 'vacuous-where'
+  | 'vacuous-having'
+  | 'vacuous-except'
+  | 'vacuous-set';
 
 /**
  * Run a sampled program on the read-only connection, counting at most `maxRows` rows. The programs
@@ -45,8 +50,10 @@ function count(db: Database.Database, sql: string): number {
 }
 
 /**
- * Why a program that ran is degenerate, or `null`: an empty result, a WHERE that keeps every row of
- * the tables it filters, a HAVING that keeps every group, an EXCEPT that removes nothing.
+ * Why a program that ran is degenerate, or `null`: an empty result; a WHERE that keeps no row (an
+ * aggregate over nothing still returns one row) or every row of the tables it filters; a HAVING
+ * that keeps every group; a set operation whose sides are the same set, or an EXCEPT that removes
+ * nothing.
  */
 export function degenerateReason(
   db: Database.Database,
@@ -55,11 +62,17 @@ export function degenerateReason(
 ): DegenerateReason | null {
   if (rows === 0) return 'empty';
   if (program.kind === 'set') {
-    if (program.op !== 'except') return null;
+    for (const side of [program.left, program.right]) {
+      const reason = whereReason(db, side);
+      if (reason) return reason;
+    }
     const left = count(db, renderSql({ ...program.left, distinct: true }));
-    return left === rows ? 'vacuous-except' : null;
+    const right = count(db, renderSql({ ...program.right, distinct: true }));
+    if (program.op === 'except') return left === rows ? 'vacuous-except' : null;
+    return left === rows && right === rows ? 'vacuous-set' : null;
   }
-  if (program.where && whereKeepsAll(db, program)) return 'vacuous-where';
+  const reason = whereReason(db, program);
+  if (reason) return reason;
   if (program.having) {
     const { having: _having, orderBy: _order, limit: _limit, ...rest } = program;
     const { orderBy: _o, limit: _l, ...withHaving } = program;
@@ -68,7 +81,9 @@ export function degenerateReason(
   return null;
 }
 
-function whereKeepsAll(db: Database.Database, query: SelectQuery): boolean {
+/** A WHERE that keeps no row, or every row of the joined tables. */
+function whereReason(db: Database.Database, query: SelectQuery): DegenerateReason | null {
+  if (!query.where) return null;
   const bare: SelectQuery = {
     kind: 'select',
     sources: query.sources,
@@ -76,10 +91,11 @@ function whereKeepsAll(db: Database.Database, query: SelectQuery): boolean {
     distinct: false,
     select: [{ kind: 'aggregate', fn: 'count', ref: null }],
   };
-  const unfiltered = db.prepare(renderSql(bare)).pluck().get() as number;
   const filtered = db
-    .prepare(renderSql({ ...bare, ...(query.where ? { where: query.where } : {}) }))
+    .prepare(renderSql({ ...bare, where: query.where }))
     .pluck()
     .get() as number;
-  return filtered === unfiltered;
+  if (filtered === 0) return 'empty';
+  const unfiltered = db.prepare(renderSql(bare)).pluck().get() as number;
+  return filtered === unfiltered ? 'vacuous-where' : null;
 }

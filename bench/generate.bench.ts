@@ -28,7 +28,10 @@ async function measure(name: string, dir: string, generation: Record<string, unk
     {
       count: COUNT,
       knowledge: { db: GEOGRAPHY_DB },
-      demonstrations: { file: join(import.meta.dirname, '..', 'examples', 'geoquery', 'train.jsonl'), selection: 'bm25' },
+      demonstrations: {
+        file: join(import.meta.dirname, '..', 'examples', 'geoquery', 'train.jsonl'),
+        selection: 'bm25',
+      },
       generation: { genQ: { n: N }, genA: { n: N }, ...generation },
       verify: { minVotes: Math.max(1, Math.round(N / 4)) },
       llm: { provider: { kind: 'openai-compatible', model: 'geo-model', baseURL: server.baseURL } },

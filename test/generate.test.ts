@@ -16,6 +16,7 @@ const readLines = (path: string) =>
   readFileSync(path, 'utf8')
     .split('\n')
     .filter(Boolean)
+    // biome-ignore lint/suspicious/noExplicitAny: the test walks dataset lines of many shapes
     .map((line) => JSON.parse(line) as Record<string, any>);
 
 let server: LlmTestServer;

@@ -165,9 +165,8 @@ export class RunStore {
   }
 
   getMeta(key: string): string | undefined {
-    return (
-      this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined
-    )?.value;
+    return (this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
+      ?.value;
   }
 
   setMeta(key: string, value: string): void {

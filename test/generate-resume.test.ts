@@ -10,7 +10,7 @@ import { GEOGRAPHY_DB } from './shared-data.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const folder = mkdtempSync(join(tmpdir(), 'symgen-resume-'));
-const LATENCY_MS = 60;
+const LATENCY_MS = 80;
 // the latency plus what a loaded machine may take to read an answer and store it
 const IN_FLIGHT_SLACK_MS = LATENCY_MS + 1500;
 
@@ -94,7 +94,7 @@ describe('symgen generate killed with SIGKILL and resumed', () => {
         const deadline = Date.now() + 8000;
         while (sent.length === requestsBefore && child.exitCode === null && Date.now() < deadline)
           await new Promise((resolve) => setTimeout(resolve, 20));
-        await new Promise((resolve) => setTimeout(resolve, 100 + random() * 700));
+        await new Promise((resolve) => setTimeout(resolve, 100 + random() * 500));
         if (child.exitCode !== null) break;
         kills.push(Date.now());
         child.kill('SIGKILL');
@@ -106,7 +106,7 @@ describe('symgen generate killed with SIGKILL and resumed', () => {
     } finally {
       await server.close();
     }
-    expect(kills.length).toBeGreaterThanOrEqual(3);
+    expect(kills.length).toBeGreaterThanOrEqual(2);
 
     const lines = ['dataset.jsonl', 'rejected.jsonl'].flatMap((file) =>
       readFileSync(join(out, file), 'utf8')

@@ -35,7 +35,8 @@ export function formatGenerateProgress(progress: GenerateProgress): string {
   const tokens = usage.promptTokens + usage.completionTokens;
   const seconds = Math.max(progress.elapsedSeconds, 1e-9);
   if (progress.mode === 'programs-first') {
-    return `programs-first ${genQ.done}/${genQ.total} examples ${(genQ.done / seconds).toFixed(1)}/s ${Math.round(progress.elapsedSeconds)}s`;
+    const rate = (genQ.done - progress.resumedAt.genQ) / seconds;
+    return `programs-first ${genQ.done}/${genQ.total} examples ${rate.toFixed(1)}/s ${Math.round(progress.elapsedSeconds)}s`;
   }
   return [
     `gen_q ${genQ.done}/${genQ.total} kept ${genQ.kept}`,

@@ -9,6 +9,8 @@ export interface GenerateProgress {
   readonly usage: { requests: number; promptTokens: number; completionTokens: number; costUsd: number };
   /** Seconds since this session started. */
   readonly elapsedSeconds: number;
+  /** Done counts found in the store when this session started (a resumed run), for rates. */
+  readonly resumedAt: { genQ: number; genA: number };
 }
 
 /** Mutable progress with a throttle-free notifier; the display throttles. */
@@ -20,16 +22,19 @@ export function createProgressTracker(
   const started = performance.now();
   const genQ = { done: 0, total: 0, kept: 0, samples: 0 };
   const genA = { done: 0, total: 0, accepted: 0 };
+  let resumedAt: { genQ: number; genA: number } | undefined;
   return {
     genQ,
     genA,
     emit(): void {
+      resumedAt ??= { genQ: genQ.done, genA: genA.done };
       onProgress?.({
         mode,
         genQ: { ...genQ },
         genA: { ...genA },
         usage: usage(),
         elapsedSeconds: (performance.now() - started) / 1000,
+        resumedAt,
       });
     },
   };

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { defineCurate } from './curate.js';
 import { defineEvaluate } from './evaluate.js';
+import { defineExport } from './export.js';
+import { defineGenerate } from './generate.js';
 import { defineModels } from './models.js';
 import { defineReport } from './report.js';
+import { defineSample } from './sample.js';
 import { defineVerify } from './verify.js';
 
 /**
@@ -12,6 +15,8 @@ import { defineVerify } from './verify.js';
 export type CommandDefinition = (program: Command, setExitCode: (code: number) => void) => void;
 
 export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];
+commands.push(defineGenerate, defineExport);
+commands.push(defineSample);
 
 // curate, report (issue 7)
 commands.push(defineCurate, defineReport);

@@ -58,11 +58,7 @@ for (const [index, run] of runs.entries()) {
   process.stderr.write(`${row}\n`);
   writeFileSync(
     join(OUT, `model-result-${index}.json`),
-    JSON.stringify(
-      { name: run.name, training, overall: evaluation.overall, byHardness: evaluation.byHardness },
-      null,
-      2,
-    ),
+    `${JSON.stringify({ name: run.name, training, overall: evaluation.overall, byHardness: evaluation.byHardness }, null, 2)}\n`,
   );
 }
 const table = [

@@ -156,13 +156,13 @@ export class NearDuplicateIndex {
   }
 
   private computeSignature(shingles: Uint32Array): void {
-    const signature = this.signature;
+    const { signature, offsets, multipliers, permutations } = this;
     signature.fill(0xffffffff);
     for (let s = 0; s < shingles.length; s++) {
       const value = shingles[s]!;
-      for (let k = 0; k < this.permutations; k++) {
+      for (let k = 0; k < permutations; k++) {
         // A multiply-xorshift permutation of the premixed shingle hash: cheap and good enough for minima.
-        let hash = Math.imul(value ^ this.offsets[k]!, this.multipliers[k]!);
+        let hash = Math.imul(value ^ offsets[k]!, multipliers[k]!);
         hash = (hash ^ (hash >>> 15)) >>> 0;
         if (hash < signature[k]!) signature[k] = hash;
       }

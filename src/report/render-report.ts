@@ -56,6 +56,7 @@ export function renderReport(data: ReportData): string {
     coverageSection(data),
     diversitySection(data),
     usageSection(data),
+    databaseSection(data),
   ];
   const subtitle = [
     data.model,
@@ -298,6 +299,23 @@ function usageSection(data: ReportData): string {
     'Tokens and cost',
     'Model usage of the run, by stage.',
     `${bars}${table(rows, false)}`,
+  );
+}
+
+function databaseSection(data: ReportData): string {
+  const entries = Object.entries(data.byDatabase).sort(([left], [right]) => left.localeCompare(right));
+  if (entries.length === 0) return '';
+  const rows = entries
+    .map(
+      ([dbId, entry]) =>
+        `<tr><td>${escapeHtml(dbId)}</td><td class="num">${formatNumber(entry.quota)}</td><td class="num">${formatNumber(entry.questions)}</td><td class="num">${formatNumber(entry.accepted)}</td><td class="num">${formatNumber(entry.rejected)}</td></tr>`,
+    )
+    .join('');
+  return section(
+    'databases',
+    'By database',
+    'Questions asked for, made, accepted and rejected on each database.',
+    `<table><thead><tr><th>database</th><th class="num">asked for</th><th class="num">questions</th><th class="num">accepted</th><th class="num">rejected</th></tr></thead><tbody>${rows}</tbody></table>`,
   );
 }
 

@@ -223,6 +223,24 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('symgen report in headless Chromiu
     expect(seen.cards).toContain('96.8% acceptance rate');
   }, 60_000);
 
+  it('reports a real offline run of symgen generate', async () => {
+    if (!CHROMIUM)
+      throw new Error('chromium is not installed: apt-get install -y chromium (.ci/run does it)');
+    const run = join(folder, 'generated');
+    const config = join(import.meta.dirname, '..', '..', 'examples', 'geoquery', 'generate.yaml');
+    expect(await main(['generate', config, '--out', run])).toBe(0);
+    expect(await main(['report', run, '--no-embeddings'])).toBe(0);
+    const { seen } = await look(join(run, 'report.html'));
+    expect(seen.charts.find((entry) => entry.label === 'Acceptance funnel')).toMatchObject({
+      bars: 3,
+      visible: 3,
+    });
+    expect(seen.text).toContain('questions asked for');
+    expect(seen.text).toContain('offline programs-first generator');
+    expect(seen.headings).toContain('By database');
+    expect(seen.charts.find((entry) => entry.label === 'Hardness levels')!.visible).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
   it('refuses a folder without dataset.jsonl', async () => {
     expect(await main(['report', folder])).toBe(2);
   });

@@ -48,6 +48,11 @@ export interface ReportData {
   };
   readonly usage?: RunUsage;
   readonly wallSeconds?: number;
+  /** Per database: questions asked for, made, accepted, rejected (from `stats.json`). */
+  readonly byDatabase: Record<
+    string,
+    { quota: number; questions: number; accepted: number; rejected: number }
+  >;
   /** Which inputs were found, for the footer. */
   readonly sources: { readonly stats: boolean; readonly rejected: boolean; readonly invalidLines: number };
   readonly generatedAt: string;
@@ -154,6 +159,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     ...(reference ? { reference } : {}),
     ...(usage ? { usage } : {}),
     ...(typeof wallMs === 'number' ? { wallSeconds: wallMs / 1000 } : {}),
+    byDatabase: byDatabaseOf(stats),
     sources: {
       stats: stats !== undefined,
       rejected: rejectedFile !== undefined,
@@ -205,8 +211,14 @@ function funnelOf(
   const add = (stage: string, count: number | undefined) => {
     if (count !== undefined) stages.push({ stage, count });
   };
-  add('questions sampled', number(['stages', 'gen_q', 'samples']));
-  add('questions kept', number(['stages', 'gen_q', 'kept']));
+  const sampled = number(['stages', 'gen_q', 'samples']);
+  if (sampled) {
+    add('questions sampled', sampled);
+    add('questions kept', number(['stages', 'gen_q', 'kept']));
+  } else {
+    // No question stage (the offline programs-first generator): start from what was asked for.
+    add('questions asked for', number(['run', 'count']));
+  }
   const decidedAccepted = number(['examples', 'accepted']);
   const decidedRejected = number(['examples', 'rejected']);
   add(
@@ -217,6 +229,22 @@ function funnelOf(
   );
   add('accepted', decidedAccepted ?? accepted);
   return stages;
+}
+
+function byDatabaseOf(stats: Record<string, unknown> | undefined): ReportData['byDatabase'] {
+  const value = path(stats, ['byDatabase']);
+  if (typeof value !== 'object' || value === null) return {};
+  const result: ReportData['byDatabase'] = {};
+  for (const [dbId, entry] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+    const count = (key: string) => (typeof entry?.[key] === 'number' ? (entry[key] as number) : 0);
+    result[dbId] = {
+      quota: count('quota'),
+      questions: count('questions'),
+      accepted: count('accepted'),
+      rejected: count('rejected'),
+    };
+  }
+  return result;
 }
 
 function readUsage(stats: Record<string, unknown> | undefined): RunUsage | undefined {

@@ -121,6 +121,7 @@ async function look(file: string): Promise<{ seen: Seen; requests: string[] }> {
         title: document.title,
         headings: [...document.querySelectorAll('h1, h2, h3')].map((element) => element.textContent ?? ''),
         cards: [...document.querySelectorAll('.card')].map((element) =>
+          // biome-ignore lint/performance/useDomNodeTextContent: innerText is the rendered text a person reads
           element.innerText.replace(/\s+/g, ' '),
         ),
         charts: [...document.querySelectorAll('svg.chart')].map((svg) => {
@@ -137,6 +138,7 @@ async function look(file: string): Promise<{ seen: Seen; requests: string[] }> {
             height: box.height,
           };
         }),
+        // biome-ignore lint/performance/useDomNodeTextContent: innerText is the rendered text a person reads
         text: document.body.innerText,
       };
     });

@@ -90,4 +90,32 @@ describe('TaskModel', () => {
       model.dispose();
     }
   }, 30_000);
+
+  it('repeats a training run exactly for the same seed, dropout included', async () => {
+    const pairs = [
+      {
+        question: 'what is the capital of texas',
+        program: "SELECT state.capital FROM state WHERE state.state_name = 'texas'",
+      },
+      {
+        question: 'what is the capital of ohio',
+        program: "SELECT state.capital FROM state WHERE state.state_name = 'ohio'",
+      },
+      {
+        question: 'how many people live in ohio',
+        program: "SELECT state.population FROM state WHERE state.state_name = 'ohio'",
+      },
+    ];
+    const options = { dModel: 16, heads: 2, layers: 1, feedForward: 32, epochs: 3, dropout: 0.3, seed: 5 };
+    const losses: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      const model = await TaskModel.train(pairs, options);
+      losses.push(model.stats.finalLoss);
+      model.dispose();
+    }
+    expect(losses[0]).toBe(losses[1]);
+    const other = await TaskModel.train(pairs, { ...options, seed: 6 });
+    expect(other.stats.finalLoss).not.toBe(losses[0]);
+    other.dispose();
+  });
 });

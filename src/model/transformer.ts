@@ -38,12 +38,14 @@ export interface EncodedBatch {
  */
 export class PointerTransformer {
   readonly variables: Record<string, Variable> = {};
+  private readonly dropoutSeed: number;
 
   constructor(
     private readonly tf: Tf,
     readonly shape: TransformerShape,
     seed = 1,
   ) {
+    this.dropoutSeed = seed;
     const random = seededRandom(seed);
     const normal = () => {
       const u = Math.max(random(), 1e-12);
@@ -188,8 +190,13 @@ export class PointerTransformer {
     return this.dense(this.drop(hidden, dropout), `${prefix}.w2`, `${prefix}.b2`);
   }
 
+  /** Dropout masks drawn so far: each mask gets its own seed, so a training run repeats exactly. */
+  private dropouts = 0;
+
   private drop(x: Tensor, rate: number): Tensor {
-    return rate > 0 ? this.tf.dropout(x, rate) : x;
+    if (rate <= 0) return x;
+    this.dropouts++;
+    return this.tf.dropout(x, rate, undefined, this.dropoutSeed * 1_000_003 + this.dropouts);
   }
 
   /** Encode a batch of questions: hidden states [B, S, d]. */

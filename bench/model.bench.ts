@@ -1,6 +1,6 @@
 /**
  * The built-in task model on GeoQuery: trained from scratch (TF.js, WebAssembly backend) on the 600
- * human training pairs, and on each generated dataset given, each scored on the 280 dev questions by
+ * human training pairs, and on each other dataset given (`--generated FILE`), each scored on the 280 dev questions by
  * execution accuracy. Records training time, steps and parameters per row.
  *
  *   npm run bench:model                                   # human row only
@@ -29,7 +29,7 @@ mkdirSync(OUT, { recursive: true });
 const rows: string[] = [];
 const runs: { name: string; file: string }[] = [
   { name: 'human: GeoQuery train (600 pairs)', file: join(DATA, 'train.jsonl') },
-  ...(values.generated ?? []).map((file) => ({ name: `generated: ${file}`, file })),
+  ...(values.generated ?? []).map((file) => ({ name: `dataset: ${file}`, file })),
 ];
 for (const [index, run] of runs.entries()) {
   const result = await trainAndScore({

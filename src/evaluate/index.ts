@@ -7,3 +7,11 @@ export {
   type SqlEvaluateOptions,
   type SqlEvaluation,
 } from './sql-accuracy.js';
+export {
+  evaluateTask,
+  formatTaskEvaluation,
+  type TaskEvaluatedExample,
+  type TaskEvaluateOptions,
+  type TaskEvaluation,
+} from './task-accuracy.js';
+export { pairRecords, predictedPrograms, type RecordLine, readTaskRecords } from './task-records.js';

@@ -88,7 +88,8 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
   return summary;
 }
 
-async function* countingCandidates(
+/** Count the candidates of each line into `summary` as lines stream past. */
+export async function* countingCandidates(
   lines: AsyncIterable<JsonlLine>,
   summary: VerifySummary,
 ): AsyncGenerator<JsonlLine> {

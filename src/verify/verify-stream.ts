@@ -8,8 +8,14 @@ import { type SampleOutcome, vote } from './vote.js';
 export interface VerifyContext {
   readonly task: Task<never>;
   readonly executor: Executor;
-  /** The environment for an example's `db_id`; may throw for a whole-run failure (a missing database). */
-  readonly environment: (dbId: string | undefined) => ExecutionEnvironment & { sha256?: string };
+  /**
+   * The environment for an example's `db_id` (SQL) or for the whole example (other tasks: its tests,
+   * inputs, fixture); may throw for a whole-run failure (a missing database).
+   */
+  readonly environment: (
+    dbId: string | undefined,
+    example: VerifyInput,
+  ) => ExecutionEnvironment & { sha256?: string };
   readonly options: VerifyOptions;
   /** Recorded on every output line so a reader can re-run the check. */
   readonly provenance: Record<string, unknown>;
@@ -82,7 +88,7 @@ function prepare(text: string, context: VerifyContext): Prepared {
 /** Verify one example: extract, execute each distinct program once, vote. */
 export async function verifyExample(example: VerifyInput, context: VerifyContext): Promise<VerifiedRecord> {
   const { executor, options } = context;
-  const environment = context.environment(example.db_id);
+  const environment = context.environment(example.db_id, example);
   const extracted = example.candidates.map((candidate) => ({
     ...prepare(candidate.program, context),
     logprob: candidate.logprob,
@@ -118,7 +124,11 @@ export async function verifyExample(example: VerifyInput, context: VerifyContext
     total,
     ...details,
     ...rest,
-    verification: { ...context.provenance, db: { id: environment.id, sha256: environment.sha256 } },
+    verification: {
+      ...context.provenance,
+      // Only environments that are files (SQL databases) are named and hashed; others are in the line.
+      ...(environment.path === undefined ? {} : { db: { id: environment.id, sha256: environment.sha256 } }),
+    },
   };
   if (options.keepCandidates) {
     record.candidates = samples.map((sample, index) => ({

@@ -24,8 +24,9 @@ export interface TaskEvaluatedExample {
   /** Samples whose result equals the gold result. */
   readonly correct: number;
   readonly samples: number;
-  readonly exactMatch: boolean;
-  readonly normalisedMatch: boolean;
+  /** Null when the gold gives a result, not a program. */
+  readonly exactMatch: boolean | null;
+  readonly normalisedMatch: boolean | null;
   readonly valid: boolean;
   readonly goldStatus: string;
   readonly error?: string;
@@ -36,10 +37,10 @@ export interface TaskEvaluation {
   readonly count: number;
   /** Mean share of each example's samples that are correct: pass@1 (unbiased) with several samples. */
   readonly accuracy: number;
-  /** The first sample is the gold program, whitespace aside. */
-  readonly exactMatch: number;
-  /** The first sample's normal form equals the gold program's. */
-  readonly normalisedMatch: number;
+  /** The first sample is the gold program, whitespace aside; null when the gold gives no program (GSM8K, MBPP tests). */
+  readonly exactMatch: number | null;
+  /** The first sample's normal form equals the gold program's; null as for `exactMatch`. */
+  readonly normalisedMatch: number | null;
   /** The first sample executed (or parsed) without error. */
   readonly valid: number;
   readonly goldErrors: number;
@@ -75,8 +76,8 @@ export async function evaluateTask<Options>(options: TaskEvaluateOptions<Options
       task: task.id,
       count,
       accuracy: mean((example) => (example.samples === 0 ? 0 : example.correct / example.samples)),
-      exactMatch: mean((example) => Number(example.exactMatch)),
-      normalisedMatch: mean((example) => Number(example.normalisedMatch)),
+      exactMatch: programMean(examples, (example) => example.exactMatch),
+      normalisedMatch: programMean(examples, (example) => example.normalisedMatch),
       valid: mean((example) => Number(example.valid)),
       goldErrors: examples.filter((example) => example.goldStatus !== 'ok').length,
       missingPredictions: examples.filter((example) => example.samples === 0).length,
@@ -143,9 +144,18 @@ async function evaluateOne(
   };
 }
 
+/** The share of true among the examples whose gold is a program; null when none is. */
+function programMean(
+  examples: readonly TaskEvaluatedExample[],
+  value: (example: TaskEvaluatedExample) => boolean | null,
+): number | null {
+  const known = examples.map(value).filter((match) => match !== null);
+  return known.length === 0 ? null : known.filter(Boolean).length / known.length;
+}
+
 /** Render a task evaluation as a short plain-text table. */
 export function formatTaskEvaluation(evaluation: TaskEvaluation): string {
-  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const percent = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`);
   const accuracyName = evaluation.task === 'python' ? 'pass@1' : 'accuracy';
   const lines = [
     `task ${evaluation.task}: ${evaluation.count} examples`,

@@ -46,17 +46,24 @@ export function readTaskRecords(path: string, what: string): RecordLine[] {
 
 const PREDICTION_FIELDS = ['program', 'prediction', 'pred', 'completion', 'code', 'query', 'output'];
 
-/** The predicted programs of a prediction line: `programs`/`samples` (several), else one program field. */
+/**
+ * The predicted programs of a prediction line: `programs`, `samples` or a verify line's `candidates`
+ * (several samples: strings or `{ program }`), else one program field.
+ */
 export function predictedPrograms(entry: RecordLine, path: string): string[] {
   const { record } = entry;
-  for (const field of ['programs', 'samples']) {
+  for (const field of ['programs', 'samples', 'candidates']) {
     const value = record[field];
-    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+    if (!Array.isArray(value)) continue;
+    const programs = value.map((item) =>
+      typeof item === 'string' ? item : (item as { program?: unknown } | null)?.program,
+    );
+    if (programs.every((program) => typeof program === 'string')) return programs as string[];
   }
   const field = PREDICTION_FIELDS.find((name) => typeof record[name] === 'string');
   if (field) return [record[field] as string];
   throw new InputError(
-    `predictions file ${path} line ${entry.line} has no program (expected programs, samples or one of: ${PREDICTION_FIELDS.join(', ')})`,
+    `predictions file ${path} line ${entry.line} has no program (expected programs, samples, candidates or one of: ${PREDICTION_FIELDS.join(', ')})`,
     { file: path, line: entry.line },
   );
 }

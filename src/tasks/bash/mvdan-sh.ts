@@ -15,6 +15,8 @@ interface ShSyntax {
 }
 
 let syntax: ShSyntax | undefined;
+let parser: { Parse(text: string, name: string): ShNode } | undefined;
+let printer: { Print(node: ShNode): string } | undefined;
 
 /**
  * mvdan/sh's Bash parser and printer (the shfmt engine, compiled to JavaScript). Loaded on first
@@ -30,7 +32,9 @@ export function shSyntax(): ShSyntax {
 export function parseShell(text: string): ShNode {
   const sh = shSyntax();
   try {
-    return sh.NewParser(sh.Variant(sh.LangBash)).Parse(text, '');
+    // One parser and printer for the process: making them costs more than a parse.
+    parser ??= sh.NewParser(sh.Variant(sh.LangBash));
+    return parser.Parse(text, '');
   } catch (error) {
     // GopherJS throws Go error values: the text comes from their Error() method.
     const goError = error as { Error?: () => string; message?: string };
@@ -42,5 +46,6 @@ export function parseShell(text: string): ShNode {
 
 /** Print a tree in shfmt's canonical layout. */
 export function printShell(tree: ShNode): string {
-  return shSyntax().NewPrinter().Print(tree).trim();
+  printer ??= shSyntax().NewPrinter();
+  return printer.Print(tree).trim();
 }

@@ -47,21 +47,25 @@ export function readTaskRecords(path: string, what: string): RecordLine[] {
 const PREDICTION_FIELDS = ['program', 'prediction', 'pred', 'completion', 'code', 'query', 'output'];
 
 /**
- * The predicted programs of a prediction line: `programs`, `samples` or a verify line's `candidates`
- * (several samples: strings or `{ program }`), else one program field.
+ * The predicted programs of a prediction line: `programs` or `samples` (several), else one program
+ * field (a verified line's chosen `program`), else a verify line's `candidates` (strings or
+ * `{ program }`) as samples.
  */
 export function predictedPrograms(entry: RecordLine, path: string): string[] {
   const { record } = entry;
-  for (const field of ['programs', 'samples', 'candidates']) {
-    const value = record[field];
-    if (!Array.isArray(value)) continue;
+  const list = (value: unknown): string[] | null => {
+    if (!Array.isArray(value)) return null;
     const programs = value.map((item) =>
       typeof item === 'string' ? item : (item as { program?: unknown } | null)?.program,
     );
-    if (programs.every((program) => typeof program === 'string')) return programs as string[];
-  }
+    return programs.every((program) => typeof program === 'string') ? (programs as string[]) : null;
+  };
+  const several = list(record.programs) ?? list(record.samples);
+  if (several) return several;
   const field = PREDICTION_FIELDS.find((name) => typeof record[name] === 'string');
   if (field) return [record[field] as string];
+  const candidates = list(record.candidates);
+  if (candidates) return candidates;
   throw new InputError(
     `predictions file ${path} line ${entry.line} has no program (expected programs, samples, candidates or one of: ${PREDICTION_FIELDS.join(', ')})`,
     { file: path, line: entry.line },

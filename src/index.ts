@@ -15,7 +15,16 @@ export {
   SymgenError,
 } from './errors/index.js';
 // evaluate
-export { evaluateSql, formatEvaluationTable, type SqlEvaluation } from './evaluate/index.js';
+export {
+  evaluateSql,
+  evaluateTask,
+  formatEvaluationTable,
+  formatTaskEvaluation,
+  type SqlEvaluation,
+  type TaskEvaluatedExample,
+  type TaskEvaluateOptions,
+  type TaskEvaluation,
+} from './evaluate/index.js';
 // io
 export { countLines, type JsonlLine, readJsonl, writeLinesAtomically } from './io/index.js';
 export * from './llm/index.js';
@@ -53,8 +62,73 @@ export {
   type SqliteExecutorOptions,
   type SqliteExecutorStats,
 } from './sandbox/sqlite/index.js';
-// task plugin contract
-export type { ExecutionEnvironment, ExecutionResult, ExecutionStatus, Executor, Task } from './tasks/spec.js';
+// bash task (mvdan/sh parser; optional execution in the sandbox)
+export {
+  type BashExecutorOptions,
+  bashCommands,
+  bashTask,
+  bashTreeKey,
+  checkBash,
+  createBashExecutor,
+  extractBash,
+  normaliseBash,
+  parseShell,
+  printShell,
+} from './tasks/bash/index.js';
+// math task (program-of-thought, runs in the process sandbox)
+export {
+  ANSWER_DIGITS,
+  createMathExecutor,
+  goldAnswer,
+  mathTask,
+  numericKey,
+  parseAnswerNumber,
+  programFromRationale,
+} from './tasks/math/index.js';
+// python task (runs in the process sandbox)
+export {
+  createPythonExecutor,
+  extractPython,
+  MAX_SHARED_INPUTS,
+  normalisePython,
+  type PythonEnvironmentData,
+  type PythonExecutorOptions,
+  pythonEnvironment,
+  pythonFeatures,
+  pythonTask,
+} from './tasks/python/index.js';
+// qdmr task (agreement on normal forms)
+export {
+  extractQdmr,
+  normaliseQdmr,
+  parseQdmr,
+  printQdmr,
+  type QdmrStep,
+  qdmrOperator,
+  qdmrTask,
+  renumberQdmr,
+} from './tasks/qdmr/index.js';
+// task registry and user-defined task modules
+export {
+  builtinTasks,
+  createTaskRegistry,
+  loadTaskModule,
+  type TaskRegistry,
+  taskPluginSchema,
+} from './tasks/registry/index.js';
+// task plugin contract (with its optional parts)
+export type {
+  ExecuteOptions,
+  ExecutionEnvironment,
+  ExecutionResult,
+  ExecutionStatus,
+  Executor,
+  Task,
+  TaskExtras,
+  TaskPlugin,
+  TaskRecord,
+  TaskReference,
+} from './tasks/spec.js';
 export {
   type DatabaseEnvironment,
   DatabaseSet,
@@ -76,6 +150,18 @@ export {
   sqlFeatures,
   sqlTask,
 } from './tasks/sql/index.js';
+export { createStructuralExecutor, type StructuralCheck } from './tasks/structural-executor.js';
+// top task (agreement on normal forms)
+export {
+  canonicalTop,
+  extractTop,
+  normaliseTop,
+  parseTop,
+  printTop,
+  type TopNode,
+  type TopTaskOptions,
+  topTask,
+} from './tasks/top/index.js';
 // verify
 export {
   type Cluster,
@@ -84,10 +170,12 @@ export {
   type VerifiedRecord,
   type VerifyOptions,
   type VerifySummary,
+  type VerifyTaskFileOptions,
   type VoteDecision,
   type VoteOptions,
   verifyExample,
   verifySqlFile,
   verifyStream,
+  verifyTaskFile,
   vote,
 } from './verify/index.js';

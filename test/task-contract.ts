@@ -99,6 +99,16 @@ export function describeTaskContract<Options>(
       expect(JSON.parse(JSON.stringify(features))).toEqual(features);
     });
 
+    it('samples programs that execute, the same for the same seed, and describes them', async () => {
+      if (!task.sample) return;
+      const programs = [1, 2, 3].map((seed) => task.sample!(seededRandom(seed)));
+      expect(task.sample(seededRandom(1))).toBe(programs[0]);
+      for (const program of programs) {
+        expect({ program, status: (await run(program)).status }).toEqual({ program, status: 'ok' });
+        if (task.describe) expect(task.describe(program)).toMatch(/\w/);
+      }
+    });
+
     it('closes its executor twice without error, releasing its resources', async () => {
       const own = task.createExecutor(cases.options);
       const first = await own.execute(cases.equalGroups[0]![0]!, cases.environment);
@@ -107,4 +117,16 @@ export function describeTaskContract<Options>(
       await own.close();
     });
   });
+}
+
+/** A small seeded generator (mulberry32), so sampled programs are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -12,10 +12,12 @@ import type { PythonExecutorOptions } from '../python/python-executor.js';
 import type { TaskPlugin } from '../spec.js';
 import { createMathExecutor } from './math-executor.js';
 import { goldAnswer, numericKey } from './numeric.js';
+import { describeMathProgram, sampleMathProgram } from './sample-program.js';
 
 export { createMathExecutor } from './math-executor.js';
 export { ANSWER_DIGITS, goldAnswer, numericKey, parseAnswerNumber } from './numeric.js';
 export { programFromRationale } from './rationale-program.js';
+export { describeMathProgram, sampleMathProgram } from './sample-program.js';
 
 /** The math task plugin. */
 export const mathTask: TaskPlugin<PythonExecutorOptions> = {
@@ -31,6 +33,8 @@ export const mathTask: TaskPlugin<PythonExecutorOptions> = {
       operations: (code.match(/[+\-*/%](?!=)/g) ?? []).length,
     };
   },
+  sample: sampleMathProgram,
+  describe: describeMathProgram,
   knowledge: () =>
     'Write a Python program that computes the answer step by step and stores the final number in a variable named `answer`.',
   reference(record) {

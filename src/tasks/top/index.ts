@@ -11,7 +11,7 @@
 
 import type { TaskPlugin, TaskRecord } from '../spec.js';
 import { createStructuralExecutor } from '../structural-executor.js';
-import { parseTop, printTop, topDepth, topLabels } from './parse-top.js';
+import { parseTop, printTop, type TopNode, topDepth, topLabels } from './parse-top.js';
 
 export {
   parseTop,
@@ -91,6 +91,10 @@ export const topTask: TaskPlugin<TopTaskOptions> = {
       slots: topLabels(parsed.tree).filter((label) => label.startsWith('SL:')).length,
     };
   },
+  describe(program) {
+    const parsed = parseTop(program);
+    return parsed.ok ? describeTop(parsed.tree) : 'not a TOP tree';
+  },
   knowledge(record: TaskRecord) {
     const labels = Array.isArray(record.labels) ? record.labels.map(String) : [];
     return labels.length > 0
@@ -102,3 +106,14 @@ export const topTask: TaskPlugin<TopTaskOptions> = {
     return typeof program === 'string' ? { program } : null;
   },
 };
+
+/** A tree in words: `CREATE_CALL with CONTACT "Nicholas", CONTACT "Natasha"` (a draft question). */
+export function describeTop(tree: TopNode): string {
+  const slots = tree.children.flatMap((child) => {
+    if (typeof child === 'string' || child.kind !== 'slot') return [];
+    const words = child.children.map((part) => (typeof part === 'string' ? part : `(${describeTop(part)})`));
+    return [`${child.label} "${words.join(' ')}"`];
+  });
+  const name = tree.label.toLowerCase().replace(/_/g, ' ');
+  return slots.length === 0 ? name : `${name} with ${slots.join(', ')}`;
+}

@@ -79,14 +79,17 @@ export {
 export {
   ANSWER_DIGITS,
   createMathExecutor,
+  describeMathProgram,
   goldAnswer,
   mathTask,
   numericKey,
   parseAnswerNumber,
   programFromRationale,
+  sampleMathProgram,
 } from './tasks/math/index.js';
 // python task (runs in the process sandbox)
 export {
+  callsInText,
   createPythonExecutor,
   extractPython,
   MAX_SHARED_INPUTS,
@@ -154,6 +157,7 @@ export { createStructuralExecutor, type StructuralCheck } from './tasks/structur
 // top task (agreement on normal forms)
 export {
   canonicalTop,
+  describeTop,
   extractTop,
   normaliseTop,
   parseTop,

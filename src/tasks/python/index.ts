@@ -14,7 +14,12 @@ import { pythonEnvironment } from './python-environment.js';
 import { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
 
 export { extractPython, normalisePython, pythonFeatures } from './extract-python.js';
-export { MAX_SHARED_INPUTS, type PythonEnvironmentData, pythonEnvironment } from './python-environment.js';
+export {
+  callsInText,
+  MAX_SHARED_INPUTS,
+  type PythonEnvironmentData,
+  pythonEnvironment,
+} from './python-environment.js';
 export { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
 
 /** The Python task plugin. */

@@ -19,9 +19,39 @@ const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 /**
- * The environment of a Python example: its tests (`tests` or MBPP's `test_list`, plus
- * `challenge_test_list` when asked), setup code, and the shared inputs: the example's `inputs` and
- * those its candidates propose (`candidates[].inputs`), deduplicated.
+ * Inputs a candidate proposes in its own text: the arguments of top-level calls of a function it
+ * defines (`print(f(1, 2))`, `assert f([3]) == 3`, `f("x")`), e.g. the usage examples a model writes
+ * after its function.
+ */
+export function callsInText(text: string): string[] {
+  const names = [...text.matchAll(/^def (\w+)\s*\(/gm)].map((match) => match[1]!);
+  if (names.length === 0) return [];
+  const calls: string[] = [];
+  const pattern = new RegExp(`^(?:print\\(|assert\\s+)?\\s*(?:${names.join('|')})\\(`, 'gm');
+  for (const match of text.matchAll(pattern)) {
+    let depth = 1;
+    let index = match.index + match[0].length;
+    const start = index;
+    for (; index < text.length && depth > 0; index++) {
+      const char = text[index];
+      if (char === '"' || char === "'") {
+        // Skip a string literal, so brackets inside it do not count.
+        for (index++; index < text.length && text[index] !== char && text[index] !== '\n'; index++) {
+          if (text[index] === '\\') index++;
+        }
+      } else if (char === '(' || char === '[' || char === '{') depth++;
+      else if (char === ')' || char === ']' || char === '}') depth--;
+      else if (char === '\n') break;
+    }
+    if (depth === 0) calls.push(text.slice(start, index - 1).trim());
+  }
+  return calls;
+}
+
+/**
+ * The environment of a Python example: its tests (`tests` or MBPP's `test_list`), setup code, and the shared inputs: the example's `inputs` and
+ * those its candidates propose (`candidates[].inputs`, and calls in their text: `callsInText`),
+ * deduplicated, at most `MAX_SHARED_INPUTS`.
  */
 export function pythonEnvironment(
   record: TaskRecord,
@@ -29,11 +59,12 @@ export function pythonEnvironment(
   const tests = [...strings(record.tests), ...strings(record.test_list)];
   const setup = [record.setup, record.test_setup_code].filter((part) => typeof part === 'string').join('\n');
   const proposed = Array.isArray(record.candidates)
-    ? record.candidates.flatMap((candidate) =>
-        typeof candidate === 'object' && candidate !== null
-          ? strings((candidate as { inputs?: unknown }).inputs)
-          : [],
-      )
+    ? record.candidates.flatMap((candidate) => {
+        if (typeof candidate === 'string') return callsInText(candidate);
+        if (typeof candidate !== 'object' || candidate === null) return [];
+        const { inputs, program } = candidate as { inputs?: unknown; program?: unknown };
+        return [...strings(inputs), ...(typeof program === 'string' ? callsInText(program) : [])];
+      })
     : [];
   const inputs = [...new Set([...strings(record.inputs), ...proposed].map((input) => input.trim()))].slice(
     0,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../test/shared-data.js';
 import { describeTaskContract } from '../../../test/task-contract.js';
-import { extractPython, pythonEnvironment, pythonTask } from './index.js';
+import { callsInText, extractPython, pythonEnvironment, pythonTask } from './index.js';
 
 const environment = pythonEnvironment({ id: 'sum', inputs: ['[1, 2, 3]', '[]', '[2.5, 0.5]'] });
 
@@ -72,6 +72,16 @@ describe('python on MBPP', () => {
     expect(gold).toMatchObject({ status: 'ok', size: 3 });
     expect(same!.key).toBe(gold!.key);
     expect(other!.key).not.toBe(gold!.key);
+  });
+
+  it('takes the inputs a candidate proposes in its usage examples', () => {
+    const text = 'def f(a, b):\n    return a + b\n\nprint(f(1, 2))\nassert f("x)", [4]) == 0\ny = f(9, 9)\n';
+    expect(callsInText(text)).toEqual(['1, 2', '"x)", [4]']);
+    const environment = pythonEnvironment({
+      inputs: ['0, 0'],
+      candidates: [text, { program: 'x', inputs: ['1, 2', '5, 5'] }],
+    });
+    expect(environment.data.inputs).toEqual(['0, 0', '1, 2', '"x)", [4]', '5, 5']);
   });
 
   it('extracts the gold code from a chat answer unchanged', () => {

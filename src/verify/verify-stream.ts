@@ -1,6 +1,6 @@
 import type { JsonlLine } from '../io/index.js';
 import type { ExecutionEnvironment, Executor, Task } from '../tasks/spec.js';
-import { describeInputIssues, type VerifyInput, verifyInputSchema } from './input.js';
+import { describeInputIssues, parseVerifyInput, type VerifyInput } from './input.js';
 import type { VerifyOptions } from './options.js';
 import { type SampleOutcome, vote } from './vote.js';
 
@@ -46,7 +46,7 @@ export async function* verifyStream(
 
 async function verifyLine(line: JsonlLine, context: VerifyContext): Promise<VerifiedRecord> {
   if (line.error !== undefined) return invalid(line.line, line.error);
-  const parsed = verifyInputSchema.safeParse(line.value);
+  const parsed = parseVerifyInput(line.value);
   if (!parsed.success) return invalid(line.line, `line ${line.line}: ${describeInputIssues(parsed.error)}`);
   return verifyExample(parsed.data, context);
 }
@@ -72,8 +72,15 @@ function prepare(text: string, context: VerifyContext): Prepared {
   }
   const known = memo.get(text);
   if (known) return known;
-  const program = context.task.extract(text);
-  const prepared = { program, textKey: program === null ? null : context.task.normalise(program) };
+  const { task } = context;
+  let prepared: Prepared;
+  if (task.prepare) {
+    const both = task.prepare(text);
+    prepared = both ? { program: both.program, textKey: both.normalised } : { program: null, textKey: null };
+  } else {
+    const program = task.extract(text);
+    prepared = { program, textKey: program === null ? null : task.normalise(program) };
+  }
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(text, prepared);
   return prepared;

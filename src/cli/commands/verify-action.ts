@@ -23,6 +23,7 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
     tie: enumFlag('--tie', flags.tie, ['reject', 'logprob']),
     emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
     compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
+    normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
     timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
     maxRows: integerFlag('--max-rows', flags.maxRows),
     ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),

@@ -8,8 +8,10 @@ const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES']);
  * well, and the prepared statement must be a read-only reader: this check gives the clearer message.
  */
 export function refusalReason(sql: string): string | null {
-  const first = tokenizeSql(sql.slice(0, 4096)).find((token) => token.text !== '(');
-  if (!first) return 'empty statement';
+  const tokens = tokenizeSql(sql, 64);
+  if (tokens.length === 0) return 'empty statement';
+  const first = tokens.find((token) => token.text !== '(');
+  if (!first) return 'only read-only queries may run (no keyword in the first 64 tokens)';
   const keyword = first.text.toUpperCase();
   if (first.kind !== 'word' || !QUERY_KEYWORDS.has(keyword)) {
     return `only read-only queries may run (got ${first.text.slice(0, 20)})`;

@@ -1,5 +1,5 @@
 import type { JsonlLine } from '../io/index.js';
-import type { ExecutionEnvironment, Executor, Task } from '../tasks/spec.js';
+import type { ExecutionEnvironment, ExecutionResult, Executor, Task } from '../tasks/spec.js';
 import { describeInputIssues, parseVerifyInput, type VerifyInput } from './input.js';
 import type { VerifyOptions } from './options.js';
 import { type SampleOutcome, vote } from './vote.js';
@@ -90,25 +90,29 @@ function prepare(text: string, context: VerifyContext): Prepared {
 export async function verifyExample(example: VerifyInput, context: VerifyContext): Promise<VerifiedRecord> {
   const { executor, options } = context;
   const environment = context.environment(example.db_id);
-  const extracted = example.candidates.map((candidate) => ({
-    ...prepare(candidate.program, context),
-    logprob: candidate.logprob,
-  }));
-  const results = new Map<string, ReturnType<Executor['execute']>>();
-  for (const sample of extracted) {
-    if (sample.program !== null && !results.has(sample.textKey!)) {
-      results.set(
-        sample.textKey!,
-        executor.execute(sample.program, environment, { normalised: sample.textKey! }),
+  // Each distinct program runs once; samples then share the settled results.
+  const prepared: Prepared[] = new Array(example.candidates.length);
+  const pending = new Map<string, Promise<ExecutionResult>>();
+  for (let index = 0; index < example.candidates.length; index++) {
+    const sample = prepare(example.candidates[index]!.program, context);
+    prepared[index] = sample;
+    if (sample.textKey !== null && !pending.has(sample.textKey)) {
+      pending.set(
+        sample.textKey,
+        executor.execute(sample.program!, environment, { normalised: sample.textKey }),
       );
     }
   }
-  const samples: SampleOutcome[] = await Promise.all(
-    extracted.map(async (sample) => ({
-      ...sample,
-      result: sample.textKey === null ? undefined : await results.get(sample.textKey),
-    })),
-  );
+  const keys = [...pending.keys()];
+  const results = await Promise.all(pending.values());
+  const settled = new Map<string, ExecutionResult>();
+  for (let index = 0; index < keys.length; index++) settled.set(keys[index]!, results[index]!);
+  const samples: SampleOutcome[] = prepared.map((sample, index) => ({
+    program: sample.program,
+    textKey: sample.textKey,
+    logprob: example.candidates[index]!.logprob,
+    result: sample.textKey === null ? undefined : settled.get(sample.textKey),
+  }));
   const decision = vote(samples, options);
   const { candidates, id, question, db_id, ...rest } = example;
   const { status, reason, program, normalised, confidence, votes, total, ...details } = decision;

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { formatSql, loadSqlParser } from '../../tasks/sql/parse.js';
-import { refusalReason } from './guard.js';
+import { refusalReasonNormalised } from './guard.js';
 import { ordersNormalisedOutput } from './order-by.js';
 import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
 import { cellSize, ResultHasher } from './result-key.js';
@@ -69,7 +69,7 @@ function firstLine(error: unknown): string {
 function run(job: SqliteJob): Omit<SqliteJobResult, 'id'> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-  const refusal = refusalReason(job.sql);
+  const refusal = refusalReasonNormalised(job.textKey);
   if (refusal) return { status: 'refused', error: refusal, durationMs: elapsed() };
   // The parent's cache already answers equal text normal forms; with the real parser on, programs
   // that differ in text but print alike share one execution here.

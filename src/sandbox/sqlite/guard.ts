@@ -18,3 +18,16 @@ export function refusalReason(sql: string): string | null {
   }
   return null;
 }
+
+const QUERY_START = /^(?:\( )*(?:select|with|values)(?: |$)/;
+
+/**
+ * {@link refusalReason} read from the parent's cheap normal form of the statement (`normaliseSql`:
+ * comments dropped, keywords lower-cased, tokens joined by one space), without tokenizing again.
+ */
+export function refusalReasonNormalised(normalised: string): string | null {
+  if (normalised.length === 0) return 'empty statement';
+  if (QUERY_START.test(normalised)) return null;
+  const first = normalised.replace(/^(?:\( )*/, '').split(' ', 1)[0] ?? '';
+  return `only read-only queries may run (got ${first.slice(0, 20)})`;
+}

@@ -12,6 +12,9 @@ import { ordersNormalisedOutput } from './order-by.js';
 import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
 import { cellSize, ResultHasher } from './result-key.js';
 
+// Failing candidates are common and only their message is kept: skip capturing stack traces.
+Error.stackTraceLimit = 0;
+
 const MAX_OPEN_DATABASES = 32;
 const FLUSH_MS = 10;
 const connections = new Map<string, Database.Database>();

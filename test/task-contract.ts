@@ -53,6 +53,15 @@ export function describeTaskContract<Options>(
         expect({ text, got: task.extract(text) }).toEqual({ text, got: null });
     });
 
+    it('prepares text as extract then normalise do, when it has prepare', () => {
+      if (!task.prepare) return;
+      for (const text of [...cases.extract.map((entry) => entry.text), ...cases.noProgram]) {
+        const program = task.extract(text);
+        const expected = program === null ? null : { program, normalised: task.normalise(program) };
+        expect({ text, prepared: task.prepare(text) }).toEqual({ text, prepared: expected });
+      }
+    });
+
     it('normalises idempotently', () => {
       const programs = [...cases.equalGroups.flat(), ...cases.extract.map((entry) => entry.program)];
       for (const program of programs) {

@@ -62,6 +62,11 @@ export interface Task<Options = unknown> {
   extract(text: string): string | null;
   /** A cheap canonical text form: equal forms are the same program (used for dedup before execution). */
   normalise(program: string): string;
+  /**
+   * `extract` then `normalise` in one pass, when the task can share the work (SQL tokenizes once).
+   * Must give the same answer as the two calls.
+   */
+  prepare?(text: string): { program: string; normalised: string } | null;
   /** Create an executor for this task. */
   createExecutor(options?: Options): Executor;
   /** Structural features of a program (for SQL: hardness, clauses, tables), for curation and evaluation. */

@@ -40,8 +40,11 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     compare: verifyOptions.compare,
     timeoutMs: verifyOptions.timeoutMs,
     maxRows: verifyOptions.maxRows,
+    normalise: verifyOptions.normalise,
     ...(verifyOptions.workers ? { workers: verifyOptions.workers } : {}),
   });
+  // Executor processes start while the input is read and the first examples are prepared.
+  executor.warmUp();
   const started = performance.now();
   const summary: VerifySummary = {
     examples: 0,
@@ -59,6 +62,7 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     tie: verifyOptions.tie,
     emptyResult: verifyOptions.emptyResult,
     compare: verifyOptions.compare,
+    normalise: verifyOptions.normalise,
     timeoutMs: verifyOptions.timeoutMs,
     symgen: VERSION,
   };

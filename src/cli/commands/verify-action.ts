@@ -36,6 +36,7 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
           ...shared,
           db: requireDb(flags),
           compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
+          normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
           maxRows: integerFlag('--max-rows', flags.maxRows),
           ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),
         })

@@ -35,6 +35,11 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
       'result comparison: multiset, strict (column order matters) or set (SymGen)',
       'multiset',
     )
+    .option(
+      '--normalise <mode>',
+      'dedup form: text (lexical, fast) or parser (also the real SQL parser canonical form)',
+      'text',
+    )
     .option('--timeout-ms <ms>', 'time budget of one statement', '5000')
     .option('--max-rows <n>', 'most rows a result may have', '100000')
     .option('--workers <n>', 'executor processes (default: cores - 1, from 1 to 4)')

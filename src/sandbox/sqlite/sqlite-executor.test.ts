@@ -97,4 +97,22 @@ describe('SqliteExecutor', () => {
       await fresh.close();
     }
   });
+
+  it('reports the real parser canonical form with normalise=parser, and the text form by default', async () => {
+    const parsed = new SqliteExecutor({ workers: 1, normalise: 'parser' });
+    try {
+      const [a, b] = await Promise.all([
+        parsed.execute('SELECT count(*) FROM lake WHERE (area > 100)', environment),
+        parsed.execute('SELECT count(*) FROM lake WHERE area > 100', environment),
+      ]);
+      expect(a.normalised).toBe('SELECT count(*) FROM lake WHERE (area > 100)');
+      expect(b.normalised).toBe('SELECT count(*) FROM lake WHERE area > 100');
+      expect(a.key).toBe(b.key);
+      expect(parsed.stats.executed).toBe(2);
+      const text = await executor.execute('select COUNT(*) from lake', environment);
+      expect(text.normalised).toBe('select count ( * ) from lake');
+    } finally {
+      await parsed.close();
+    }
+  });
 });

@@ -1,5 +1,16 @@
 // errors
 // llm
+
+// generate: config, informative prompt, pipeline, run store and exports (issue 4)
+export {
+  type ConfigOverrides,
+  type GenerateConfig,
+  type GenerateConfigInput,
+  generateConfigJsonSchema,
+  generateConfigSchema,
+  loadGenerateConfig,
+  parseGenerateConfig,
+} from './config/index.js';
 export {
   ApiCallError,
   CircuitOpenError,
@@ -25,9 +36,61 @@ export {
   type TaskEvaluateOptions,
   type TaskEvaluation,
 } from './evaluate/index.js';
+// generate: conditions (dataset-wise decomposition) and offline programs-first generation
+export {
+  type ConditionCoverage,
+  createRandom,
+  createSqlConditionSampler,
+  DEFAULT_HARDNESS_MIX,
+  describeCondition,
+  parseHardnessMix,
+  type Random,
+  type SqlCondition,
+  type SqlConditionSampler,
+  type SqlConditionSamplerOptions,
+} from './generate/conditions/index.js';
+export {
+  type GenerateOptions,
+  type GenerateProgress,
+  type GenerateSummary,
+  QuestionFilter,
+  runGenerate,
+} from './generate/pipeline/index.js';
+export {
+  createParaphraser,
+  type DatabaseProfile,
+  generateProgramsFirst,
+  inferJoins,
+  type JoinEdge,
+  type ParaphraseOptions,
+  type ParaphraseRecord,
+  type Paraphraser,
+  type Program,
+  type ProgramRejection,
+  type ProgramsFirstExample,
+  type ProgramsFirstOptions,
+  profileDatabase,
+  realiseQuestion,
+  renderSql,
+} from './generate/programs-first/index.js';
 // io
 export { countLines, type JsonlLine, readJsonl, writeLinesAtomically } from './io/index.js';
 export * from './llm/index.js';
+export {
+  buildBm25Index,
+  compilePromptTemplate,
+  createDemonstrationSelector,
+  type Demonstration,
+  type DemonstrationSelector,
+  defaultGenATemplate,
+  defaultGenQTemplate,
+  loadDemonstrations,
+  type PromptTemplate,
+  promptHash,
+  SqlKnowledge,
+  type SqlKnowledgeOptions,
+  type ValueMatch,
+} from './prompt/index.js';
 // sandbox (process)
 export {
   type BashCandidate,
@@ -62,6 +125,16 @@ export {
   type SqliteExecutorOptions,
   type SqliteExecutorStats,
 } from './sandbox/sqlite/index.js';
+export {
+  type ExportFormat,
+  type ExportOptions,
+  exportRun,
+  RUN_FILES,
+  type RunStats,
+  RunStore,
+  toChatLine,
+  writeParquet,
+} from './store/index.js';
 // bash task (mvdan/sh parser; optional execution in the sandbox)
 export {
   type BashExecutorOptions,

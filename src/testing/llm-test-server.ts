@@ -32,6 +32,11 @@ export interface LlmTestServerOptions {
   readonly logprobs?: boolean;
   /** Model ids listed by `GET /v1/models`. @default ['test-model'] */
   readonly models?: readonly string[];
+  /**
+   * Answers a request itself (a scripted model): return a reply, or undefined for the default
+   * answer. Used after queued replies, before the concurrency cap and the default answers.
+   */
+  readonly respond?: (request: RecordedRequest) => TestServerReply | undefined;
 }
 
 /** A running test server. */
@@ -82,6 +87,7 @@ export async function createLlmTestServer(options: LlmTestServerOptions = {}): P
         : { status: 404, body: { error: { message: `no route ${path}` } } };
       const reply: TestServerReply =
         scripted ??
+        options.respond?.(requests[requests.length - 1]!) ??
         (options.concurrencyCap !== undefined && inFlight > options.concurrencyCap
           ? {
               status: 429,

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { defineEvaluate } from './evaluate.js';
+import { defineExport } from './export.js';
+import { defineGenerate } from './generate.js';
 import { defineModels } from './models.js';
+import { defineSample } from './sample.js';
 import { defineVerify } from './verify.js';
 
 /**
@@ -10,3 +13,5 @@ import { defineVerify } from './verify.js';
 export type CommandDefinition = (program: Command, setExitCode: (code: number) => void) => void;
 
 export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];
+commands.push(defineGenerate, defineExport);
+commands.push(defineSample);

@@ -1,0 +1,144 @@
+import { setMaxListeners } from 'node:events';
+import { resolve } from 'node:path';
+import { type ConfigOverrides, loadGenerateConfig, readConfigFile } from '../../config/index.js';
+import { ConfigError, SymgenError } from '../../errors/index.js';
+import { runGenerate } from '../../generate/pipeline/index.js';
+import { RunStore } from '../../store/run-store.js';
+import { parseMinVotes } from '../../verify/index.js';
+import { formatGenerateProgress, GenerateDisplay } from '../generate-display.js';
+import { integerFlag, requireTask } from './flags.js';
+
+type Flags = Record<string, string | boolean | undefined>;
+
+/** Run `symgen generate` with parsed flags; returns the exit code. */
+export async function runGenerateCommand(file: string | undefined, flags: Flags): Promise<number> {
+  const overrides = flagOverrides(flags);
+  const base = flags.resume === true ? storedConfig(flags.out ?? outputDirOf(file)) : undefined;
+  if (!file && !base && overrides.knowledge === undefined) {
+    throw new ConfigError('symgen generate', [
+      {
+        path: 'knowledge.db',
+        message: 'no database: pass a config file, or --db PATH (with --count N --out DIR)',
+      },
+    ]);
+  }
+  const config = loadGenerateConfig(file, overrides, {
+    ...(base ? { base } : {}),
+    offline: flags.offline === true,
+  });
+  const display = new GenerateDisplay();
+  const controller = new AbortController();
+  // every request in flight listens to the one signal
+  setMaxListeners(0, controller.signal);
+  const stop = () =>
+    controller.abort(
+      new SymgenError(`interrupted; the run is saved in ${config.output.dir}: continue it with --resume`),
+    );
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let last: Parameters<typeof formatGenerateProgress>[0] | undefined;
+  try {
+    const summary = await runGenerate({
+      config,
+      resume: flags.resume === true,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        last = progress;
+        display.update(progress);
+      },
+      onMessage: (message) => {
+        display.end();
+        process.stderr.write(`symgen: ${message}\n`);
+      },
+    });
+    display.end();
+    const { stats } = summary;
+    const reasons = Object.entries(stats.stages.gen_a.rejectedBy)
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', ');
+    if (last) process.stderr.write(`${formatGenerateProgress(last)}\n`);
+    process.stderr.write(
+      `${stats.examples.accepted} accepted, ${stats.examples.rejected} rejected${reasons ? ` (${reasons})` : ''}` +
+        `${stats.run.complete ? '' : ', quota not met (the generator ran out of new questions)'}` +
+        ` -> ${summary.files.dataset}\n`,
+    );
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    display.end();
+  }
+}
+
+/** The run directory a config file names, for `--resume` without `--out`. */
+function outputDirOf(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const output = readConfigFile(file).output as { dir?: unknown } | undefined;
+  return typeof output?.dir === 'string' ? output.dir : undefined;
+}
+
+function storedConfig(out: unknown): Record<string, unknown> | undefined {
+  if (typeof out !== 'string') {
+    throw new ConfigError('--resume', [
+      { path: '', message: 'needs --out DIR, the run directory to continue' },
+    ]);
+  }
+  const dir = resolve(out);
+  if (!RunStore.exists(dir)) {
+    throw new ConfigError('--resume', [
+      { path: '', message: `no run in ${dir} to resume (run.sqlite not found); drop --resume to start one` },
+    ]);
+  }
+  const store = RunStore.open(dir, { create: false });
+  try {
+    const text = store.getMeta('config');
+    return text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  } finally {
+    store.close();
+  }
+}
+
+/** Flags as a nested config object (paths resolved from the working directory). */
+function flagOverrides(flags: Flags): ConfigOverrides {
+  const string = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const task = flags.task === undefined ? undefined : requireTask(flags.task, ['sql']);
+  const overrides: ConfigOverrides = {
+    task,
+    count: flags.count === undefined ? undefined : integerFlag('--count', flags.count),
+    seed: flags.seed === undefined ? undefined : integerFlag('--seed', flags.seed),
+  };
+  if (flags.db !== undefined) overrides.knowledge = { db: resolve(String(flags.db)) };
+  if (flags.out !== undefined) overrides.output = { dir: resolve(String(flags.out)) };
+  if (flags.format !== undefined) {
+    overrides.output = {
+      ...(overrides.output as object | undefined),
+      formats: String(flags.format)
+        .split(',')
+        .map((format) => format.trim())
+        .filter(Boolean),
+    };
+  }
+  if (flags.demos !== undefined || flags.demoSelection !== undefined) {
+    overrides.demonstrations = {
+      file: flags.demos === undefined ? undefined : resolve(String(flags.demos)),
+      selection: string(flags.demoSelection),
+    };
+  }
+  if (flags.minVotes !== undefined) overrides.verify = { minVotes: parseMinVotes(String(flags.minVotes)) };
+  const generation: Record<string, unknown> = {};
+  if (flags.questionsPerPrompt !== undefined)
+    generation.genQ = { n: integerFlag('--questions-per-prompt', flags.questionsPerPrompt) };
+  if (flags.candidates !== undefined) generation.genA = { n: integerFlag('--candidates', flags.candidates) };
+  if (Object.keys(generation).length > 0) overrides.generation = generation;
+  if (flags.model !== undefined || flags.baseUrl !== undefined || flags.apiKeyEnv !== undefined) {
+    overrides.llm = {
+      provider: {
+        kind: 'openai-compatible',
+        model: string(flags.model),
+        baseURL: string(flags.baseUrl),
+        apiKeyEnv: string(flags.apiKeyEnv),
+      },
+    };
+  }
+  return overrides;
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { llmConfigSchema } from '../llm/config.js';
+import { verifyOptionsSchema } from '../verify/options.js';
+
+/** Sampling parameters of one generation stage (`gen_q` or `gen_a`), each field defaulting per stage. */
+function samplingSchema(defaults: { n: number; temperature: number; maxTokens: number; logprobs: boolean }) {
+  return z
+    .strictObject({
+      /** Samples per prompt (SymGen: 20). */
+      n: z.int().min(1).max(256).default(defaults.n).describe('Samples per prompt (SymGen: 20).'),
+      temperature: z.number().min(0).max(2).default(defaults.temperature),
+      topP: z.number().gt(0).max(1).optional(),
+      maxTokens: z.int().positive().default(defaults.maxTokens),
+      /** Ask for token log-probabilities (used to break ties inside a vote group). */
+      logprobs: z
+        .boolean()
+        .default(defaults.logprobs)
+        .describe('Ask for token log-probabilities (used to break ties inside a vote group).'),
+    })
+    .default(defaults);
+}
+
+/** Sampling parameters of one stage. */
+export const samplingConfigSchema = samplingSchema({
+  n: 20,
+  temperature: 0.8,
+  maxTokens: 256,
+  logprobs: false,
+});
+export type SamplingConfig = z.infer<typeof samplingConfigSchema>;
+
+/** A chat prompt template in Jinja syntax (nunjucks): an optional system message and the user message. */
+export const templateConfigSchema = z.strictObject({
+  system: z.string().optional(),
+  user: z.string().min(1),
+});
+export type TemplateConfig = z.infer<typeof templateConfigSchema>;
+
+const hardnessMixSchema = z.strictObject({
+  easy: z.number().nonnegative().optional(),
+  medium: z.number().nonnegative().optional(),
+  hard: z.number().nonnegative().optional(),
+  extra: z.number().nonnegative().optional(),
+});
+
+/** Where the symbolic knowledge comes from: one SQLite file or a folder of them (Spider layout). */
+export const knowledgeConfigSchema = z.strictObject({
+  /** A `.sqlite` file, or a folder of `<db_id>.sqlite` / `<db_id>/<db_id>.sqlite` files. */
+  db: z
+    .string()
+    .min(1)
+    .describe('A .sqlite file, or a folder of <db_id>.sqlite / <db_id>/<db_id>.sqlite files.'),
+  /** Only these database ids of a folder. @default every database in the folder */
+  databases: z.array(z.string().min(1)).min(1).optional().describe('Only these database ids of a folder.'),
+  /** Questions for each database, overriding the even split of `count`. */
+  quotas: z
+    .record(z.string(), z.int().nonnegative())
+    .optional()
+    .describe('Questions for each database, overriding the even split of count.'),
+  /** Example rows shown per table. @default 3 */
+  rows: z.int().nonnegative().default(3).describe('Example rows shown per table.'),
+  /** `first` rows or a seeded `random` sample of each table. @default 'random' */
+  rowSelection: z
+    .enum(['first', 'random'])
+    .default('random')
+    .describe('first rows or a seeded random sample of each table.'),
+  /** Most cell values matching the question shown in the answer prompt (0 turns matching off). @default 10 */
+  matchedValues: z
+    .int()
+    .nonnegative()
+    .default(10)
+    .describe('Most cell values matching the question shown in the answer prompt (0 turns matching off).'),
+});
+
+/** Human demonstrations: a JSONL file, and how to pick `k` of them per prompt. */
+export const demonstrationsConfigSchema = z.strictObject({
+  file: z.string().min(1),
+  /** Demonstrations per prompt. @default 4 */
+  k: z.int().nonnegative().default(4).describe('Demonstrations per prompt.'),
+  /** How `gen_a` picks them for a question: `random`, `bm25` or `embedding` similarity. @default 'random' */
+  selection: z
+    .enum(['random', 'bm25', 'embedding'])
+    .default('random')
+    .describe('How gen_a picks them for a question: random, bm25 or embedding similarity.'),
+  questionField: z.string().default('question'),
+  programField: z.string().default('query'),
+  /** Prefer demonstrations of the same `db_id` when the file has them. @default true */
+  sameDatabase: z
+    .boolean()
+    .default(true)
+    .describe('Prefer demonstrations of the same db_id when the file has them.'),
+});
+
+/** Parameters of the two generation stages and the question filter. */
+export const generationConfigSchema = z.strictObject({
+  genQ: samplingSchema({ n: 20, temperature: 0.8, maxTokens: 64, logprobs: false }),
+  genA: samplingSchema({ n: 20, temperature: 0.8, maxTokens: 256, logprobs: true }),
+  /** Questions outside this many words are dropped. */
+  questionWords: z
+    .strictObject({ min: z.int().min(1).default(3), max: z.int().min(1).default(40) })
+    .default({ min: 3, max: 40 })
+    .refine((range) => range.min <= range.max, 'min must not exceed max'),
+  /** Sample a condition (hardness, tables, clauses) per `gen_q` prompt. */
+  conditions: z
+    .strictObject({ enabled: z.boolean().default(true), hardnessMix: hardnessMixSchema.optional() })
+    .default({ enabled: true }),
+  /** `gen_q` prompts per round; conditions adapt between rounds. @default 8 */
+  promptsPerRound: z
+    .int()
+    .positive()
+    .default(8)
+    .describe('gen_q prompts per round; conditions adapt between rounds.'),
+  /** A database stops after this many prompts in a row gave no new question. @default 3 */
+  maxIdlePrompts: z
+    .int()
+    .positive()
+    .default(3)
+    .describe('A database stops after this many prompts in a row gave no new question.'),
+  /** Questions whose candidates are generated and verified at once. @default 16 */
+  concurrency: z
+    .int()
+    .positive()
+    .default(16)
+    .describe('Questions whose candidates are generated and verified at once.'),
+  /** Drop generated questions equal to a demonstration's. @default true */
+  dropDemonstrationQuestions: z
+    .boolean()
+    .default(true)
+    .describe("Drop generated questions equal to a demonstration's."),
+});
+
+/** What the run writes besides `dataset.jsonl`, `rejected.jsonl`, `stats.json` and `run.sqlite`. */
+export const outputConfigSchema = z.strictObject({
+  /** The run directory. */
+  dir: z.string().min(1).describe('The run directory.'),
+  /** Extra exports written at the end of the run. */
+  formats: z
+    .array(z.enum(['parquet', 'chat']))
+    .default([])
+    .describe('Extra exports written at the end of the run.'),
+});
+
+/** The whole `symgen generate` configuration (YAML file merged with flags). */
+export const generateConfigSchema = z.strictObject({
+  /** Editors' JSON Schema reference; ignored. */
+  $schema: z.string().optional().describe("Editors' JSON Schema reference; ignored."),
+  task: z.literal('sql').default('sql'),
+  /** Seed of every sampler (rows, demonstrations, conditions, programs-first). @default 0 */
+  seed: z
+    .int()
+    .nonnegative()
+    .default(0)
+    .describe('Seed of every sampler (rows, demonstrations, conditions, programs-first).'),
+  /** Questions (examples, accepted plus rejected) to generate over all databases. @default 100 */
+  count: z
+    .int()
+    .positive()
+    .default(100)
+    .describe('Questions (examples, accepted plus rejected) to generate over all databases.'),
+  knowledge: knowledgeConfigSchema,
+  demonstrations: demonstrationsConfigSchema.optional(),
+  prompts: z
+    .strictObject({ genQ: templateConfigSchema.optional(), genA: templateConfigSchema.optional() })
+    .default({}),
+  generation: generationConfigSchema.default(() => generationConfigSchema.parse({})),
+  verify: verifyOptionsSchema.default(() => verifyOptionsSchema.parse({})),
+  /** The model. Without it, `symgen generate` runs the offline programs-first generator. */
+  llm: llmConfigSchema
+    .optional()
+    .describe('The model. Without it, symgen generate runs the offline programs-first generator.'),
+  output: outputConfigSchema,
+});
+
+export type GenerateConfigInput = z.input<typeof generateConfigSchema>;
+export type GenerateConfig = z.output<typeof generateConfigSchema>;

@@ -1,0 +1,102 @@
+import type { LlmRequest } from '../../llm/spec.js';
+import { promptHash } from '../../prompt/prompt-template.js';
+import { seedFrom } from '../../prompt/seed.js';
+import type { StoredPrompt } from '../../store/run-store.js';
+import { describeCondition } from '../conditions/index.js';
+import type { QuestionFilter } from './question-text.js';
+import type { LlmRunContext } from './run-context.js';
+
+/**
+ * Creates the next `gen_q` prompt of a database: a seeded sample of rows, seeded demonstrations and
+ * a sampled condition, rendered once and stored, so a resumed run sends the same request.
+ */
+export function createQuestionPrompt(
+  context: LlmRunContext,
+  dbId: string,
+  index: number,
+  round: number,
+): Omit<StoredPrompt, 'state' | 'counts'> {
+  const { config } = context;
+  const seed = seedFrom(config.seed, dbId, 'gen_q', index);
+  const knowledge = context.knowledge(dbId).view({ seed });
+  const demonstrations = context.selector?.forQuestions(dbId, seed) ?? [];
+  const condition = context.sampler(dbId)?.next();
+  const messages = context.templates.genQ.render({
+    knowledge: knowledge.text,
+    demonstrations: demonstrations.map((demo) => ({ question: demo.question, program: demo.program })),
+    condition: condition ? describeCondition(condition) : '',
+    db_id: dbId,
+  });
+  return {
+    id: `${dbId}/q${index}`,
+    dbId,
+    index,
+    round,
+    messages,
+    promptHash: promptHash(messages),
+    demonstrationIds: demonstrations.map((demo) => demo.id),
+    condition,
+    seed,
+  };
+}
+
+/** The request a `gen_q` prompt sends (the same on every resume, so the cache answers it). */
+export function questionRequest(context: LlmRunContext, prompt: StoredPrompt): LlmRequest {
+  const sampling = context.config.generation.genQ;
+  return {
+    messages: prompt.messages,
+    n: sampling.n,
+    temperature: sampling.temperature,
+    ...(sampling.topP === undefined ? {} : { topP: sampling.topP }),
+    maxTokens: sampling.maxTokens,
+    seed: prompt.seed,
+  };
+}
+
+/**
+ * Runs one `gen_q` prompt: n samples, then the question filter (length, exact and normalised
+ * duplicates, copies of demonstrations), then one transaction storing the kept questions (up to
+ * the database's quota) and marking the prompt done.
+ */
+export async function runQuestionPrompt(
+  context: LlmRunContext,
+  prompt: StoredPrompt,
+  filter: QuestionFilter,
+): Promise<number> {
+  const request = questionRequest(context, prompt);
+  const started = performance.now();
+  const result = await context.llm.model.doGenerate(request, { signal: context.signal });
+  const n = request.n ?? 1;
+  context.store.recordUsage({
+    stage: 'gen_q',
+    requests: (result.cachedSamples ?? 0) >= n ? 0 : 1,
+    promptTokens: result.usage.promptTokens,
+    completionTokens: result.usage.completionTokens,
+    cachedTokens: result.usage.cachedTokens,
+    costUsd: result.costUsd ?? 0,
+    samples: result.samples.length,
+    cachedSamples: result.cachedSamples ?? 0,
+    durationMs: performance.now() - started,
+  });
+  const counts: Record<string, number> = { samples: result.samples.length };
+  const questions: { id: string; question: string; key: string }[] = [];
+  for (const sample of result.samples) {
+    const checked =
+      sample.finishReason === 'error' ? { drop: 'no-question' as const } : filter.check(sample.text);
+    if ('drop' in checked) counts[checked.drop] = (counts[checked.drop] ?? 0) + 1;
+    else questions.push({ id: `${prompt.dbId}-q${prompt.index}-${sample.index}`, ...checked });
+  }
+  const kept = context.store.completePrompt(
+    prompt.id,
+    prompt.dbId,
+    questions,
+    context.quotas.get(prompt.dbId) ?? 0,
+    counts,
+  );
+  context.progress.genQ.done++;
+  context.progress.genQ.samples += result.samples.length;
+  context.progress.genQ.kept += kept;
+  context.progress.genA.total += kept;
+  context.progress.emit();
+  return kept;
+}

@@ -1,0 +1,92 @@
+import type { GenerateConfig } from '../../config/index.js';
+import { seedFrom } from '../../prompt/seed.js';
+import type { RunStore } from '../../store/run-store.js';
+import type { DatabaseEnvironment } from '../../tasks/sql/databases.js';
+import { generateProgramsFirst } from '../programs-first/index.js';
+import { engineInfo } from './engine-info.js';
+import type { ProgressTracker } from './progress.js';
+import { questionKey } from './question-text.js';
+
+/**
+ * The offline pipeline (no LLM configured): the programs-first generator samples programs from each
+ * database's schema and writes their questions; every example lands in the store as accepted (its
+ * program executed when it was made). The generator is seeded per database, so a resumed run replays
+ * the same sequence and the store skips examples it already holds.
+ */
+export async function runOfflinePipeline(options: {
+  config: GenerateConfig;
+  store: RunStore;
+  databases: ReadonlyMap<string, DatabaseEnvironment>;
+  quotas: ReadonlyMap<string, number>;
+  progress: ProgressTracker;
+  signal?: AbortSignal;
+}): Promise<{ complete: boolean }> {
+  const { config, store, progress } = options;
+  let complete = true;
+  let seen = 0;
+  const have = store.countByDatabase();
+  progress.genQ.total = [...options.quotas.values()].reduce((sum, quota) => sum + quota, 0);
+  progress.genQ.done = [...have.values()].reduce((sum, count) => sum + count, 0);
+  progress.genA.total = progress.genQ.total;
+  progress.genA.done = progress.genQ.done;
+  progress.genA.accepted = progress.genQ.done;
+  progress.emit();
+  for (const [dbId, quota] of options.quotas) {
+    let count = have.get(dbId) ?? 0;
+    if (count >= quota) continue;
+    const environment = options.databases.get(dbId)!;
+    const seed = seedFrom(config.seed, dbId, 'programs-first');
+    // asking for twice the quota leaves room for examples whose question repeats an earlier one
+    for await (const example of generateProgramsFirst({
+      dbPath: environment.path,
+      dbId,
+      count: quota * 2,
+      seed,
+      ...(config.generation.conditions.hardnessMix
+        ? { hardnessMix: config.generation.conditions.hardnessMix }
+        : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    })) {
+      // the generator can run without ever yielding to the event loop; let signals (Ctrl-C) through
+      if (++seen % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
+      const record = {
+        id: example.id,
+        question: example.question,
+        db_id: dbId,
+        status: 'accepted',
+        program: example.program,
+        canonicalQuestion: example.canonicalQuestion,
+        confidence: 1,
+        features: example.features,
+        condition: example.condition,
+        result: example.result,
+        provenance: {
+          ...example.provenance,
+          database: { id: dbId, sha256: environment.sha256 },
+          seed: config.seed,
+          engine: engineInfo(),
+        },
+      };
+      const inserted = store.insertDecided({
+        id: example.id,
+        dbId,
+        question: example.question,
+        key: questionKey(example.question),
+        status: 'accepted',
+        record,
+        features: example.features,
+      });
+      if (inserted) {
+        count++;
+        progress.genQ.done++;
+        progress.genA.done++;
+        progress.genA.accepted++;
+        progress.emit();
+      }
+      if (count >= quota) break;
+    }
+    if (count < quota) complete = false;
+  }
+  return { complete };
+}

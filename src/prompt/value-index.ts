@@ -1,0 +1,116 @@
+import type Database from 'better-sqlite3';
+import { quoteIdentifier, type SqlSchema } from '../tasks/sql/schema.js';
+
+/** A cell value of the database that matches words of a question. */
+export interface ValueMatch {
+  readonly table: string;
+  readonly column: string;
+  readonly value: string;
+  /** The value as a SQL literal (`'texas'`). */
+  readonly literal: string;
+}
+
+/** Options of {@link buildValueIndex}. */
+export interface ValueIndexOptions {
+  /** Distinct values read per text column. @default 20000 */
+  readonly maxValuesPerColumn?: number;
+  /** Longest value indexed, in characters. @default 64 */
+  readonly maxValueLength?: number;
+}
+
+/** An index of a database's text cells, built once and matched against many questions. */
+export interface ValueIndex {
+  /** Values whose normalised text equals an n-gram of the question, longest first, at most `limit`. */
+  match(question: string, limit: number): ValueMatch[];
+  readonly size: number;
+}
+
+// Single words that match too many cells to be informative.
+const STOPWORDS = new Set(
+  'a an and are as at be by for from has have how i in is it me of on or the to was what when where which who with all any list give show many much number'.split(
+    ' ',
+  ),
+);
+
+/** Lower case, punctuation to spaces, one space between words: the form both sides are compared in. */
+export function normaliseText(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/**
+ * Indexes the text cells of every table (as BRIDGE and SymGen do for "cell values that match words
+ * of the question"): each distinct value, normalised, maps to where it occurs. Matching then looks
+ * up every n-gram of the question, so one question costs O(words x longest value) lookups.
+ */
+export function buildValueIndex(
+  db: Database.Database,
+  schema: SqlSchema,
+  options: ValueIndexOptions = {},
+): ValueIndex {
+  const maxValues = options.maxValuesPerColumn ?? 20_000;
+  const maxLength = options.maxValueLength ?? 64;
+  const entries = new Map<string, ValueMatch[]>();
+  let longest = 1;
+  for (const table of schema.tables) {
+    for (const column of table.columns) {
+      const quoted = quoteIdentifier(column.name);
+      let rows: { value: unknown }[];
+      try {
+        rows = db
+          .prepare(
+            `SELECT DISTINCT ${quoted} AS value FROM ${quoteIdentifier(table.name)} WHERE typeof(${quoted}) = 'text' AND length(${quoted}) <= ? LIMIT ?`,
+          )
+          .all(maxLength, maxValues) as { value: unknown }[];
+      } catch {
+        // a column SQLite cannot read (a broken view or virtual table) adds no values
+        continue;
+      }
+      for (const { value } of rows) {
+        if (typeof value !== 'string') continue;
+        const key = normaliseText(value);
+        if (key.length < 2 || STOPWORDS.has(key)) continue;
+        const list = entries.get(key) ?? [];
+        if (list.length < 8)
+          list.push({ table: table.name, column: column.name, value, literal: literal(value) });
+        entries.set(key, list);
+        longest = Math.max(longest, key.split(' ').length);
+      }
+    }
+  }
+  const maxN = Math.min(longest, 6);
+  return {
+    size: entries.size,
+    match(question, limit) {
+      if (limit <= 0) return [];
+      const words = normaliseText(question).split(' ').filter(Boolean);
+      const found: ValueMatch[] = [];
+      const values = new Set<string>();
+      const covered = new Array<boolean>(words.length).fill(false);
+      // longest n-grams first; `limit` counts distinct values, each shown in up to 4 places
+      for (let n = maxN; n >= 1; n--) {
+        for (let start = 0; start + n <= words.length; start++) {
+          // a shorter n-gram inside a longer match adds nothing ("new york" already matched)
+          if (covered.slice(start, start + n).every(Boolean)) continue;
+          const gram = words.slice(start, start + n).join(' ');
+          const key = entries.has(gram) ? gram : gram.endsWith('s') ? gram.slice(0, -1) : gram;
+          const matches = entries.get(key);
+          if (!matches || values.has(key)) continue;
+          for (let i = start; i < start + n; i++) covered[i] = true;
+          values.add(key);
+          found.push(...matches.slice(0, 4));
+          if (values.size >= limit) return found;
+        }
+      }
+      return found;
+    },
+  };
+}
+
+function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

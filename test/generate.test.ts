@@ -1,0 +1,236 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { parquetReadObjects } from 'hyparquet';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { loadGenerateConfig } from '../src/config/index.js';
+import { questionKey } from '../src/generate/pipeline/index.js';
+import { createLlmTestServer, type LlmTestServer } from '../src/testing/index.js';
+import { createGeoQueryModel, geoQueryDev, kindOf } from './geoquery-model.js';
+import { GEOGRAPHY_DB, SHARED_DATA } from './shared-data.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'symgen-generate-'));
+const readLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    // biome-ignore lint/suspicious/noExplicitAny: the test walks dataset lines of many shapes
+    .map((line) => JSON.parse(line) as Record<string, any>);
+
+let server: LlmTestServer;
+beforeAll(async () => {
+  server = await createLlmTestServer({ respond: createGeoQueryModel() });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function resultOf(db: Database.Database, sql: string): string {
+  const rows = db.prepare(sql).raw().all() as unknown[][];
+  return JSON.stringify(rows.map((row) => JSON.stringify(row)).sort());
+}
+
+describe('symgen generate with a model (SymGen on GeoQuery)', () => {
+  const out = join(folder, 'geo-run');
+  const config = join(folder, 'geo.yaml');
+  const demonstrations = join(SHARED_DATA, 'geoquery-sql', 'train.jsonl');
+
+  it('generates questions, then candidates, and keeps only what the verifier accepts', async () => {
+    writeFileSync(
+      config,
+      [
+        'task: sql',
+        'count: 24',
+        'seed: 7',
+        `knowledge: { db: ${JSON.stringify(GEOGRAPHY_DB)}, rows: 2 }`,
+        `demonstrations: { file: ${JSON.stringify(demonstrations)}, k: 3, selection: bm25 }`,
+        'generation:',
+        '  genQ: { n: 12 }',
+        '  genA: { n: 10, logprobs: true }',
+        '  promptsPerRound: 2',
+        'verify: { minVotes: 5 }',
+        `llm: { provider: { kind: openai-compatible, model: geo-model, baseURL: ${JSON.stringify(server.baseURL)} } }`,
+        `output: { dir: ${JSON.stringify(out)}, formats: [parquet, chat] }`,
+      ].join('\n'),
+    );
+    expect(await main(['generate', config])).toBe(0);
+
+    const accepted = readLines(join(out, 'dataset.jsonl'));
+    const rejected = readLines(join(out, 'rejected.jsonl'));
+    const all = [...accepted, ...rejected];
+    expect(all).toHaveLength(24);
+    expect(new Set(all.map((line) => line.id)).size).toBe(24);
+    expect(new Set(all.map((line) => questionKey(line.question))).size).toBe(24);
+
+    // what lands where follows what the scripted model did with each question
+    const gold = new Map(geoQueryDev().map((entry) => [entry.question, entry.query]));
+    const db = new Database(GEOGRAPHY_DB, { readonly: true });
+    for (const line of accepted) {
+      expect(kindOf(line.question)).toBe('agree');
+      expect(resultOf(db, line.program)).toBe(resultOf(db, gold.get(line.question)!));
+      expect(line.votes).toBeGreaterThanOrEqual(5);
+    }
+    db.close();
+    for (const line of rejected) {
+      expect(line.status).toBe('rejected');
+      expect(line.reason).toBe(kindOf(line.question) === 'scatter' ? 'below-min-votes' : 'no-program');
+    }
+    expect(accepted.length).toBe(all.filter((line) => kindOf(line.question) === 'agree').length);
+    expect(rejected.length).toBeGreaterThan(0);
+
+    // provenance lets a reader re-run the check
+    const first = accepted[0]!;
+    expect(first.provenance).toMatchObject({
+      method: 'symgen',
+      model: { provider: 'openai-compatible.chat', modelId: 'geo-model' },
+      gen_q: { promptHash: expect.stringMatching(/^[0-9a-f]{16}$/), sampling: { n: 12, temperature: 0.8 } },
+      gen_a: { demonstrationIds: expect.any(Array), sampling: { n: 10, logprobs: true }, candidates: 10 },
+      database: { id: 'geography', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      seed: 7,
+      engine: { symgen: expect.any(String), sqlite: expect.stringMatching(/^3\./) },
+    });
+    expect(first.provenance.gen_a.demonstrationIds).toHaveLength(3);
+    expect(first.condition).toMatchObject({ hardness: expect.any(String), tables: expect.any(Array) });
+    expect(first.features).toMatchObject({ hardness: expect.any(String) });
+    expect(first.verification).toMatchObject({ minVotes: 5, db: { id: 'geography' } });
+
+    // generated copies of demonstrations never land in the dataset
+    const demos = new Set(readLines(demonstrations).map((line) => questionKey(line.question)));
+    for (const line of all) expect(demos.has(questionKey(line.question))).toBe(false);
+
+    // stats: per-stage counts, usage equal to what the server saw, each request sent once
+    const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
+    const chatRequests = server.requests.filter((request) => request.path === '/v1/chat/completions');
+    expect(stats.examples).toMatchObject({
+      total: 24,
+      accepted: accepted.length,
+      rejected: rejected.length,
+      pending: 0,
+    });
+    expect(stats.stages.gen_q.dropped['too-short']).toBeGreaterThan(0);
+    expect(stats.stages.gen_q.dropped['duplicate-normalised']).toBeGreaterThan(0);
+    expect(stats.stages.gen_a.rejectedBy['below-min-votes']).toBeGreaterThan(0);
+    expect(stats.stages.gen_a.candidates).toBe(24 * 10);
+    expect(stats.usage.requests).toBe(chatRequests.length);
+    expect(stats.stages.gen_q.promptsDone + 24).toBe(chatRequests.length);
+    expect(new Set(chatRequests.map((request) => JSON.stringify(request.body))).size).toBe(
+      chatRequests.length,
+    );
+
+    // exports written at the end: Parquet reads back, chat lines are system/user/assistant
+    const buffer = readFileSync(join(out, 'dataset.parquet'));
+    const rows = await parquetReadObjects({
+      file: buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength),
+    });
+    expect(rows.map((row) => row.id)).toEqual(accepted.map((line) => line.id));
+    expect(rows[0]).toMatchObject({ question: first.question, program: first.program, db_id: 'geography' });
+    const chat = readLines(join(out, 'dataset.chat.jsonl'));
+    expect(chat).toHaveLength(accepted.length);
+    expect(chat[0]!.messages.map((message: { role: string }) => message.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+    ]);
+    expect(chat[0]!.messages[1].content).toContain('CREATE TABLE');
+    expect(chat[0]!.messages[1].content).toContain(first.question);
+    expect(chat[0]!.messages[2].content).toBe(first.program);
+  });
+
+  it('resumes a finished run without sending a request', async () => {
+    const before = server.requests.length;
+    const dataset = readFileSync(join(out, 'dataset.jsonl'), 'utf8');
+    expect(await main(['generate', '--resume', '--out', out])).toBe(0);
+    expect(server.requests.length).toBe(before);
+    expect(readFileSync(join(out, 'dataset.jsonl'), 'utf8')).toBe(dataset);
+  });
+
+  it('refuses to overwrite a run, or to resume with other settings', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      written.push(String(text));
+      return true;
+    });
+    try {
+      await expect(main(['generate', config])).resolves.toBe(2);
+      await expect(main(['generate', config, '--resume', '--seed', '8'])).resolves.toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toContain('already holds a run; pass --resume to continue it');
+    expect(written.join('')).toContain(
+      'symgen: --resume: seed: differs from the run being resumed (was 7, now 8)',
+    );
+  });
+
+  it('exports a run with symgen export', async () => {
+    const target = join(folder, 'export.chat.jsonl');
+    expect(await main(['export', out, '--format', 'chat', '--out', target, '--rows', '1'])).toBe(0);
+    const lines = readLines(target);
+    expect(lines.length).toBe(readLines(join(out, 'dataset.jsonl')).length);
+    expect(lines[0]!.messages[1].content).toContain('example rows');
+    expect(await main(['export', out, '--format', 'csv', '--out', target])).toBe(2);
+  });
+});
+
+describe('symgen generate without a model', () => {
+  it('runs the offline programs-first generator from flags alone, on a Spider-style folder', async () => {
+    const out = join(folder, 'offline');
+    const code = await main([
+      'generate',
+      '--task',
+      'sql',
+      '--db',
+      join(SHARED_DATA, 'spider-test', 'database'),
+      '--count',
+      '12',
+      '--out',
+      out,
+    ]);
+    expect(code).toBe(0);
+    const lines = readLines(join(out, 'dataset.jsonl'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(12);
+    for (const line of lines) {
+      expect(line.provenance.method).toBe('programs-first');
+      expect(typeof line.program).toBe('string');
+    }
+    const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
+    expect(stats.run.mode).toBe('programs-first');
+    expect(Object.keys(stats.byDatabase).length).toBe(25);
+    expect(existsSync(join(out, 'run.sqlite'))).toBe(true);
+  });
+});
+
+describe('the shipped example configs', () => {
+  const examples = join(import.meta.dirname, '..', 'examples');
+
+  it('all validate, and the offline ones run (GeoQuery; Spider folder with quotas)', async () => {
+    for (const file of ['geoquery/generate.yaml', 'geoquery/generate-llm.yaml', 'spider/generate.yaml'])
+      expect(() => loadGenerateConfig(join(examples, file))).not.toThrow();
+    const geo = join(folder, 'example-geo');
+    expect(
+      await main(['generate', join(examples, 'geoquery', 'generate.yaml'), '--count', '6', '--out', geo]),
+    ).toBe(0);
+    expect(readLines(join(geo, 'dataset.jsonl'))).toHaveLength(6);
+    expect(existsSync(join(geo, 'dataset.parquet'))).toBe(true);
+    const spider = join(folder, 'example-spider');
+    const code = await main([
+      'generate',
+      join(examples, 'spider', 'generate.yaml'),
+      '--offline',
+      '--count',
+      '25',
+      '--out',
+      spider,
+    ]);
+    expect(code).toBe(0);
+    const stats = JSON.parse(readFileSync(join(spider, 'stats.json'), 'utf8'));
+    expect(stats.run.mode).toBe('programs-first');
+    expect(stats.byDatabase.car_road_race.quota).toBe(20);
+    expect(stats.byDatabase.book_review.quota).toBe(20);
+    expect(stats.byDatabase.bbc_channels.quota).toBe(0);
+    expect(stats.examples.total).toBeGreaterThan(30);
+  });
+});

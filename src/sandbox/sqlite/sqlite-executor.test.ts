@@ -66,10 +66,11 @@ describe('SqliteExecutor', () => {
     expect(recursive.status).toBe('timeout');
     expect(cartesian.status).toBe('timeout');
     expect(after.status).toBe('ok');
-    // a runaway is retried alone once before it is blamed: at most about two budgets each
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // a runaway is retried alone once before it is blamed: about two budgets each, plus process
+    // restarts (under vitest each child loads TypeScript through tsx, a second or more on a busy machine)
+    expect(performance.now() - started).toBeLessThan(25_000);
     expect(executor.stats.processStarts).toBeGreaterThan(2);
-  });
+  }, 40_000);
 
   it('caps rows returned', async () => {
     const capped = new SqliteExecutor({ workers: 1, maxRows: 100 });

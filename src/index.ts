@@ -11,6 +11,28 @@ export {
   loadGenerateConfig,
   parseGenerateConfig,
 } from './config/index.js';
+// datasets, curation, dataset evaluation, the built-in task model and the report (issue 7)
+export {
+  type CuratedExample,
+  type CurateFileOptions,
+  type CurateOptions,
+  type CurateResult,
+  type CurateSummary,
+  computeWeights,
+  curateExamples,
+  curateFile,
+  curateOptionsSchema,
+  type DroppedExample,
+  findNearDuplicates,
+  findNearDuplicatesNaive,
+  type MinHashOptions,
+  NearDuplicateIndex,
+  parseRelabelAnswer,
+  type RelabelVerdict,
+  relabelExample,
+  wordShingles,
+} from './curate/index.js';
+export { type Dataset, type DatasetExample, readDataset, toDatasetExample } from './dataset/index.js';
 export {
   ApiCallError,
   CircuitOpenError,
@@ -27,14 +49,29 @@ export {
 } from './errors/index.js';
 // evaluate
 export {
+  type DatasetEvaluateOptions,
+  type DatasetEvaluation,
+  type DatasetMetrics,
+  evaluateDataset,
   evaluateSql,
   evaluateTask,
+  type Faithfulness,
+  formatDatasetEvaluation,
   formatEvaluationTable,
   formatTaskEvaluation,
+  type JudgeSummary,
+  judgeExamples,
+  meanPairwiseCosine,
+  type ProgramDiversity,
+  predictWithModel,
+  programDiversity,
   type SqlEvaluation,
+  selfBleu,
   type TaskEvaluatedExample,
   type TaskEvaluateOptions,
   type TaskEvaluation,
+  type TextDiversity,
+  textDiversity,
 } from './evaluate/index.js';
 // generate: conditions (dataset-wise decomposition) and offline programs-first generation
 export {
@@ -77,6 +114,15 @@ export {
 export { countLines, type JsonlLine, readJsonl, writeLinesAtomically } from './io/index.js';
 export * from './llm/index.js';
 export {
+  TaskModel,
+  type TaskModelOptions,
+  type TrainAndScoreOptions,
+  type TrainAndScoreResult,
+  type TrainingPair,
+  type TrainStats,
+  trainAndScore,
+} from './model/index.js';
+export {
   buildBm25Index,
   compilePromptTemplate,
   createDemonstrationSelector,
@@ -91,6 +137,13 @@ export {
   type SqlKnowledgeOptions,
   type ValueMatch,
 } from './prompt/index.js';
+export {
+  type ReportData,
+  type ReportOptions,
+  readRunData,
+  renderReport,
+  writeReport,
+} from './report/index.js';
 // sandbox (process)
 export {
   type BashCandidate,
@@ -226,6 +279,7 @@ export {
   sqlFeatures,
   sqlTask,
 } from './tasks/sql/index.js';
+export { sqlTemplate } from './tasks/sql/template.js';
 export { createStructuralExecutor, type StructuralCheck } from './tasks/structural-executor.js';
 // top task (agreement on normal forms)
 export {

@@ -1,4 +1,18 @@
+// dataset metrics, judge, built-in model scoring (issue 7)
+export {
+  type DatasetEvaluateOptions,
+  type DatasetEvaluation,
+  type DatasetMetrics,
+  evaluateDataset,
+} from './dataset-evaluation.js';
+export { loadEmbeddingModel, meanPairwiseCosine } from './embedding-similarity.js';
+export { type Faithfulness, faithfulnessFromLines } from './faithfulness.js';
+export { formatDatasetEvaluation } from './format-dataset-evaluation.js';
+export { type JudgeSummary, judgeExamples, judgePrompt, parseJudgeAnswer } from './judge.js';
+export { predictionPrompt, predictWithModel } from './llm-predictions.js';
 export { type ProgramLine, pairPrograms, readPrograms } from './predictions.js';
+export { type ProgramDiversity, programDiversity } from './program-diversity.js';
+export { sampleOf, seededRandom } from './sample.js';
 export {
   type AccuracyCell,
   type EvaluatedExample,
@@ -6,6 +20,7 @@ export {
   formatEvaluationTable,
   type SqlEvaluateOptions,
   type SqlEvaluation,
+  sameResult,
 } from './sql-accuracy.js';
 export {
   evaluateTask,
@@ -15,3 +30,4 @@ export {
   type TaskEvaluation,
 } from './task-accuracy.js';
 export { pairRecords, predictedPrograms, type RecordLine, readTaskRecords } from './task-records.js';
+export { selfBleu, type TextDiversity, textDiversity } from './text-diversity.js';

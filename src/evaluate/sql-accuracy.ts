@@ -103,7 +103,8 @@ export async function evaluateSql(options: SqlEvaluateOptions): Promise<SqlEvalu
   }
 }
 
-function sameResult(gold: SqlExecutionResult, predicted: SqlExecutionResult): boolean {
+/** Whether a prediction's result equals the gold result (in order when gold orders more than one row). */
+export function sameResult(gold: SqlExecutionResult, predicted: SqlExecutionResult): boolean {
   if (gold.status !== 'ok' || predicted.status !== 'ok') return false;
   const ordered = gold.ordered === true && (gold.size ?? 0) > 1;
   return ordered ? gold.listKey === predicted.listKey : gold.bagKey === predicted.bagKey;

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { defineCurate } from './curate.js';
 import { defineEvaluate } from './evaluate.js';
 import { defineExport } from './export.js';
 import { defineGenerate } from './generate.js';
 import { defineModels } from './models.js';
+import { defineReport } from './report.js';
 import { defineSample } from './sample.js';
 import { defineVerify } from './verify.js';
 
@@ -15,3 +17,6 @@ export type CommandDefinition = (program: Command, setExitCode: (code: number) =
 export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];
 commands.push(defineGenerate, defineExport);
 commands.push(defineSample);
+
+// curate, report (issue 7)
+commands.push(defineCurate, defineReport);

@@ -1,0 +1,96 @@
+import {
+  type CurateOptions,
+  curateFile,
+  curateOptionsSchema,
+  readCurateOptionsFile,
+} from '../../curate/index.js';
+import { ConfigError } from '../../errors/index.js';
+import { Progress } from '../progress.js';
+import { modelFromFlags } from './model-flags.js';
+
+/** Run `symgen curate` with parsed flags; returns the exit code. */
+export async function runCurate(flags: Record<string, string | boolean | undefined>): Promise<number> {
+  const options = curateOptionsFromFlags(flags);
+  const llm = modelFromFlags(flags, 'relabel', (message) => process.stderr.write(`${message}\n`));
+  const progress = new Progress('curate', undefined);
+  const started = performance.now();
+  const result = await curateFile({
+    input: String(flags.in),
+    output: String(flags.out),
+    ...(typeof flags.dropped === 'string' ? { dropped: flags.dropped } : {}),
+    ...(typeof flags.review === 'string' ? { review: flags.review } : {}),
+    ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
+    ...(llm ? { model: llm.model } : {}),
+    options,
+    onProgress: (stage, done, total) => {
+      progress.setTotal(total);
+      progress.update(done, stage);
+    },
+  });
+  progress.end();
+  const { summary } = result;
+  const dropped = Object.entries(summary.dropped)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+  const relabelled = Object.entries(summary.relabelled)
+    .map(([verdict, count]) => `${verdict} ${count}`)
+    .join(', ');
+  process.stderr.write(
+    `curated ${summary.input} examples in ${((performance.now() - started) / 1000).toFixed(2)} s: ${summary.kept} kept` +
+      `${dropped ? `, dropped ${dropped}` : ''}${relabelled ? `; relabelled ${relabelled}` : ''}; ${summary.review} to review -> ${String(flags.out)}\n`,
+  );
+  if (llm) {
+    const { usage, requests } = llm.usage.totals();
+    process.stderr.write(
+      `auxiliary model: ${requests} requests, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens\n`,
+    );
+  }
+  return 0;
+}
+
+/** Merge `--config` with the single-value flags (flags win) and validate with the zod schema. */
+export function curateOptionsFromFlags(flags: Record<string, string | boolean | undefined>): CurateOptions {
+  const base = (typeof flags.config === 'string' ? readCurateOptionsFile(flags.config) : {}) as Record<
+    string,
+    Record<string, unknown> | unknown
+  >;
+  const section = (name: string) => ({ ...((base[name] as Record<string, unknown> | undefined) ?? {}) });
+  const filters = section('filters');
+  const dedup = section('dedup');
+  const relabel = section('relabel');
+  const number = (name: string) => {
+    const value = flags[name];
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(parsed)) {
+      throw new ConfigError(`--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`, [
+        { path: '', message: `expected a number, got ${JSON.stringify(value)}` },
+      ]);
+    }
+    return parsed;
+  };
+  const set = (target: Record<string, unknown>, key: string, value: unknown) => {
+    if (value !== undefined) target[key] = value;
+  };
+  set(filters, 'minWords', number('minWords'));
+  set(filters, 'maxWords', number('maxWords'));
+  set(filters, 'language', flags.language);
+  set(filters, 'minConfidence', number('minConfidence'));
+  set(filters, 'minResultRows', number('minResultRows'));
+  set(filters, 'maxResultRows', number('maxResultRows'));
+  set(dedup, 'maxPerProgram', number('maxPerProgram'));
+  set(dedup, 'threshold', number('nearThreshold'));
+  if (flags.nearDedup === false) dedup.nearDuplicates = false;
+  set(relabel, 'below', number('relabelBelow'));
+  const input = { ...base, filters, dedup, relabel };
+  const reviewBelow = number('reviewBelow');
+  if (reviewBelow !== undefined) (input as Record<string, unknown>).reviewBelow = reviewBelow;
+  const parsed = curateOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'curate options',
+      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,26 @@
+import type { CommandDefinition } from './index.js';
+
+/** `symgen report`: one static HTML page about a run directory. */
+export const defineReport: CommandDefinition = (program, setExitCode) => {
+  program
+    .command('report')
+    .description(
+      'Write a static HTML report of a run directory (acceptance funnel, confidence, coverage against a reference, diversity, tokens and cost), readable offline.',
+    )
+    .argument('<run-dir>', 'run directory with dataset.jsonl (and rejected.jsonl, stats.json when present)')
+    .option('--out <file>', 'where to write the page (default: <run-dir>/report.html)')
+    .option('--reference <file>', 'reference dataset for hardness, clause and diversity comparisons')
+    .option('--db <path>', 'SQLite file or folder, for table and column coverage')
+    .option('--no-embeddings', 'skip the embedding cosine (loads an offline model)')
+    .action(async (runDirectory: string, flags: Record<string, string | boolean | undefined>) => {
+      const { writeReport } = await import('../../report/index.js');
+      const out = await writeReport(runDirectory, {
+        ...(typeof flags.out === 'string' ? { out: flags.out } : {}),
+        ...(typeof flags.reference === 'string' ? { reference: flags.reference } : {}),
+        ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
+        embeddings: flags.embeddings !== false,
+      });
+      process.stderr.write(`report written to ${out}\n`);
+      setExitCode(0);
+    });
+};

@@ -1,0 +1,223 @@
+import type { DatasetExample } from '../dataset/index.js';
+import { foldQuestion } from '../dataset/index.js';
+import { normaliseSql } from '../tasks/sql/normalise.js';
+import type { CurateOptions } from './curate-options.js';
+import { cheapFilterVerdict, resultSizeVerdict } from './filters.js';
+import { NearDuplicateIndex } from './minhash-lsh.js';
+import { type RelabelContext, type RelabelVerdict, relabelExample } from './relabel.js';
+import { computeWeights } from './reweight.js';
+
+/** An example curation kept, with its weight and what the auxiliary model said. */
+export interface CuratedExample {
+  readonly example: DatasetExample;
+  /** The program after relabelling (the original unless the model corrected it). */
+  readonly program: string;
+  readonly weight: number;
+  readonly relabel?: RelabelVerdict & { readonly model: string; readonly previous?: string };
+}
+
+/** An example curation dropped, with the reason (a filter, a dedup step, the auxiliary model). */
+export interface DroppedExample {
+  readonly example: DatasetExample;
+  readonly reason: string;
+  readonly detail?: string;
+  /** For duplicates: the id of the example kept in its place. */
+  readonly duplicateOf?: string;
+  readonly similarity?: number;
+}
+
+/** Counts of a curation run. */
+export interface CurateSummary {
+  readonly input: number;
+  readonly kept: number;
+  readonly dropped: Record<string, number>;
+  readonly relabelled: Record<string, number>;
+  readonly review: number;
+  readonly meanWeight: number;
+}
+
+/** Everything a curation run produced. */
+export interface CurateResult {
+  /** In input order. */
+  readonly kept: CuratedExample[];
+  readonly dropped: DroppedExample[];
+  /** Kept examples below `reviewBelow`, lowest confidence first. */
+  readonly review: CuratedExample[];
+  readonly summary: CurateSummary;
+}
+
+/** What curation can use besides the examples. */
+export interface CurateContext {
+  /** Row count of a program's result, or `undefined` when it did not execute (needs a database). */
+  readonly resultRows?: (program: string, dbId: string | undefined) => Promise<number | undefined>;
+  /** The auxiliary model; without it nothing is relabelled. */
+  readonly relabel?: RelabelContext;
+  readonly onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+/**
+ * Curate examples: cheap heuristic filters, exact and normalised-program dedup, MinHash-LSH
+ * near-duplicate questions (the most confident of a group is kept), result-size filters when a
+ * database is at hand, relabelling of low-confidence examples by an auxiliary model, then weights
+ * and the review queue. Every dropped example comes back with its reason.
+ */
+export async function curateExamples(
+  examples: readonly DatasetExample[],
+  options: CurateOptions,
+  context: CurateContext = {},
+): Promise<CurateResult> {
+  const dropped: DroppedExample[] = [];
+  const drop = (
+    example: DatasetExample,
+    reason: string,
+    extra: Omit<DroppedExample, 'example' | 'reason'> = {},
+  ) => dropped.push({ example, reason, ...extra });
+
+  let alive: DatasetExample[] = [];
+  for (const example of examples) {
+    if (example.status === 'rejected') {
+      drop(example, 'rejected-by-verifier', example.reason ? { detail: example.reason } : {});
+      continue;
+    }
+    const verdict = cheapFilterVerdict(example, options.filters);
+    if (verdict) drop(example, verdict.reason, { detail: verdict.detail });
+    else alive.push(example);
+  }
+
+  // Higher confidence first, so the example a dedup step keeps is the best of its group.
+  const byPriority = [...alive].sort(
+    (left, right) => (right.confidence ?? 1) - (left.confidence ?? 1) || left.line - right.line,
+  );
+  const normalised = new Map<DatasetExample, string>();
+  for (const example of byPriority) normalised.set(example, normaliseSql(example.program));
+  const survivors = new Set<DatasetExample>();
+  const pairs = new Map<string, DatasetExample>();
+  const perProgram = new Map<string, number>();
+  const index = options.dedup.nearDuplicates
+    ? new NearDuplicateIndex({ threshold: options.dedup.threshold })
+    : undefined;
+  const indexed: DatasetExample[] = [];
+  for (const example of byPriority) {
+    const program = `${example.dbId ?? ''}\u0000${normalised.get(example)}`;
+    if (options.dedup.exact) {
+      const key = `${program}\u0000${foldQuestion(example.question)}`;
+      const first = pairs.get(key);
+      if (first) {
+        drop(example, 'duplicate', { duplicateOf: first.id, detail: 'same question and program' });
+        continue;
+      }
+      pairs.set(key, example);
+    }
+    const seen = perProgram.get(program) ?? 0;
+    if (options.dedup.maxPerProgram > 0 && seen >= options.dedup.maxPerProgram) {
+      drop(example, 'program-repeated', {
+        detail: `already ${seen} examples with this normalised program`,
+      });
+      continue;
+    }
+    if (index) {
+      const match = index.add(example.question, example.dbId);
+      indexed.push(example);
+      if (match.duplicateOf !== -1) {
+        const kept = indexed[match.duplicateOf]!;
+        drop(example, 'near-duplicate', {
+          duplicateOf: kept.id,
+          similarity: Math.round(match.similarity * 1000) / 1000,
+          detail: `question similar to "${kept.question}"`,
+        });
+        continue;
+      }
+    }
+    perProgram.set(program, seen + 1);
+    survivors.add(example);
+  }
+  alive = alive.filter((example) => survivors.has(example));
+
+  if (
+    context.resultRows &&
+    (options.filters.minResultRows > 0 || options.filters.maxResultRows !== undefined)
+  ) {
+    const rows = await Promise.all(
+      alive.map((example) => context.resultRows!(example.program, example.dbId)),
+    );
+    alive = alive.filter((example, position) => {
+      const count = rows[position];
+      if (count === undefined) {
+        drop(example, 'execution-error', { detail: 'the program did not execute on its database' });
+        return false;
+      }
+      const verdict = resultSizeVerdict(count, options.filters);
+      if (verdict) drop(example, verdict.reason, { detail: verdict.detail });
+      return !verdict;
+    });
+  }
+
+  const relabels = new Map<DatasetExample, NonNullable<CuratedExample['relabel']>>();
+  const relabelled: Record<string, number> = {};
+  if (context.relabel) {
+    const chosen = alive
+      .filter((example) => example.confidence !== undefined && example.confidence < options.relabel.below)
+      .sort((left, right) => left.confidence! - right.confidence! || left.line - right.line)
+      .slice(0, options.relabel.limit);
+    let done = 0;
+    const model = context.relabel.model.modelId;
+    await Promise.all(
+      chosen.map(async (example) => {
+        const verdict = await relabelExample(example, context.relabel!);
+        relabelled[verdict.verdict] = (relabelled[verdict.verdict] ?? 0) + 1;
+        relabels.set(example, {
+          ...verdict,
+          model,
+          ...(verdict.verdict === 'corrected' ? { previous: example.program } : {}),
+        });
+        context.onProgress?.('relabel', ++done, chosen.length);
+      }),
+    );
+    alive = alive.filter((example) => {
+      if (relabels.get(example)?.verdict !== 'wrong') return true;
+      drop(example, 'relabel-wrong', { detail: `${model} judged the program wrong and gave no working fix` });
+      return false;
+    });
+  }
+
+  const weights = computeWeights(
+    alive.map((example) => {
+      const relabel = relabels.get(example);
+      return relabel?.verdict === 'corrected' ? { ...example, program: relabel.program } : example;
+    }),
+    options.weight,
+  );
+  const kept: CuratedExample[] = alive.map((example, position) => {
+    const relabel = relabels.get(example);
+    return {
+      example,
+      program: relabel?.verdict === 'corrected' ? relabel.program : example.program,
+      weight: weights[position]!,
+      ...(relabel ? { relabel } : {}),
+    };
+  });
+  const review = kept
+    .filter(
+      (entry) => entry.example.confidence !== undefined && entry.example.confidence < options.reviewBelow,
+    )
+    .sort(
+      (left, right) =>
+        left.example.confidence! - right.example.confidence! || left.example.line - right.example.line,
+    );
+  dropped.sort((left, right) => left.example.line - right.example.line);
+  const droppedCounts: Record<string, number> = {};
+  for (const entry of dropped) droppedCounts[entry.reason] = (droppedCounts[entry.reason] ?? 0) + 1;
+  return {
+    kept,
+    dropped,
+    review,
+    summary: {
+      input: examples.length,
+      kept: kept.length,
+      dropped: droppedCounts,
+      relabelled,
+      review: review.length,
+      meanWeight: kept.length === 0 ? 0 : kept.reduce((sum, entry) => sum + entry.weight, 0) / kept.length,
+    },
+  };
+}

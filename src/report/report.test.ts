@@ -1,0 +1,249 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GEOGRAPHY_DB, SHARED_DATA } from '../../test/shared-data.js';
+import { main } from '../cli/main.js';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) =>
+  existsSync(path),
+);
+const TRAIN = join(SHARED_DATA, 'geoquery-sql', 'train.jsonl');
+
+let folder: string;
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'symgen-report-'));
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** A run directory as `symgen generate` writes it: verified lines, rejections and stats.json. */
+function writeRun(directory: string, withStats: boolean): void {
+  mkdirSync(directory, { recursive: true });
+  const gold = readFileSync(TRAIN, 'utf8').trim().split('\n').slice(0, 120);
+  const accepted = gold.map((text, index) => {
+    const { question, query } = JSON.parse(text) as { question: string; query: string };
+    const confidence = [1, 0.85, 0.75, 0.55, 0.35][index % 5]!;
+    return JSON.stringify({
+      id: index,
+      question,
+      program: query,
+      db_id: 'geography_db',
+      status: 'accepted',
+      confidence,
+      clusters: Array.from({ length: 1 + (index % 3) }, () => ({})),
+    });
+  });
+  writeFileSync(join(directory, 'dataset.jsonl'), `${accepted.join('\n')}\n`);
+  const rejected = ['below-min-votes', 'below-min-votes', 'no-executable', 'tie'].map((reason, index) =>
+    JSON.stringify({ id: 1000 + index, question: `rejected question ${index}`, status: 'rejected', reason }),
+  );
+  writeFileSync(join(directory, 'rejected.jsonl'), `${rejected.join('\n')}\n`);
+  if (withStats) {
+    writeFileSync(
+      join(directory, 'stats.json'),
+      JSON.stringify({
+        version: 1,
+        run: {
+          mode: 'llm',
+          task: 'sql',
+          model: { provider: 'openai-compatible.chat', modelId: 'gpt-4o-mini' },
+        },
+        stages: {
+          gen_q: { samples: 400, kept: 124, dropped: { 'duplicate-exact': 200, 'too-short': 76 } },
+          gen_a: {
+            questions: 124,
+            candidates: 2480,
+            accepted: 120,
+            rejected: 4,
+            rejectedBy: { 'below-min-votes': 2, 'no-executable': 1, tie: 1 },
+          },
+        },
+        examples: { total: 124, accepted: 120, rejected: 4, pending: 0, acceptRate: 0.9677 },
+        usage: {
+          requests: 140,
+          promptTokens: 512000,
+          completionTokens: 98000,
+          cachedTokens: 300000,
+          costUsd: 0.1357,
+          byStage: {
+            gen_q: { promptTokens: 40000, completionTokens: 18000, costUsd: 0.017 },
+            gen_a: { promptTokens: 472000, completionTokens: 80000, costUsd: 0.1187 },
+          },
+        },
+        timings: { wallMs: 61000 },
+      }),
+    );
+  }
+}
+
+interface Seen {
+  title: string;
+  headings: string[];
+  cards: string[];
+  charts: { label: string; bars: number; visible: number; width: number; height: number }[];
+  text: string;
+}
+
+interface BrowserElement {
+  readonly textContent: string | null;
+  readonly innerText: string;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  querySelectorAll(selector: string): Iterable<BrowserElement> & { length: number };
+}
+interface BrowserGlobals {
+  readonly document: {
+    readonly title: string;
+    readonly body: BrowserElement;
+    querySelectorAll(selector: string): Iterable<BrowserElement>;
+  };
+  getComputedStyle(element: BrowserElement): { visibility: string };
+}
+
+async function look(file: string): Promise<{ seen: Seen; requests: string[] }> {
+  const { launch } = await import('puppeteer-core');
+  const browser = await launch({
+    executablePath: CHROMIUM!,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.setViewport({ width: 1200, height: 900 });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const seen = await page.evaluate((): Seen => {
+      // Runs in the page: the DOM types are not in this project's (Node) type library.
+      const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
+      return {
+        title: document.title,
+        headings: [...document.querySelectorAll('h1, h2, h3')].map((element) => element.textContent ?? ''),
+        cards: [...document.querySelectorAll('.card')].map((element) =>
+          // biome-ignore lint/performance/useDomNodeTextContent: innerText is the rendered text a person reads
+          element.innerText.replace(/\s+/g, ' '),
+        ),
+        charts: [...document.querySelectorAll('svg.chart')].map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const bars = [...svg.querySelectorAll('rect.bar')];
+          return {
+            label: svg.getAttribute('aria-label') ?? '',
+            bars: bars.length,
+            visible: bars.filter((bar) => {
+              const rect = bar.getBoundingClientRect();
+              return rect.width > 0.5 && rect.height > 0.5 && getComputedStyle(bar).visibility !== 'hidden';
+            }).length,
+            width: box.width,
+            height: box.height,
+          };
+        }),
+        // biome-ignore lint/performance/useDomNodeTextContent: innerText is the rendered text a person reads
+        text: document.body.innerText,
+      };
+    });
+    return { seen, requests };
+  } finally {
+    await browser.close();
+  }
+}
+
+describe.skipIf(!CHROMIUM && !process.env.CI)('symgen report in headless Chromium', () => {
+  it('shows the funnel, confidence, coverage against the reference, diversity, tokens and cost, offline', async () => {
+    if (!CHROMIUM)
+      throw new Error('chromium is not installed: apt-get install -y chromium (.ci/run does it)');
+    const run = join(folder, 'run-with-stats');
+    writeRun(run, true);
+    expect(await main(['report', run, '--reference', TRAIN, '--db', GEOGRAPHY_DB, '--no-embeddings'])).toBe(
+      0,
+    );
+    const file = join(run, 'report.html');
+    const html = readFileSync(file, 'utf8');
+    expect(html).not.toMatch(/<script|<link|src="http|href="http|@import|url\(/i);
+    const { seen, requests } = await look(file);
+    // nothing but the page itself was loaded
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    expect(seen.title).toBe('symgen run report: run-with-stats');
+    expect(seen.headings).toEqual(
+      expect.arrayContaining([
+        'Acceptance funnel',
+        'Confidence histogram',
+        'Program coverage',
+        'Diversity of the questions',
+        'Tokens and cost',
+        'Hardness',
+        'Clauses',
+        'Rejected by the verifier',
+        'Dropped before verification',
+      ]),
+    );
+    expect(seen.cards).toEqual(
+      expect.arrayContaining([
+        '120 accepted examples',
+        '96.8% acceptance rate',
+        '610,000 tokens',
+        '$0.14 cost (USD)',
+        '0.70 mean confidence',
+      ]),
+    );
+    const chart = (label: string) => seen.charts.find((entry) => entry.label === label)!;
+    // funnel: four stages; confidence: five filled bins; every bar a person should see has a size
+    expect(chart('Acceptance funnel')).toMatchObject({ bars: 4, visible: 4 });
+    expect(chart('Confidence histogram').visible).toBe(5);
+    expect(chart('Hardness levels').bars).toBe(8); // four levels, this dataset and the reference
+    expect(chart('Hardness levels').visible).toBeGreaterThanOrEqual(6);
+    expect(chart('Clause coverage').visible).toBeGreaterThanOrEqual(6);
+    expect(chart('Diversity figures').visible).toBe(8);
+    expect(chart('Tokens by stage')).toMatchObject({ bars: 2, visible: 2 });
+    for (const entry of seen.charts) {
+      expect(entry.width).toBeGreaterThan(200);
+      expect(entry.height).toBeGreaterThan(20);
+    }
+    expect(seen.text).toContain('400');
+    expect(seen.text).toContain('$0.1357');
+    expect(seen.text).toContain('openai-compatible.chat gpt-4o-mini');
+  }, 60_000);
+
+  it('degrades without stats.json: funnel and reasons from the datasets, no usage', async () => {
+    if (!CHROMIUM)
+      throw new Error('chromium is not installed: apt-get install -y chromium (.ci/run does it)');
+    const run = join(folder, 'run-bare');
+    writeRun(run, false);
+    const out = join(folder, 'bare.html');
+    expect(await main(['report', run, '--out', out, '--no-embeddings'])).toBe(0);
+    const { seen } = await look(out);
+    expect(seen.charts.find((entry) => entry.label === 'Acceptance funnel')).toMatchObject({
+      bars: 2,
+      visible: 2,
+    });
+    expect(seen.charts.find((entry) => entry.label === 'Rejections by reason')).toMatchObject({
+      bars: 3,
+      visible: 3,
+    });
+    expect(seen.text).toContain('No token accounting in this run');
+    expect(seen.text).toContain('stats.json not found');
+    expect(seen.cards).toContain('96.8% acceptance rate');
+  }, 60_000);
+
+  it('reports a real offline run of symgen generate', async () => {
+    if (!CHROMIUM)
+      throw new Error('chromium is not installed: apt-get install -y chromium (.ci/run does it)');
+    const run = join(folder, 'generated');
+    const config = join(import.meta.dirname, '..', '..', 'examples', 'geoquery', 'generate.yaml');
+    expect(await main(['generate', config, '--out', run])).toBe(0);
+    expect(await main(['report', run, '--no-embeddings'])).toBe(0);
+    const { seen } = await look(join(run, 'report.html'));
+    expect(seen.charts.find((entry) => entry.label === 'Acceptance funnel')).toMatchObject({
+      bars: 3,
+      visible: 3,
+    });
+    expect(seen.text).toContain('questions asked for');
+    expect(seen.text).toContain('offline programs-first generator');
+    expect(seen.headings).toContain('By database');
+    expect(seen.charts.find((entry) => entry.label === 'Hardness levels')!.visible).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  it('refuses a folder without dataset.jsonl', async () => {
+    expect(await main(['report', folder])).toBe(2);
+  });
+});

@@ -1,0 +1,287 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readDataset, readDatasetIfExists } from '../dataset/index.js';
+import { InputError } from '../errors/index.js';
+import { meanPairwiseCosine } from '../evaluate/embedding-similarity.js';
+import { type Faithfulness, faithfulnessFromLines } from '../evaluate/faithfulness.js';
+import { type ProgramDiversity, programDiversity } from '../evaluate/program-diversity.js';
+import { type TextDiversity, textDiversity } from '../evaluate/text-diversity.js';
+import { DatabaseSet } from '../tasks/sql/databases.js';
+import { loadSqlParser } from '../tasks/sql/parse.js';
+import { openReadOnly, readSqliteSchema, type SqlSchema } from '../tasks/sql/schema.js';
+
+/** One stage of the acceptance funnel. */
+export interface FunnelStage {
+  readonly stage: string;
+  readonly count: number;
+}
+
+/** Tokens and cost of a run, from `stats.json`'s `usage`. */
+export interface RunUsage {
+  readonly requests?: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly cachedTokens?: number;
+  readonly costUsd?: number;
+  readonly byStage: Record<string, { promptTokens: number; completionTokens: number; costUsd?: number }>;
+}
+
+/** Everything the report shows, computed from a run directory (and a reference dataset). */
+export interface ReportData {
+  readonly runDirectory: string;
+  readonly title: string;
+  /** Model and mode, when `stats.json` says. */
+  readonly model?: string;
+  readonly mode?: string;
+  readonly funnel: FunnelStage[];
+  /** Samples or examples dropped before the verifier, by reason (question generation). */
+  readonly droppedBefore: Record<string, number>;
+  /** Examples the verifier rejected, by reason. */
+  readonly rejectedBy: Record<string, number>;
+  readonly faithfulness: Faithfulness;
+  readonly text: TextDiversity;
+  readonly programs: ProgramDiversity;
+  readonly reference?: {
+    readonly path: string;
+    readonly text: TextDiversity;
+    readonly programs: ProgramDiversity;
+  };
+  readonly usage?: RunUsage;
+  readonly wallSeconds?: number;
+  /** Per database: questions asked for, made, accepted, rejected (from `stats.json`). */
+  readonly byDatabase: Record<
+    string,
+    { quota: number; questions: number; accepted: number; rejected: number }
+  >;
+  /** Which inputs were found, for the footer. */
+  readonly sources: { readonly stats: boolean; readonly rejected: boolean; readonly invalidLines: number };
+  readonly generatedAt: string;
+}
+
+/** Options of {@link readRunData}. */
+export interface ReportOptions {
+  /** A reference dataset for hardness, clause and diversity comparisons. */
+  readonly reference?: string;
+  /** Databases, for table and column coverage. */
+  readonly db?: string;
+  /** Compute the embedding cosine (loads the offline model). @default true */
+  readonly embeddings?: boolean;
+  /** Fixed time stamp (tests). */
+  readonly now?: Date;
+}
+
+/**
+ * Gather the report's figures from a run directory: `dataset.jsonl` (required), `rejected.jsonl`
+ * and `stats.json` (optional; what they would give is computed from the datasets when missing, and
+ * left out when it cannot be).
+ */
+export async function readRunData(runDirectory: string, options: ReportOptions = {}): Promise<ReportData> {
+  const datasetPath = join(runDirectory, 'dataset.jsonl');
+  if (!existsSync(datasetPath)) {
+    throw new InputError(
+      `no dataset.jsonl in ${runDirectory}: pass a run directory written by symgen generate`,
+      {
+        file: datasetPath,
+      },
+    );
+  }
+  await loadSqlParser();
+  const dataset = await readDataset(datasetPath, { includeRejected: true });
+  const accepted = dataset.examples.filter((example) => example.status !== 'rejected');
+  const rejectedFile = await readDatasetIfExists(join(runDirectory, 'rejected.jsonl'), {
+    includeRejected: true,
+  });
+  const rejected = [
+    ...dataset.examples.filter((example) => example.status === 'rejected'),
+    ...(rejectedFile?.examples ?? []),
+  ];
+  const stats = readStats(join(runDirectory, 'stats.json'));
+  const faithfulness = faithfulnessFromLines(accepted, rejected);
+
+  const schemas = options.db
+    ? loadSchemas(
+        options.db,
+        accepted.map((example) => example.dbId),
+      )
+    : undefined;
+  const embeddings = options.embeddings !== false;
+  const questions = accepted.map((example) => example.question);
+  let text = textDiversity(questions);
+  if (embeddings) text = { ...text, embeddingCosine: await meanPairwiseCosine(questions) };
+  const programs = programDiversity(
+    accepted.map((example) => ({
+      program: example.program,
+      ...(example.dbId ? { dbId: example.dbId } : {}),
+    })),
+    schemas,
+  );
+  let reference: ReportData['reference'];
+  if (options.reference) {
+    const referenceSet = await readDataset(options.reference);
+    const referenceQuestions = referenceSet.examples.map((example) => example.question);
+    let referenceText = textDiversity(referenceQuestions);
+    if (embeddings)
+      referenceText = { ...referenceText, embeddingCosine: await meanPairwiseCosine(referenceQuestions) };
+    reference = {
+      path: options.reference,
+      text: referenceText,
+      programs: programDiversity(
+        referenceSet.examples.map((example) => ({
+          program: example.program,
+          ...(example.dbId ? { dbId: example.dbId } : {}),
+        })),
+        schemas,
+      ),
+    };
+  }
+
+  const rejectedBy =
+    numberRecord(path(stats, ['stages', 'gen_a', 'rejectedBy'])) ?? faithfulness.rejectReasons;
+  const model = path(stats, ['run', 'model']) as { provider?: string; modelId?: string } | null | undefined;
+  const mode = path(stats, ['run', 'mode']);
+  const usage = readUsage(stats);
+  const wallMs = path(stats, ['timings', 'wallMs']);
+  return {
+    runDirectory,
+    title: `symgen run report: ${runDirectory.replace(/\/+$/, '').split('/').pop()}`,
+    ...(model?.modelId
+      ? { model: `${model.provider ?? ''} ${model.modelId}`.trim() }
+      : mode === 'programs-first'
+        ? { model: 'offline programs-first generator' }
+        : {}),
+    ...(typeof mode === 'string' ? { mode } : {}),
+    funnel: funnelOf(stats, accepted.length, rejected.length),
+    droppedBefore: numberRecord(path(stats, ['stages', 'gen_q', 'dropped'])) ?? {},
+    rejectedBy,
+    faithfulness,
+    text,
+    programs,
+    ...(reference ? { reference } : {}),
+    ...(usage ? { usage } : {}),
+    ...(typeof wallMs === 'number' ? { wallSeconds: wallMs / 1000 } : {}),
+    byDatabase: byDatabaseOf(stats),
+    sources: {
+      stats: stats !== undefined,
+      rejected: rejectedFile !== undefined,
+      invalidLines: dataset.errors.length,
+    },
+    generatedAt: (options.now ?? new Date()).toISOString(),
+  };
+}
+
+function readStats(file: string): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch (error) {
+    throw new InputError(`stats.json in the run directory is not valid JSON: ${(error as Error).message}`, {
+      file,
+    });
+  }
+}
+
+function path(value: unknown, keys: readonly string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function numberRecord(value: unknown): Record<string, number> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = Object.entries(value).filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number',
+  );
+  return Object.fromEntries(entries);
+}
+
+function funnelOf(
+  stats: Record<string, unknown> | undefined,
+  accepted: number,
+  rejected: number,
+): FunnelStage[] {
+  const number = (keys: string[]) => {
+    const value = path(stats, keys);
+    return typeof value === 'number' ? value : undefined;
+  };
+  const stages: FunnelStage[] = [];
+  const add = (stage: string, count: number | undefined) => {
+    if (count !== undefined) stages.push({ stage, count });
+  };
+  const sampled = number(['stages', 'gen_q', 'samples']);
+  if (sampled) {
+    add('questions sampled', sampled);
+    add('questions kept', number(['stages', 'gen_q', 'kept']));
+  } else {
+    // No question stage (the offline programs-first generator): start from what was asked for.
+    add('questions asked for', number(['run', 'count']));
+  }
+  const decidedAccepted = number(['examples', 'accepted']);
+  const decidedRejected = number(['examples', 'rejected']);
+  add(
+    'questions verified',
+    decidedAccepted !== undefined && decidedRejected !== undefined
+      ? decidedAccepted + decidedRejected
+      : accepted + rejected,
+  );
+  add('accepted', decidedAccepted ?? accepted);
+  return stages;
+}
+
+function byDatabaseOf(stats: Record<string, unknown> | undefined): ReportData['byDatabase'] {
+  const value = path(stats, ['byDatabase']);
+  if (typeof value !== 'object' || value === null) return {};
+  const result: ReportData['byDatabase'] = {};
+  for (const [dbId, entry] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+    const count = (key: string) => (typeof entry?.[key] === 'number' ? (entry[key] as number) : 0);
+    result[dbId] = {
+      quota: count('quota'),
+      questions: count('questions'),
+      accepted: count('accepted'),
+      rejected: count('rejected'),
+    };
+  }
+  return result;
+}
+
+function readUsage(stats: Record<string, unknown> | undefined): RunUsage | undefined {
+  const usage = path(stats, ['usage']) as Record<string, unknown> | undefined;
+  if (!usage || typeof usage.promptTokens !== 'number') return undefined;
+  const byStage: RunUsage['byStage'] = {};
+  for (const [stage, value] of Object.entries(
+    (usage.byStage as Record<string, Record<string, unknown>> | undefined) ?? {},
+  )) {
+    byStage[stage] = {
+      promptTokens: Number(value.promptTokens ?? 0),
+      completionTokens: Number(value.completionTokens ?? 0),
+      ...(typeof value.costUsd === 'number' ? { costUsd: value.costUsd } : {}),
+    };
+  }
+  return {
+    ...(typeof usage.requests === 'number' ? { requests: usage.requests } : {}),
+    promptTokens: usage.promptTokens,
+    completionTokens: Number(usage.completionTokens ?? 0),
+    ...(typeof usage.cachedTokens === 'number' ? { cachedTokens: usage.cachedTokens } : {}),
+    ...(typeof usage.costUsd === 'number' ? { costUsd: usage.costUsd } : {}),
+    byStage,
+  };
+}
+
+function loadSchemas(db: string, dbIds: readonly (string | undefined)[]): Map<string, SqlSchema> {
+  const databases = DatabaseSet.open(db);
+  const schemas = new Map<string, SqlSchema>();
+  const ids = databases.isFolder ? [...new Set(dbIds)] : [undefined];
+  for (const id of ids) {
+    const environment = databases.resolve(id);
+    const handle = openReadOnly(environment.path);
+    try {
+      schemas.set(databases.isFolder ? environment.id : '', readSqliteSchema(handle));
+    } finally {
+      handle.close();
+    }
+  }
+  return schemas;
+}

@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { verifySqlFile } from '../dist/index.js';
 import { extractSql } from '../src/tasks/sql/index.js';
 import { makeCandidates, readGold } from './make-candidates.js';
 
@@ -59,6 +58,12 @@ function pythonWithSqlparse(): string | undefined {
   }
   return undefined;
 }
+
+// The built package (npm run bench:verify builds it first), so the executor processes run JavaScript
+// as they do for a user, not TypeScript through tsx.
+const { verifySqlFile } = (await import(
+  join(import.meta.dirname, '..', 'dist', 'index.js')
+)) as typeof import('../src/index.js');
 
 async function inProcess(): Promise<number> {
   const started = performance.now();

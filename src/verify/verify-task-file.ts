@@ -1,8 +1,7 @@
-import { readJsonl, writeLinesAtomically } from '../io/index.js';
 import type { ExecutionEnvironment, Executor, TaskPlugin } from '../tasks/spec.js';
 import { parseVerifyOptions, type VerifyOptionsInput } from './options.js';
-import { countingCandidates, type VerifySummary } from './verify-file.js';
-import { type VerifiedRecord, type VerifyContext, verifyStream } from './verify-stream.js';
+import { type VerifySummary, writeVerifiedFile } from './verify-file.js';
+import type { VerifiedRecord, VerifyContext } from './verify-stream.js';
 
 export interface VerifyTaskFileOptions<Options> extends VerifyOptionsInput {
   /** The task plugin (from the registry or a user module). */
@@ -66,17 +65,8 @@ export async function verifyTaskFile<Options>(
       symgen: VERSION,
     },
   };
-  async function* lines(): AsyncGenerator<string> {
-    for await (const record of verifyStream(countingCandidates(readJsonl(input), summary), context)) {
-      summary.examples++;
-      summary[record.status]++;
-      if (record.reason) summary.reasons[record.reason] = (summary.reasons[record.reason] ?? 0) + 1;
-      onRecord?.(record, summary);
-      yield JSON.stringify(record);
-    }
-  }
   try {
-    await writeLinesAtomically(output, lines());
+    await writeVerifiedFile(input, output, context, summary, onRecord);
   } finally {
     summary.durationMs = performance.now() - started;
     await executor.close();

@@ -7,22 +7,12 @@
  * samples, so some questions are easy to agree on and some are not. Deterministic for a seed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { seededRandom } from '../src/prompt/seed.js';
 
 export interface GoldLine {
   readonly question: string;
   readonly query: string;
   readonly db_id?: string;
-}
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SURFACES: ((sql: string, rand: () => number) => string)[] = [
@@ -64,7 +54,7 @@ const MISTAKES: ((sql: string, rand: () => number) => string | null)[] = [
 
 /** Make `perQuestion` candidates for every gold line. */
 export function makeCandidates(gold: readonly GoldLine[], perQuestion: number, seed: number): object[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   return gold.map((line, index) => {
     const correctShare = Math.min(1, Math.max(0, 0.15 + rand() * 0.95));
     const candidates = Array.from({ length: perQuestion }, () => {

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DEFAULT_HARDNESS_MIX } from '../src/generate/conditions/index.js';
+import { CONDITION_CLAUSES, DEFAULT_HARDNESS_MIX } from '../src/generate/conditions/index.js';
 import { generateProgramsFirst, type ProgramsFirstExample } from '../src/generate/programs-first/index.js';
 import { SqliteExecutor } from '../src/sandbox/sqlite/index.js';
 import { DatabaseSet, HARDNESS_LEVELS, loadSqlParser, sqlFeatures } from '../src/tasks/sql/index.js';
@@ -19,21 +19,7 @@ import { openReadOnly, readSqliteSchema } from '../src/tasks/sql/schema.js';
 const SPIDER = join(import.meta.dirname, '..', '..', 'shared', 'data', 'spider-test');
 const COUNT = Number(process.env.BENCH_COUNT ?? 200);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
-const CLAUSES = [
-  'join',
-  'where',
-  'like',
-  'aggregate',
-  'group-by',
-  'having',
-  'order-by',
-  'limit',
-  'distinct',
-  'subquery',
-  'union',
-  'intersect',
-  'except',
-];
+const CLAUSES: readonly string[] = CONDITION_CLAUSES;
 
 await loadSqlParser();
 const set = DatabaseSet.open(join(SPIDER, 'database'));

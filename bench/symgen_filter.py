@@ -1,20 +1,31 @@
-"""A re-implementation of SymGen's gen_a filter for SQL (HKUNLP/SymGen, configs/filter_config/gen_a-mv.yaml:
-post_proc -> dedup -> exec -> majority_vote(min_votes) -> argmax), written from its published algorithm
-for benchmarking on the same candidates file. Same steps and the same costs: a multiprocessing Pool
-(8 processes) with one task and one fresh sqlite3 connection per candidate, a 5 s timeout per candidate,
-and an O(n^2) pairwise result comparison per question. Differences: sqlparse is not installed here, so
-post-processing skips its comment stripping (it only cuts at "/*", as SymGen also does first).
+"""A re-implementation of SymGen's gen_a filter for SQL (HKUNLP/SymGen: configs/filter_config/gen_a-mv.yaml,
+src/filters/geoquery_sql_filter.py, filter_tool.py, utils/misc.py, utils/spider/sql_util.py), written from its
+published algorithm for benchmarking on the same candidates file. The same steps at the same costs:
+post_proc (newline and space folding, cut at "/*", `SELECT ` prefix, sqlparse.format(strip_comments=True))
+over a Pool(8); dedup of adjacent equal queries keeping the largest logprob; exec with one pool task and one
+fresh sqlite3 connection per candidate (candidates flattened and packed back with deepcopy, YEAR(CURDATE())
+replaced, COLLATE NOCASE added after every literal, a 5 s timeout each); only executable candidates kept;
+majority vote with an O(n^2) pairwise result_eq per question over a Pool(8); argmax logprob.
 
-usage: python3 symgen_filter.py DB.sqlite IN.jsonl OUT.jsonl [min_votes]
+Needs sqlparse (Debian: apt-get install python3-sqlparse). Without it, say --no-sqlparse to skip that step.
+
+usage: python3 symgen_filter.py DB.sqlite IN.jsonl OUT.jsonl [min_votes] [--no-sqlparse]
 """
 import json
 import re
 import sqlite3
 import sys
+from copy import deepcopy
+from functools import partial
 from itertools import groupby
 from multiprocessing import Pool, TimeoutError
 
-DB = sys.argv[1]
+ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
+USE_SQLPARSE = '--no-sqlparse' not in sys.argv
+if USE_SQLPARSE:
+    import sqlparse
+DB = ARGS[0]
+PROCESSES = 8
 
 
 def sql_process(text):
@@ -24,7 +35,28 @@ def sql_process(text):
     completion = completion.split('/*')[0].strip()
     if completion.startswith('SELECT'):
         completion = completion[6:].strip()
-    return f'SELECT {completion}'
+    query = f'SELECT {completion}'
+    return sqlparse.format(query, strip_comments=True) if USE_SQLPARSE else query
+
+
+def post_process(entry):
+    for candidate in entry['candidates']:
+        candidate['query'] = sql_process(candidate.pop('text'))
+    return entry
+
+
+def in_pool(func, items):
+    """SymGen's parallel_run: imap_unordered over a Pool(8), results put back in order."""
+    results = {}
+    with Pool(PROCESSES) as pool:
+        for index, result in pool.imap_unordered(partial(indexed, func=func), enumerate(items)):
+            results[index] = result
+    return [results[i] for i in range(len(items))]
+
+
+def indexed(pair, func):
+    index, item = pair
+    return index, func(item)
 
 
 def add_collate_nocase(query):
@@ -34,14 +66,14 @@ def add_collate_nocase(query):
     return query
 
 
-def exec_on_db(query):
+def exec_on_db(entry):
+    query = re.sub(r'YEAR\s*\(\s*CURDATE\s*\(\s*\)\s*\)\s*', '2020', entry['query'], flags=re.IGNORECASE)
     connection = sqlite3.connect(DB)
     connection.text_factory = lambda b: b.decode(errors='ignore')
     cursor = connection.cursor()
     try:
         cursor.execute(add_collate_nocase(query))
-        result = cursor.fetchall()
-        return ('result', result)
+        return ('result', cursor.fetchall())
     except Exception:
         return ('exception', None)
     finally:
@@ -66,50 +98,71 @@ def result_eq(a, b):
 def vote(entry, min_votes):
     candidates = entry['candidates']
     num = len(candidates)
-    if num == 0:
-        return None
-    votes = [1] * num
-    for i in range(num):
-        for j in range(i + 1, num):
-            if result_eq(candidates[i]['result'][1], candidates[j]['result'][1]):
-                votes[i] += 1
-                votes[j] += 1
-    best = max(votes)
-    needed = min_votes if min_votes >= 1 else min_votes * num
-    if best < needed:
-        return None
-    kept = [c for c, v in zip(candidates, votes) if v == best]
-    return max(kept, key=lambda c: c['logprob'])
+    if num > 1:
+        votes = [1] * num
+        for i in range(num):
+            for j in range(i + 1, num):
+                if result_eq(candidates[i]['result'][1], candidates[j]['result'][1]):
+                    votes[i] += 1
+                    votes[j] += 1
+        best = max(votes)
+        needed = min_votes if min_votes >= 1 else min_votes * num
+        if best < needed:
+            return None
+        entry['candidates'] = [c for c, v in zip(candidates, votes) if v == best]
+    return entry
 
 
 def main():
-    source, target = sys.argv[2], sys.argv[3]
-    min_votes = float(sys.argv[4]) if len(sys.argv) > 4 else 5
-    entries = [json.loads(line) for line in open(source) if line.strip()]
+    source, target = ARGS[1], ARGS[2]
+    min_votes = float(ARGS[3]) if len(ARGS) > 3 else 5
+    entries = []
+    for line in open(source):
+        if line.strip():
+            raw = json.loads(line)
+            entries.append({'id': raw['id'], 'question': raw['question'],
+                            'candidates': [{'text': c['program'], 'logprob': c.get('logprob', 0.0)}
+                                           for c in raw['candidates']]})
+    entries = in_pool(post_process, entries)
     for entry in entries:
-        cands = [{'query': sql_process(c['program']), 'logprob': c.get('logprob', 0.0)} for c in entry['candidates']]
-        entry['candidates'] = [{'query': k, 'logprob': max(x['logprob'] for x in g)} for k, g in groupby(cands, lambda c: c['query'])]
-    flat = [(i, c) for i, e in enumerate(entries) for c in e['candidates']]
-    pool = Pool(8)
-    jobs = [pool.apply_async(exec_on_db, (c['query'],)) for _, c in flat]
-    for (_, c), job in zip(flat, jobs):
+        entry['candidates'] = [{'query': key, 'logprob': max(c['logprob'] for c in group)}
+                               for key, group in groupby(entry['candidates'], lambda c: c['query'])]
+    # flatten (a deepcopy of the entry per candidate), execute, pack back
+    flat, owners = [], []
+    for index, entry in enumerate(entries):
+        for candidate in entry.pop('candidates'):
+            example = deepcopy(entry)
+            example.update(candidate)
+            flat.append(example)
+            owners.append(index)
+    pool = Pool(PROCESSES)
+    jobs = [pool.apply_async(exec_on_db, (example,)) for example in flat]
+    for example, job in zip(flat, jobs):
         try:
-            c['result'] = job.get(timeout=5)
+            example['result'] = job.get(timeout=5)
         except TimeoutError:
-            c['result'] = ('exception', None)
+            example['result'] = ('exception', TimeoutError)
     pool.close()
     pool.terminate()
+    pool.join()
+    packed = {}
+    for index, example in zip(owners, flat):
+        candidate = {k: example.pop(k) for k in ('query', 'logprob', 'result')}
+        if index not in packed:
+            example['candidates'] = [candidate]
+            packed[index] = deepcopy(example)
+        else:
+            packed[index]['candidates'].append(candidate)
+    entries = [packed[k] for k in sorted(packed)]
     for entry in entries:
         entry['candidates'] = [c for c in entry['candidates'] if c['result'][0] == 'result']
-    with Pool(8) as p:
-        chosen = p.starmap(vote, [(e, min_votes) for e in entries])
-    kept = 0
+    entries = [e for e in entries if e['candidates']]
+    voted = [e for e in in_pool(partial(vote, min_votes=min_votes), entries) if e is not None]
     with open(target, 'w') as out:
-        for entry, best in zip(entries, chosen):
-            if best is not None:
-                kept += 1
-                out.write(json.dumps({'id': entry['id'], 'question': entry['question'], 'query': best['query']}) + '\n')
-    print(f'symgen filter: kept {kept} of {len(entries)}', file=sys.stderr)
+        for entry in voted:
+            best = max(entry['candidates'], key=lambda c: c['logprob'])
+            out.write(json.dumps({'id': entry['id'], 'question': entry['question'], 'query': best['query']}) + '\n')
+    print(f'symgen filter: kept {len(voted)} of {len(entries)}', file=sys.stderr)
 
 
 if __name__ == '__main__':

@@ -46,6 +46,36 @@ function floor(): number {
   return performance.now() - started;
 }
 
+/** A python3 that can import sqlparse (SymGen's post-processing needs it): pyenv's, else Debian's. */
+function pythonWithSqlparse(): string | undefined {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(python, ['-c', 'import sqlparse'], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
+
+// The built package (npm run bench:verify builds it first), so the executor processes run JavaScript
+// as they do for a user, not TypeScript through tsx.
+const { verifySqlFile } = (await import(
+  join(import.meta.dirname, '..', 'dist', 'index.js')
+)) as typeof import('../src/index.js');
+
+async function inProcess(): Promise<number> {
+  const started = performance.now();
+  await verifySqlFile({
+    db: DB,
+    input,
+    output: join(OUT, 'verified-api.jsonl'),
+    minVotes: 5,
+  });
+  return performance.now() - started;
+}
+
 function timed(command: string, args: string[]): number {
   const started = performance.now();
   execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -53,10 +83,23 @@ function timed(command: string, args: string[]): number {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const times = { floor: [] as number[], verify: [] as number[], symgen: [] as number[] };
+const times = {
+  floor: [] as number[],
+  api: [] as number[],
+  verify: [] as number[],
+  symgen: [] as number[],
+  symgenNoSqlparse: [] as number[],
+};
 const bin = join(import.meta.dirname, '..', 'bin', 'symgen.js');
+const python = pythonWithSqlparse();
+if (!python)
+  console.warn(
+    'sqlparse is not installed (apt-get install python3-sqlparse): the SymGen filter runs without it',
+  );
+const filter = join(import.meta.dirname, 'symgen_filter.py');
 for (let round = 0; round < REPEATS; round++) {
   times.floor.push(floor());
+  times.api.push(await inProcess());
   times.verify.push(
     timed('node', [
       bin,
@@ -73,14 +116,9 @@ for (let round = 0; round < REPEATS; round++) {
       '5',
     ]),
   );
-  times.symgen.push(
-    timed('python3', [
-      join(import.meta.dirname, 'symgen_filter.py'),
-      DB,
-      input,
-      join(OUT, 'symgen.jsonl'),
-      '5',
-    ]),
+  if (python) times.symgen.push(timed(python, [filter, DB, input, join(OUT, 'symgen.jsonl'), '5']));
+  times.symgenNoSqlparse.push(
+    timed('python3', [filter, DB, input, join(OUT, 'symgen-no-sqlparse.jsonl'), '5', '--no-sqlparse']),
   );
 }
 const verified = readFileSync(join(OUT, 'verified.jsonl'), 'utf8')
@@ -88,16 +126,23 @@ const verified = readFileSync(join(OUT, 'verified.jsonl'), 'utf8')
   .split('\n')
   .map((line) => JSON.parse(line));
 const accepted = verified.filter((line) => line.status === 'accepted').length;
-const [floorMs, verifyMs, symgenMs] = [median(times.floor), median(times.verify), median(times.symgen)];
+const floorMs = median(times.floor);
+const apiMs = median(times.api);
+const verifyMs = median(times.verify);
 const rate = (ms: number) => `${Math.round(candidates / (ms / 1000)).toLocaleString('en')} candidates/s`;
+const row = (label: string, ms: number) =>
+  console.log(`${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms)}`);
 console.log(`GeoQuery: ${examples.length} questions, ${candidates} candidates, ${REPEATS} rounds (medians)`);
+row('floor (distinct programs executed once, in-process)', floorMs);
+row('verifySqlFile in this process (executor start included)', apiMs);
+row(`symgen verify (whole CLI run, node start included), accepted ${accepted}`, verifyMs);
+if (times.symgen.length > 0)
+  row('SymGen filter as published (python, sqlparse, Pool(8))', median(times.symgen));
+row('SymGen filter without its sqlparse step', median(times.symgenNoSqlparse));
 console.log(
-  `floor (distinct programs executed once, in-process): ${floorMs.toFixed(0)} ms  ${rate(floorMs)}`,
-);
-console.log(
-  `symgen verify (whole CLI run, process start included): ${verifyMs.toFixed(0)} ms  ${rate(verifyMs)}  accepted ${accepted}`,
-);
-console.log(`SymGen filter (python, Pool(8)): ${symgenMs.toFixed(0)} ms  ${rate(symgenMs)}`);
-console.log(
-  `ratio verify / floor: ${(verifyMs / floorMs).toFixed(2)}x   SymGen filter / verify: ${(symgenMs / verifyMs).toFixed(1)}x`,
+  `ratios: API / floor ${(apiMs / floorMs).toFixed(2)}x   CLI / floor ${(verifyMs / floorMs).toFixed(2)}x   ` +
+    (times.symgen.length > 0
+      ? `SymGen filter / CLI ${(median(times.symgen) / verifyMs).toFixed(1)}x   `
+      : '') +
+    `SymGen without sqlparse / CLI ${(median(times.symgenNoSqlparse) / verifyMs).toFixed(1)}x`,
 );

@@ -54,9 +54,11 @@ export {
   type DatasetMetrics,
   evaluateDataset,
   evaluateSql,
+  evaluateTask,
   type Faithfulness,
   formatDatasetEvaluation,
   formatEvaluationTable,
+  formatTaskEvaluation,
   type JudgeSummary,
   judgeExamples,
   meanPairwiseCosine,
@@ -65,6 +67,9 @@ export {
   programDiversity,
   type SqlEvaluation,
   selfBleu,
+  type TaskEvaluatedExample,
+  type TaskEvaluateOptions,
+  type TaskEvaluation,
   type TextDiversity,
   textDiversity,
 } from './evaluate/index.js';
@@ -183,8 +188,76 @@ export {
   toChatLine,
   writeParquet,
 } from './store/index.js';
-// task plugin contract
-export type { ExecutionEnvironment, ExecutionResult, ExecutionStatus, Executor, Task } from './tasks/spec.js';
+// bash task (mvdan/sh parser; optional execution in the sandbox)
+export {
+  type BashExecutorOptions,
+  bashCommands,
+  bashTask,
+  bashTreeKey,
+  checkBash,
+  createBashExecutor,
+  extractBash,
+  normaliseBash,
+  parseShell,
+  printShell,
+} from './tasks/bash/index.js';
+// math task (program-of-thought, runs in the process sandbox)
+export {
+  ANSWER_DIGITS,
+  createMathExecutor,
+  describeMathProgram,
+  goldAnswer,
+  mathTask,
+  numericKey,
+  parseAnswerNumber,
+  programFromRationale,
+  sampleMathProgram,
+} from './tasks/math/index.js';
+// python task (runs in the process sandbox)
+export {
+  callsInText,
+  createPythonExecutor,
+  extractPython,
+  MAX_SHARED_INPUTS,
+  normalisePython,
+  type PythonEnvironmentData,
+  type PythonExecutorOptions,
+  pythonEnvironment,
+  pythonFeatures,
+  pythonTask,
+} from './tasks/python/index.js';
+// qdmr task (agreement on normal forms)
+export {
+  extractQdmr,
+  normaliseQdmr,
+  parseQdmr,
+  printQdmr,
+  type QdmrStep,
+  qdmrOperator,
+  qdmrTask,
+  renumberQdmr,
+} from './tasks/qdmr/index.js';
+// task registry and user-defined task modules
+export {
+  builtinTasks,
+  createTaskRegistry,
+  loadTaskModule,
+  type TaskRegistry,
+  taskPluginSchema,
+} from './tasks/registry/index.js';
+// task plugin contract (with its optional parts)
+export type {
+  ExecuteOptions,
+  ExecutionEnvironment,
+  ExecutionResult,
+  ExecutionStatus,
+  Executor,
+  Task,
+  TaskExtras,
+  TaskPlugin,
+  TaskRecord,
+  TaskReference,
+} from './tasks/spec.js';
 export {
   type DatabaseEnvironment,
   DatabaseSet,
@@ -207,6 +280,19 @@ export {
   sqlTask,
 } from './tasks/sql/index.js';
 export { sqlTemplate } from './tasks/sql/template.js';
+export { createStructuralExecutor, type StructuralCheck } from './tasks/structural-executor.js';
+// top task (agreement on normal forms)
+export {
+  canonicalTop,
+  describeTop,
+  extractTop,
+  normaliseTop,
+  parseTop,
+  printTop,
+  type TopNode,
+  type TopTaskOptions,
+  topTask,
+} from './tasks/top/index.js';
 // verify
 export {
   type Cluster,
@@ -215,10 +301,12 @@ export {
   type VerifiedRecord,
   type VerifyOptions,
   type VerifySummary,
+  type VerifyTaskFileOptions,
   type VoteDecision,
   type VoteOptions,
   verifyExample,
   verifySqlFile,
   verifyStream,
+  verifyTaskFile,
   vote,
 } from './verify/index.js';

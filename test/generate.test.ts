@@ -215,6 +215,10 @@ describe('the shipped example configs', () => {
     ).toBe(0);
     expect(readLines(join(geo, 'dataset.jsonl'))).toHaveLength(6);
     expect(existsSync(join(geo, 'dataset.parquet'))).toBe(true);
+    // the run directory holds its report, with the run's own figures in it
+    const report = readFileSync(join(geo, 'report.html'), 'utf8');
+    expect(report).toMatch(/<svg/);
+    expect(report).toContain('geography');
     const spider = join(folder, 'example-spider');
     const code = await main([
       'generate',

@@ -22,4 +22,12 @@ export {
   type SqlEvaluation,
   sameResult,
 } from './sql-accuracy.js';
+export {
+  evaluateTask,
+  formatTaskEvaluation,
+  type TaskEvaluatedExample,
+  type TaskEvaluateOptions,
+  type TaskEvaluation,
+} from './task-accuracy.js';
+export { pairRecords, predictedPrograms, type RecordLine, readTaskRecords } from './task-records.js';
 export { selfBleu, type TextDiversity, textDiversity } from './text-diversity.js';

@@ -31,6 +31,8 @@ export interface ExecutionEnvironment {
   readonly id: string;
   /** Path to the resource the program runs against, when there is one. */
   readonly path?: string;
+  /** Task-specific data of the example the program runs for (tests, inputs, a fixture), when there is some. */
+  readonly data?: unknown;
 }
 
 /** Options of one execution. */
@@ -60,8 +62,52 @@ export interface Task<Options = unknown> {
   extract(text: string): string | null;
   /** A cheap canonical text form: equal forms are the same program (used for dedup before execution). */
   normalise(program: string): string;
+  /**
+   * `extract` then `normalise` in one pass, when the task can share the work (SQL tokenizes once).
+   * Must give the same answer as the two calls.
+   */
+  prepare?(text: string): { program: string; normalised: string } | null;
   /** Create an executor for this task. */
   createExecutor(options?: Options): Executor;
   /** Structural features of a program (for SQL: hardness, clauses, tables), for curation and evaluation. */
   features?(program: string): Record<string, unknown>;
 }
+
+/**
+ * One input record of a task, as read from JSONL: the fields a dataset or a verify line carries
+ * (`question`, `tests`, `inputs`, `db_id`, ...). Tasks read the fields they know and ignore the rest.
+ */
+export type TaskRecord = Readonly<Record<string, unknown>>;
+
+/** What a gold record expects, for `symgen evaluate`: a program to execute, or a result key given directly. */
+export type TaskReference =
+  | { readonly program: string; readonly key?: undefined; readonly display?: string }
+  | { readonly key: string; readonly program?: undefined; readonly display: string };
+
+/**
+ * Optional parts of a task plugin beyond `Task`: every built-in task but SQL implements them, and a
+ * user-defined task may. See docs/tasks.md.
+ */
+export interface TaskExtras {
+  /** One line: what the programs of this task are, shown in `--help` and prompts. */
+  readonly description?: string;
+  /**
+   * The symbolic knowledge a prompt carries for one example (a function signature and tests, the
+   * label inventory of a parse, a fixture listing), as text.
+   */
+  knowledge?(record: TaskRecord): string;
+  /**
+   * The environment one example's candidates run in, built from its record (for Python: its tests
+   * and shared inputs; for Bash: the fixture). Default: `{ id: String(record.id) }`.
+   */
+  environment?(record: TaskRecord): ExecutionEnvironment;
+  /** What a gold record expects, for evaluation. `null` when the record holds no gold. */
+  reference?(record: TaskRecord): TaskReference | null;
+  /** Draw one program without a model (programs-first generation), from a seeded `random`. */
+  sample?(random: () => number): string;
+  /** Describe a program in words (a draft question for programs-first generation). */
+  describe?(program: string): string;
+}
+
+/** A task plugin with its optional parts: what the registry, `symgen verify` and `symgen evaluate` take. */
+export type TaskPlugin<Options = unknown> = Task<Options> & TaskExtras;

@@ -8,6 +8,7 @@ export {
 } from './options.js';
 export { type VerifyFileOptions, type VerifySummary, verifySqlFile } from './verify-file.js';
 export { type VerifiedRecord, type VerifyContext, verifyExample, verifyStream } from './verify-stream.js';
+export { type VerifyTaskFileOptions, verifyTaskFile } from './verify-task-file.js';
 export {
   type Cluster,
   type ClusterProgram,

@@ -35,3 +35,42 @@ export function describeInputIssues(error: z.ZodError): string {
     .map((issue) => `${issue.path.length ? issue.path.join('.') : 'line'}: ${issue.message}`)
     .join('; ');
 }
+
+/**
+ * Validate one input line: a hand-written check for well-formed lines (the common case, and the hot
+ * path of a large run), and the zod schema, for its messages, only when that check fails.
+ */
+export function parseVerifyInput(
+  value: unknown,
+): { success: true; data: VerifyInput } | { success: false; error: z.ZodError } {
+  const fast = fastParse(value);
+  if (fast) return { success: true, data: fast };
+  const parsed = verifyInputSchema.safeParse(value);
+  return parsed.success ? { success: true, data: parsed.data } : { success: false, error: parsed.error };
+}
+
+function fastParse(value: unknown): VerifyInput | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const line = value as Record<string, unknown>;
+  const { id, question, db_id: dbId, candidates } = line;
+  if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') return null;
+  if (question !== undefined && typeof question !== 'string') return null;
+  if (dbId !== undefined && typeof dbId !== 'string') return null;
+  if (!Array.isArray(candidates)) return null;
+  const out: VerifyInput['candidates'] = new Array(candidates.length);
+  for (let index = 0; index < candidates.length; index++) {
+    const candidate = candidates[index] as unknown;
+    if (typeof candidate === 'string') {
+      out[index] = { program: candidate, logprob: undefined };
+      continue;
+    }
+    if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) return null;
+    const { program, logprob } = candidate as Record<string, unknown>;
+    if (typeof program !== 'string') return null;
+    if (logprob === undefined) out[index] = candidate as VerifyInput['candidates'][number];
+    else if (typeof logprob === 'number') out[index] = candidate as VerifyInput['candidates'][number];
+    else if (logprob === null) out[index] = { ...(candidate as object), program, logprob: undefined };
+    else return null;
+  }
+  return { ...line, candidates: out } as VerifyInput;
+}

@@ -15,6 +15,8 @@ export const verifyOptionsSchema = z.strictObject({
   tie: z.enum(['reject', 'logprob']).default('logprob'),
   emptyResult: z.enum(['keep', 'reject']).default('keep'),
   compare: z.enum(['multiset', 'strict', 'set']).default('multiset'),
+  /** `text`: dedup by the cheap lexical normal form; `parser`: the real SQL parser's canonical form too. */
+  normalise: z.enum(['text', 'parser']).default('text'),
   timeoutMs: z.number().int().min(1).default(5000),
   maxRows: z.number().int().min(1).default(100_000),
   workers: z.number().int().min(1).max(64).optional(),

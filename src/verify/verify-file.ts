@@ -2,7 +2,7 @@ import { type JsonlLine, readJsonl, writeLinesAtomically } from '../io/index.js'
 import { SqliteExecutor } from '../sandbox/sqlite/index.js';
 import { DatabaseSet, sqlTask } from '../tasks/sql/index.js';
 import { parseVerifyOptions, type VerifyOptionsInput } from './options.js';
-import { type VerifiedRecord, verifyStream } from './verify-stream.js';
+import { type VerifiedRecord, type VerifyContext, verifyStream } from './verify-stream.js';
 
 /** Counts of one verify run. */
 export interface VerifySummary {
@@ -40,8 +40,11 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     compare: verifyOptions.compare,
     timeoutMs: verifyOptions.timeoutMs,
     maxRows: verifyOptions.maxRows,
+    normalise: verifyOptions.normalise,
     ...(verifyOptions.workers ? { workers: verifyOptions.workers } : {}),
   });
+  // Executor processes start while the input is read and the first examples are prepared.
+  executor.warmUp();
   const started = performance.now();
   const summary: VerifySummary = {
     examples: 0,
@@ -59,6 +62,7 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     tie: verifyOptions.tie,
     emptyResult: verifyOptions.emptyResult,
     compare: verifyOptions.compare,
+    normalise: verifyOptions.normalise,
     timeoutMs: verifyOptions.timeoutMs,
     symgen: VERSION,
   };
@@ -69,6 +73,27 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     options: verifyOptions,
     provenance,
   };
+  try {
+    await writeVerifiedFile(input, output, context, summary, onRecord);
+  } finally {
+    summary.executed = executor.stats.executed;
+    summary.durationMs = performance.now() - started;
+    await executor.close();
+  }
+  return summary;
+}
+
+/**
+ * Stream `input` through the verifier into `output` (whole or not at all), counting into `summary`
+ * and calling `onRecord` after each example. Shared by the SQL and the task-neutral file verifiers.
+ */
+export async function writeVerifiedFile(
+  input: string,
+  output: string,
+  context: VerifyContext,
+  summary: VerifySummary,
+  onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void,
+): Promise<void> {
   async function* lines(): AsyncGenerator<string> {
     for await (const record of verifyStream(countingCandidates(readJsonl(input), summary), context)) {
       summary.examples++;
@@ -78,17 +103,11 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
       yield JSON.stringify(record);
     }
   }
-  try {
-    await writeLinesAtomically(output, lines());
-  } finally {
-    summary.executed = executor.stats.executed;
-    summary.durationMs = performance.now() - started;
-    await executor.close();
-  }
-  return summary;
+  await writeLinesAtomically(output, lines());
 }
 
-async function* countingCandidates(
+/** Count the candidates of each line into `summary` as lines stream past. */
+export async function* countingCandidates(
   lines: AsyncIterable<JsonlLine>,
   summary: VerifySummary,
 ): AsyncGenerator<JsonlLine> {

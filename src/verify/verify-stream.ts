@@ -1,6 +1,6 @@
 import type { JsonlLine } from '../io/index.js';
-import type { ExecutionEnvironment, Executor, Task } from '../tasks/spec.js';
-import { describeInputIssues, type VerifyInput, verifyInputSchema } from './input.js';
+import type { ExecutionEnvironment, ExecutionResult, Executor, Task } from '../tasks/spec.js';
+import { describeInputIssues, parseVerifyInput, type VerifyInput } from './input.js';
 import type { VerifyOptions } from './options.js';
 import { type SampleOutcome, vote } from './vote.js';
 
@@ -8,8 +8,14 @@ import { type SampleOutcome, vote } from './vote.js';
 export interface VerifyContext {
   readonly task: Task<never>;
   readonly executor: Executor;
-  /** The environment for an example's `db_id`; may throw for a whole-run failure (a missing database). */
-  readonly environment: (dbId: string | undefined) => ExecutionEnvironment & { sha256?: string };
+  /**
+   * The environment for an example's `db_id` (SQL) or for the whole example (other tasks: its tests,
+   * inputs, fixture); may throw for a whole-run failure (a missing database).
+   */
+  readonly environment: (
+    dbId: string | undefined,
+    example: VerifyInput,
+  ) => ExecutionEnvironment & { sha256?: string };
   readonly options: VerifyOptions;
   /** Recorded on every output line so a reader can re-run the check. */
   readonly provenance: Record<string, unknown>;
@@ -46,7 +52,7 @@ export async function* verifyStream(
 
 async function verifyLine(line: JsonlLine, context: VerifyContext): Promise<VerifiedRecord> {
   if (line.error !== undefined) return invalid(line.line, line.error);
-  const parsed = verifyInputSchema.safeParse(line.value);
+  const parsed = parseVerifyInput(line.value);
   if (!parsed.success) return invalid(line.line, `line ${line.line}: ${describeInputIssues(parsed.error)}`);
   return verifyExample(parsed.data, context);
 }
@@ -72,8 +78,15 @@ function prepare(text: string, context: VerifyContext): Prepared {
   }
   const known = memo.get(text);
   if (known) return known;
-  const program = context.task.extract(text);
-  const prepared = { program, textKey: program === null ? null : context.task.normalise(program) };
+  const { task } = context;
+  let prepared: Prepared;
+  if (task.prepare) {
+    const both = task.prepare(text);
+    prepared = both ? { program: both.program, textKey: both.normalised } : { program: null, textKey: null };
+  } else {
+    const program = task.extract(text);
+    prepared = { program, textKey: program === null ? null : task.normalise(program) };
+  }
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(text, prepared);
   return prepared;
@@ -82,26 +95,30 @@ function prepare(text: string, context: VerifyContext): Prepared {
 /** Verify one example: extract, execute each distinct program once, vote. */
 export async function verifyExample(example: VerifyInput, context: VerifyContext): Promise<VerifiedRecord> {
   const { executor, options } = context;
-  const environment = context.environment(example.db_id);
-  const extracted = example.candidates.map((candidate) => ({
-    ...prepare(candidate.program, context),
-    logprob: candidate.logprob,
-  }));
-  const results = new Map<string, ReturnType<Executor['execute']>>();
-  for (const sample of extracted) {
-    if (sample.program !== null && !results.has(sample.textKey!)) {
-      results.set(
-        sample.textKey!,
-        executor.execute(sample.program, environment, { normalised: sample.textKey! }),
+  const environment = context.environment(example.db_id, example);
+  // Each distinct program runs once; samples then share the settled results.
+  const prepared: Prepared[] = new Array(example.candidates.length);
+  const pending = new Map<string, Promise<ExecutionResult>>();
+  for (let index = 0; index < example.candidates.length; index++) {
+    const sample = prepare(example.candidates[index]!.program, context);
+    prepared[index] = sample;
+    if (sample.textKey !== null && !pending.has(sample.textKey)) {
+      pending.set(
+        sample.textKey,
+        executor.execute(sample.program!, environment, { normalised: sample.textKey }),
       );
     }
   }
-  const samples: SampleOutcome[] = await Promise.all(
-    extracted.map(async (sample) => ({
-      ...sample,
-      result: sample.textKey === null ? undefined : await results.get(sample.textKey),
-    })),
-  );
+  const keys = [...pending.keys()];
+  const results = await Promise.all(pending.values());
+  const settled = new Map<string, ExecutionResult>();
+  for (let index = 0; index < keys.length; index++) settled.set(keys[index]!, results[index]!);
+  const samples: SampleOutcome[] = prepared.map((sample, index) => ({
+    program: sample.program,
+    textKey: sample.textKey,
+    logprob: example.candidates[index]!.logprob,
+    result: sample.textKey === null ? undefined : settled.get(sample.textKey),
+  }));
   const decision = vote(samples, options);
   const { candidates, id, question, db_id, ...rest } = example;
   const { status, reason, program, normalised, confidence, votes, total, ...details } = decision;
@@ -118,7 +135,11 @@ export async function verifyExample(example: VerifyInput, context: VerifyContext
     total,
     ...details,
     ...rest,
-    verification: { ...context.provenance, db: { id: environment.id, sha256: environment.sha256 } },
+    verification: {
+      ...context.provenance,
+      // Only environments that are files (SQL databases) are named and hashed; others are in the line.
+      ...(environment.path === undefined ? {} : { db: { id: environment.id, sha256: environment.sha256 } }),
+    },
   };
   if (options.keepCandidates) {
     record.candidates = samples.map((sample, index) => ({

@@ -5,8 +5,10 @@ import { ConfigError } from '../../errors/index.js';
 import {
   evaluateDataset,
   evaluateSql,
+  evaluateTask,
   formatDatasetEvaluation,
   formatEvaluationTable,
+  formatTaskEvaluation,
   predictWithModel,
   readPrograms,
   type SqlEvaluation,
@@ -14,14 +16,19 @@ import {
 import { writeLinesAtomically } from '../../io/index.js';
 import { trainAndScore } from '../../model/index.js';
 import { DatabaseSet, openReadOnly, readSqliteSchema } from '../../tasks/sql/index.js';
-import { integerFlag, requireTask } from './flags.js';
+import { integerFlag } from './flags.js';
 import { modelFromFlags } from './model-flags.js';
+import { taskFromFlags, taskOptionsFromFlags } from './task-flags.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
 /** Run `symgen evaluate` with parsed flags; returns the exit code. */
-export async function runEvaluate(flags: Flags): Promise<number> {
-  requireTask(flags.task, ['sql']);
+export async function runEvaluate(given: Flags): Promise<number> {
+  // --task defaults to sql here (dataset and model modes are SQL's), unless a module names the task.
+  const flags =
+    given.task === undefined && given.taskModule === undefined ? { ...given, task: 'sql' } : given;
+  const task = await taskFromFlags(flags);
+  if (task.id !== 'sql' || flags.taskModule !== undefined) return runTaskEvaluation(flags, task);
   if (typeof flags.dataset === 'string') return runDatasetEvaluation(flags);
   const db = required(flags, 'db', 'a SQLite file or folder the programs run on');
   const gold = required(flags, 'gold', 'the gold file to score against');
@@ -107,6 +114,35 @@ export async function runEvaluate(flags: Flags): Promise<number> {
   } finally {
     if (folder) rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** Tasks other than SQL (and user-defined ones): predictions scored against gold by the task's own check. */
+async function runTaskEvaluation(
+  flags: Flags,
+  task: Awaited<ReturnType<typeof taskFromFlags>>,
+): Promise<number> {
+  const evaluation = await evaluateTask({
+    task,
+    taskOptions: taskOptionsFromFlags(flags) as never,
+    gold: required(flags, 'gold', 'the gold file to score against'),
+    predictions: required(flags, 'pred', 'the predictions to score'),
+    onlyPredicted: flags.onlyPredicted === true,
+  });
+  const { examples, ...metrics } = evaluation;
+  if (typeof flags.json === 'string') {
+    await writeLinesAtomically(
+      flags.json,
+      (async function* () {
+        yield JSON.stringify({ ...metrics, examples }, null, 2);
+      })(),
+    );
+  }
+  process.stdout.write(
+    flags.format === 'json'
+      ? `${JSON.stringify(metrics, null, 2)}\n`
+      : `${formatTaskEvaluation(evaluation)}\n`,
+  );
+  return 0;
 }
 
 async function runDatasetEvaluation(flags: Flags): Promise<number> {

@@ -7,8 +7,12 @@ export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
     .description(
       'Score predictions against gold by execution (from a file, a model, or the built-in task model trained on a dataset), or measure a dataset (faithfulness, diversity) beside a reference.',
     )
-    .option('--task <task>', 'task of the programs (sql)', 'sql')
-    .option('--db <path>', 'a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files')
+    .option('--task <task>', 'task of the programs: sql (default), python, math, bash, top, qdmr')
+    .option('--task-module <file>', 'a JavaScript module exporting a user-defined task (docs/tasks.md)')
+    .option(
+      '--db <path>',
+      'sql: a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files',
+    )
     .option(
       '--gold <file>',
       'gold programs: JSONL with query/program (+ id, db_id, question), or one SQL a line',
@@ -33,7 +37,11 @@ export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
     .option('--no-embeddings', 'skip the embedding cosine (loads an offline model)')
     .option('--json <file>', 'also write the metrics (and every example) as JSON to this file')
     .option('--format <format>', 'what to print on stdout: table or json', 'table')
-    .option('--timeout-ms <ms>', 'time budget of one statement', '5000')
+    .option('--timeout-ms <ms>', 'time budget of one statement or candidate', '5000')
+    .option('--workers <n>', 'sandboxed workers (python, math, bash --execute)')
+    .option('--execute', 'bash: compare by running in the sandbox instead of by syntax tree', false)
+    .option('--fixture <dir>', 'bash --execute: a small directory copied into each working directory')
+    .option('--only-predicted', 'score only gold lines that have a prediction (by id)', false)
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { runEvaluate } = await import('./evaluate-action.js');
       setExitCode(await runEvaluate(flags));

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type ConfigOverrides, loadGenerateConfig, readConfigFile } from '../../config/index.js';
 import { ConfigError, SymgenError } from '../../errors/index.js';
 import { runGenerate } from '../../generate/pipeline/index.js';
@@ -62,6 +62,7 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
         `${stats.run.complete ? '' : ', quota not met (the generator ran out of new questions)'}` +
         ` -> ${summary.files.dataset}\n`,
     );
+    await writeRunReport(dirname(summary.files.dataset));
     return 0;
   } finally {
     process.removeListener('SIGINT', stop);
@@ -141,4 +142,20 @@ function flagOverrides(flags: Flags): ConfigOverrides {
     };
   }
   return overrides;
+}
+
+/**
+ * The run's `report.html` (as the design's run directory holds one). The data is already written, so
+ * a report that fails is a warning, not a failed run; `symgen report` adds the embedding figures.
+ */
+async function writeRunReport(runDirectory: string): Promise<void> {
+  try {
+    const { writeReport } = await import('../../report/index.js');
+    const out = await writeReport(runDirectory, { embeddings: false });
+    process.stderr.write(`report -> ${out}\n`);
+  } catch (error) {
+    process.stderr.write(
+      `symgen: the run is complete, but its report was not written: ${(error as Error).message}\n`,
+    );
+  }
 }

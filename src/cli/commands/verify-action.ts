@@ -1,12 +1,13 @@
 import { ConfigError } from '../../errors/index.js';
 import { countLines } from '../../io/index.js';
-import { parseMinVotes, verifySqlFile } from '../../verify/index.js';
+import { parseMinVotes, type VerifySummary, verifySqlFile, verifyTaskFile } from '../../verify/index.js';
 import { Progress } from '../progress.js';
-import { integerFlag, requireTask } from './flags.js';
+import { integerFlag } from './flags.js';
+import { requireDb, taskFromFlags, taskOptionsFromFlags } from './task-flags.js';
 
 /** Run `symgen verify` with parsed flags; returns the exit code. */
 export async function runVerify(flags: Record<string, string | boolean | undefined>): Promise<number> {
-  requireTask(flags.task, ['sql']);
+  const task = await taskFromFlags(flags);
   const input = String(flags.in);
   const progress = new Progress('verify', undefined);
   if (process.stderr.isTTY)
@@ -14,25 +15,32 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
       (total) => progress.setTotal(total),
       () => undefined,
     );
-  const summary = await verifySqlFile({
-    db: String(flags.db),
+  const shared = {
     input,
     output: String(flags.out),
     minVotes: parseMinVotes(String(flags.minVotes)),
     count: enumFlag('--count', flags.count, ['samples', 'distinct']),
     tie: enumFlag('--tie', flags.tie, ['reject', 'logprob']),
     emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
-    compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
     timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
-    maxRows: integerFlag('--max-rows', flags.maxRows),
-    ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),
     keepCandidates: flags.keepCandidates === true,
-    onRecord: (_record, running) =>
+    onRecord: (_record: unknown, running: VerifySummary) =>
       progress.update(
         running.examples,
         `accepted ${((running.accepted / running.examples) * 100).toFixed(0)}%`,
       ),
-  });
+  };
+  const summary =
+    task.id === 'sql' && flags.taskModule === undefined
+      ? await verifySqlFile({
+          ...shared,
+          db: requireDb(flags),
+          compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
+          normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
+          maxRows: integerFlag('--max-rows', flags.maxRows),
+          ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),
+        })
+      : await verifyTaskFile({ ...shared, task, taskOptions: taskOptionsFromFlags(flags) as never });
   progress.end();
   const reasons = Object.entries(summary.reasons)
     .map(([reason, count]) => `${reason} ${count}`)

@@ -7,10 +7,11 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
     .description(
       'Execute candidate programs, group them by result and keep the majority (agreement-based verifier).',
     )
-    .requiredOption('--task <task>', 'task of the candidates (sql)')
-    .requiredOption(
+    .option('--task <task>', 'task of the candidates: sql, python, math, bash, top, qdmr')
+    .option('--task-module <file>', 'a JavaScript module exporting a user-defined task (docs/tasks.md)')
+    .option(
       '--db <path>',
-      'a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files',
+      'sql: a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files',
     )
     .requiredOption(
       '--in <file>',
@@ -34,9 +35,19 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
       'result comparison: multiset, strict (column order matters) or set (SymGen)',
       'multiset',
     )
+    .option(
+      '--normalise <mode>',
+      'dedup form: text (lexical, fast) or parser (also the real SQL parser canonical form)',
+      'text',
+    )
     .option('--timeout-ms <ms>', 'time budget of one statement', '5000')
     .option('--max-rows <n>', 'most rows a result may have', '100000')
     .option('--workers <n>', 'executor processes (default: cores - 1, from 1 to 4)')
+    .option('--execute', 'bash: run candidates in the sandbox and agree on output and files', false)
+    .option(
+      '--fixture <dir>',
+      "bash --execute: a small directory copied into each candidate's working directory",
+    )
     .option('--keep-candidates', 'write every candidate with its status and result key', false)
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { runVerify } = await import('./verify-action.js');

@@ -95,3 +95,28 @@ describe('databases that are hard to sample from', () => {
     for (const example of examples) expect(example.program).not.toMatch(/WHERE/);
   });
 });
+
+describe('createPlanGuard', () => {
+  it('drops nested full scans of big tables, and checks nothing on small databases', async () => {
+    const { createPlanGuard } = await import('./plan-guard.js');
+    const path = makeDatabase('big', [
+      'CREATE TABLE big (id INTEGER PRIMARY KEY, k INTEGER, v REAL)',
+      'CREATE TABLE small (k INTEGER, name TEXT)',
+      'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000) INSERT INTO big SELECT i, i % 100, i * 0.5 FROM n',
+      "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99) INSERT INTO small SELECT i, 'n' || i FROM n",
+    ]);
+    const db = openReadOnly(path);
+    try {
+      const guard = createPlanGuard(db, [
+        { name: 'big', rowCount: 25_000 },
+        { name: 'small', rowCount: 100 },
+      ])!;
+      expect(guard('SELECT count(*) FROM big AS T1 JOIN big AS T2 ON T1.v < T2.v')).toBe(true);
+      expect(guard('SELECT T1.name FROM small AS T1 JOIN big AS T2 ON T1.k = T2.k')).toBe(false);
+      expect(guard('SELECT count(*) FROM big WHERE v > 10')).toBe(false);
+      expect(createPlanGuard(db, [{ name: 'small', rowCount: 100 }])).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
+});

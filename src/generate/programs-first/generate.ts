@@ -11,6 +11,7 @@ import { createSqlConditionSampler } from '../conditions/condition-sampler.js';
 import { createRandom, type Random } from '../conditions/random.js';
 import { buildProgram } from './build-program.js';
 import type { ParaphraseOptions } from './paraphrase.js';
+import { createPlanGuard } from './plan-guard.js';
 import { type DatabaseProfile, profileDatabase } from './profile.js';
 import { renderSql } from './program.js';
 import { realiseQuestion } from './realise.js';
@@ -49,6 +50,7 @@ export type ProgramRejection =
   | 'hardness-mismatch'
   | 'error'
   | 'too-large'
+  | 'too-slow'
   | 'empty'
   | 'vacuous-where'
   | 'vacuous-having'
@@ -108,6 +110,7 @@ export async function* generateProgramsFirst(
           module.createParaphraser(options.llm!, environment, schema, options.paraphrase),
         )
       : undefined;
+    const guard = createPlanGuard(db, profile.tables);
     const seen = new Set<string>();
     let produced = 0;
     let conditions = 0;
@@ -118,7 +121,7 @@ export async function* generateProgramsFirst(
         options.signal?.throwIfAborted();
         conditions++;
         const condition = sampler.next();
-        const drawn = drawProgram(db, profile, condition, random, seen, options);
+        const drawn = drawProgram(db, profile, condition, random, seen, options, guard);
         if (!drawn) {
           // A small database runs out of distinct programs: stop instead of drawing forever.
           if (++barren >= MAX_BARREN_CONDITIONS) break;
@@ -184,6 +187,7 @@ function drawProgram(
   random: Random,
   seen: Set<string>,
   options: ProgramsFirstOptions,
+  guard: ((sql: string) => boolean) | null,
 ): DrawnProgram | null {
   let fallback: DrawnProgram | null = null;
   const reject = options.onReject ?? (() => undefined);
@@ -202,6 +206,10 @@ function drawProgram(
     const matches = features.hardness === condition.hardness;
     if (!matches && fallback) {
       reject('hardness-mismatch', sql);
+      continue;
+    }
+    if (guard?.(sql)) {
+      reject('too-slow', sql);
       continue;
     }
     const run = runProgram(db, sql, options.maxRows ?? 10_000);

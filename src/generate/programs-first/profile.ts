@@ -43,6 +43,7 @@ export interface DatabaseProfile {
 const SAMPLE_ROWS = 200;
 const MAX_VALUES = 40;
 const LONG_TEXT = 60;
+const EXACT_DISTINCT_LIMIT = 500_000;
 
 /**
  * Profile a database for sampling: per column, its role and a seeded sample of real values; join
@@ -81,13 +82,18 @@ function profileTable(db: Database.Database, table: SqlTable, seed: number): Tab
         if (seen.size < MAX_VALUES) seen.set(`s${value}`, value);
       }
     }
-    const distinct = (
-      db
-        .prepare(
-          `SELECT count(DISTINCT ${quoteIdentifier(column.name)}) AS n FROM ${quoteIdentifier(table.name)}`,
-        )
-        .get() as { n: number }
-    ).n;
+    // Exact on ordinary tables; on very large ones the sample stands in (a full DISTINCT over
+    // millions of rows would cost more than the whole sampling run).
+    const distinct =
+      table.rowCount > EXACT_DISTINCT_LIMIT
+        ? distinctInSample(rows, column.name, table.rowCount)
+        : (
+            db
+              .prepare(
+                `SELECT count(DISTINCT ${quoteIdentifier(column.name)}) AS n FROM ${quoteIdentifier(table.name)}`,
+              )
+              .get() as { n: number }
+          ).n;
     const numeric = numbers > 0 && numbers >= texts;
     const keyLike = keyColumns.has(column.name) || /(^|_|\b)id$|Id$|ID$|_code$/.test(column.name);
     let role: ColumnRole;
@@ -99,6 +105,17 @@ function profileTable(db: Database.Database, table: SqlTable, seed: number): Tab
     return { name: column.name, role, numeric, values: [...seen.values()], distinct };
   });
   return { name: table.name, rowCount: table.rowCount, columns };
+}
+
+/** Distinct values in the sample; all distinct reads as unique in the whole table (a key). */
+function distinctInSample(
+  rows: readonly Record<string, unknown>[],
+  column: string,
+  rowCount: number,
+): number {
+  const values = new Set<unknown>();
+  for (const row of rows) if (row[column] !== null && row[column] !== undefined) values.add(row[column]);
+  return values.size === rows.length ? rowCount : values.size;
 }
 
 function declaredJoins(schema: SqlSchema, tables: readonly TableProfile[]): JoinEdge[] {

@@ -1,16 +1,19 @@
 /**
  * The SQLite executor process. It opens databases read-only and query-only, refuses anything but a
- * read-only query, canonicalises each statement with a real SQL parser, runs it under row and byte
- * caps and answers with result keys. The parent enforces the time budget by killing this process,
+ * read-only query, runs it under row and byte caps and answers with result keys (and, when asked,
+ * the real parser's canonical form). The parent enforces the time budget by killing this process,
  * so nothing here needs to be interruptible.
  */
 import Database from 'better-sqlite3';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { formatSql, loadSqlParser } from '../../tasks/sql/parse.js';
-import { refusalReason } from './guard.js';
-import { ordersOutput } from './order-by.js';
+import { refusalReasonNormalised } from './guard.js';
+import { ordersNormalisedOutput } from './order-by.js';
 import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
-import { cellKey, resultKeys } from './result-key.js';
+import { cellSize, ResultHasher } from './result-key.js';
+
+// Failing candidates are common and only their message is kept: skip capturing stack traces.
+Error.stackTraceLimit = 0;
 
 const MAX_OPEN_DATABASES = 32;
 const FLUSH_MS = 10;
@@ -69,8 +72,11 @@ function firstLine(error: unknown): string {
 function run(job: SqliteJob): Omit<SqliteJobResult, 'id'> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-  const refusal = refusalReason(job.sql);
+  const refusal = refusalReasonNormalised(job.textKey);
   if (refusal) return { status: 'refused', error: refusal, durationMs: elapsed() };
+  // The parent's cache already answers equal text normal forms; with the real parser on, programs
+  // that differ in text but print alike share one execution here.
+  if (!limits!.parserCanonical) return execute(job, undefined, started);
   const normalised = canonical(job.sql);
   const cacheKey = `${job.dbPath}\u0000${normalised ? normaliseSql(normalised) : job.textKey}`;
   const hit = cache.get(cacheKey);
@@ -97,13 +103,13 @@ function execute(
   if (!statement.reader || !statement.readonly) {
     return { ...base, status: 'refused', error: 'only read-only queries may run', durationMs: elapsed() };
   }
-  const rows: string[][] = [];
+  const hasher = new ResultHasher(options.compare);
   const preview: unknown[][] = [];
   let bytes = 0;
   try {
     statement.raw(true);
     for (const row of statement.iterate() as IterableIterator<unknown[]>) {
-      if (rows.length >= options.maxRows) {
+      if (hasher.rows >= options.maxRows) {
         return {
           ...base,
           status: 'error',
@@ -111,8 +117,7 @@ function execute(
           durationMs: elapsed(),
         };
       }
-      const keys = row.map(cellKey);
-      for (const key of keys) bytes += key.length;
+      for (const value of row) bytes += cellSize(value);
       if (bytes > options.maxBytes) {
         return {
           ...base,
@@ -121,21 +126,21 @@ function execute(
           durationMs: elapsed(),
         };
       }
-      rows.push(keys);
+      hasher.add(row);
       if (preview.length < options.previewRows) preview.push(row.map(jsonSafe));
     }
   } catch (error) {
     return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
   }
-  const ordered = ordersOutput(job.sql);
-  const keys = resultKeys(rows, ordered, options.compare);
+  const ordered = ordersNormalisedOutput(job.textKey);
+  const keys = hasher.keys(ordered);
   const columns = statement.columns().map((column) => column.name);
   return {
     ...base,
     status: 'ok',
     ...keys,
     ordered,
-    rows: rows.length,
+    rows: hasher.rows,
     columns,
     preview,
     durationMs: elapsed(),
@@ -153,6 +158,10 @@ process.on('message', (message: ParentMessage) => {
     limits = message.limits;
     const version = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string })
       .v;
+    if (!limits.parserCanonical) {
+      send({ type: 'ready', sqliteVersion: version });
+      return;
+    }
     loadSqlParser()
       .then(() => {
         parserReady = true;

@@ -27,6 +27,12 @@ function childEntry(): { path: string; execArgv: string[] } {
   return { path: here.replace(/executor-process\.js$/, 'executor-child.js'), execArgv: [] };
 }
 
+/** `SYMGEN_PROFILE_EXECUTOR=DIR` writes a V8 CPU profile of each executor process into DIR (for benchmarks). */
+function profileArguments(): string[] {
+  const directory = process.env.SYMGEN_PROFILE_EXECUTOR;
+  return directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : [];
+}
+
 /**
  * One SQLite executor process and its queue. The time budget is enforced here: when the oldest
  * running statement passes it, the process is killed (interrupting the statement wherever it is)
@@ -58,6 +64,14 @@ export class ExecutorProcess {
     });
   }
 
+  /** Start the process now if it is not running, without waiting for it. */
+  warmUp(): void {
+    if (this.closed || this.child) return;
+    this.start().catch(() => {
+      // A failed start is reported to the first job, which retries it.
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.watchdog);
@@ -66,7 +80,13 @@ export class ExecutorProcess {
     if (child && child.exitCode === null) {
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
-        child.kill('SIGKILL');
+        if (process.env.SYMGEN_PROFILE_EXECUTOR && this.inFlight.length === 0) {
+          // A profiled process must exit on its own to write its profile.
+          child.disconnect();
+          setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+        } else {
+          child.kill('SIGKILL');
+        }
       });
     }
   }
@@ -75,7 +95,7 @@ export class ExecutorProcess {
     this.starts++;
     const { path, execArgv } = childEntry();
     const child = fork(path, [], {
-      execArgv: [...execArgv, '--max-old-space-size=512'],
+      execArgv: [...execArgv, '--max-old-space-size=512', ...profileArguments()],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -8,11 +8,26 @@ const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES']);
  * well, and the prepared statement must be a read-only reader: this check gives the clearer message.
  */
 export function refusalReason(sql: string): string | null {
-  const first = tokenizeSql(sql.slice(0, 4096)).find((token) => token.text !== '(');
-  if (!first) return 'empty statement';
+  const tokens = tokenizeSql(sql, 64);
+  if (tokens.length === 0) return 'empty statement';
+  const first = tokens.find((token) => token.text !== '(');
+  if (!first) return 'only read-only queries may run (no keyword in the first 64 tokens)';
   const keyword = first.text.toUpperCase();
   if (first.kind !== 'word' || !QUERY_KEYWORDS.has(keyword)) {
     return `only read-only queries may run (got ${first.text.slice(0, 20)})`;
   }
   return null;
+}
+
+const QUERY_START = /^(?:\( )*(?:select|with|values)(?: |$)/;
+
+/**
+ * {@link refusalReason} read from the parent's cheap normal form of the statement (`normaliseSql`:
+ * comments dropped, keywords lower-cased, tokens joined by one space), without tokenizing again.
+ */
+export function refusalReasonNormalised(normalised: string): string | null {
+  if (normalised.length === 0) return 'empty statement';
+  if (QUERY_START.test(normalised)) return null;
+  const first = normalised.replace(/^(?:\( )*/, '').split(' ', 1)[0] ?? '';
+  return `only read-only queries may run (got ${first.slice(0, 20)})`;
 }

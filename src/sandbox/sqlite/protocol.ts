@@ -14,6 +14,8 @@ export interface SqliteLimits {
   /** Rows kept in the preview of each result. */
   readonly previewRows: number;
   readonly compare: CompareMode;
+  /** Also canonicalise each statement with the real SQL parser (costs more than most statements). */
+  readonly parserCanonical: boolean;
 }
 
 /** One statement to run. */
@@ -21,7 +23,7 @@ export interface SqliteJob {
   readonly id: number;
   readonly dbPath: string;
   readonly sql: string;
-  /** The parent's cheap normal form, used as the cache key when the parser cannot read the SQL. */
+  /** The parent's cheap normal form of `sql` (see `normaliseSql`): cache key, and read for a top-level ORDER BY. */
   readonly textKey: string;
 }
 

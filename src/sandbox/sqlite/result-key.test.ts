@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cellKey, resultKeys } from './result-key.js';
+import { cellKey, ResultHasher, resultKeys } from './result-key.js';
 
-const rows = (values: unknown[][]) => values.map((row) => row.map(cellKey));
+const rows = (values: unknown[][]) => values;
+const one = (value: unknown) => resultKeys([[value]], false, 'multiset').key;
 
 describe('result comparison', () => {
   it('treats unordered results as multisets and ordered ones as lists', () => {
@@ -57,5 +58,75 @@ describe('result comparison', () => {
   });
   it('equates every empty result', () => {
     expect(resultKeys([], false, 'multiset').key).toBe('empty');
+  });
+  it('hashes cells exactly as their keys compare', () => {
+    const values: unknown[] = [
+      null,
+      undefined,
+      0,
+      -0,
+      3,
+      3.0,
+      0.1 + 0.2,
+      0.3,
+      0.31,
+      1 / 3,
+      0.33333333333,
+      '3',
+      'N',
+      '',
+      'n3',
+      2 ** 60,
+      2n ** 60n,
+      7n,
+      7,
+      Buffer.from([1, 2]),
+      new Uint8Array([1, 2]),
+      new Uint8Array([2, 1]),
+      Number.POSITIVE_INFINITY,
+      -1e300,
+      'texas',
+      'Texas',
+    ];
+    for (const x of values) {
+      for (const y of values) {
+        expect(one(x) === one(y), `${String(x)} vs ${String(y)}`).toBe(cellKey(x) === cellKey(y));
+      }
+    }
+  });
+  it('keeps row boundaries and counts apart', () => {
+    expect(
+      resultKeys(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        false,
+        'strict',
+      ).key,
+    ).not.toBe(
+      resultKeys(
+        [
+          [1, 3],
+          [2, 4],
+        ],
+        false,
+        'strict',
+      ).key,
+    );
+    expect(resultKeys([[1], [1], [2]], false, 'multiset').key).not.toBe(
+      resultKeys([[1], [2], [2]], false, 'multiset').key,
+    );
+    expect(resultKeys([[1], [1], [2]], false, 'set').key).toBe(resultKeys([[2], [1]], false, 'set').key);
+  });
+  it('gives the same keys row by row as for a whole result, over many rows', () => {
+    const big = Array.from({ length: 5000 }, (_, index) => [index % 97, `city ${index}`, index / 7]);
+    const hasher = new ResultHasher('multiset');
+    for (const row of big) hasher.add(row);
+    expect(hasher.keys(false).key).toBe(resultKeys([...big].reverse(), false, 'multiset').key);
+    expect(hasher.keys(true).listKey).toBe(resultKeys(big, true, 'multiset').listKey);
+    expect(hasher.keys(true).key).not.toBe(resultKeys([...big].reverse(), true, 'multiset').key);
+    const swapped = big.map(([a, b, c]) => [c, a, b]);
+    expect(resultKeys(swapped, false, 'multiset').key).toBe(hasher.keys(false).key);
   });
 });

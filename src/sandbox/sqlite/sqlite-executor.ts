@@ -28,6 +28,13 @@ export interface SqliteExecutorOptions {
   previewRows?: number;
   /** How results are compared; see {@link CompareMode}. @default 'multiset' */
   compare?: CompareMode;
+  /**
+   * The normal form programs are deduplicated by and reported with. `text`: the cheap lexical form
+   * (`normaliseSql`). `parser`: also the real SQL parser's canonical rendering, computed in the
+   * executor processes; it merges a few more programs but costs more than most statements do.
+   * @default 'text'
+   */
+  normalise?: 'text' | 'parser';
 }
 
 /** A SQL execution result with the keys the evaluator needs. */
@@ -72,12 +79,19 @@ export class SqliteExecutor implements Executor {
       heapLimitBytes: options.heapLimitBytes ?? 256 * 1024 * 1024,
       previewRows: options.previewRows ?? 5,
       compare: options.compare ?? 'multiset',
+      parserCanonical: options.normalise === 'parser',
     };
     const workers = options.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     if (!Number.isInteger(workers) || workers < 1) {
       throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${workers}`);
     }
     this.processes = Array.from({ length: workers }, () => new ExecutorProcess(this.limits));
+  }
+
+  /** Start every executor process now (they otherwise start on the first statement), so start-up overlaps other work. */
+  warmUp(): void {
+    if (this.closed) return;
+    for (const process of this.processes) process.warmUp();
   }
 
   /** The SQLite library version the executor processes run, once one has started. */
@@ -120,7 +134,7 @@ export class SqliteExecutor implements Executor {
     const process = this.processes[hashIndex(cacheKey, this.processes.length)]!;
     const result = process
       .run({ id: this.nextId++, dbPath: environment.path, sql: program, textKey })
-      .then((raw) => this.toResult(raw));
+      .then((raw) => this.toResult(raw, textKey));
     this.cache.set(cacheKey, result);
     this.cache.set(rawKey, result);
     return result;
@@ -131,10 +145,10 @@ export class SqliteExecutor implements Executor {
     await Promise.all(this.processes.map((process) => process.close()));
   }
 
-  private toResult(raw: SqliteJobResult): SqlExecutionResult {
+  private toResult(raw: SqliteJobResult, textKey: string): SqlExecutionResult {
     if (!raw.cached && raw.status !== 'refused') this.counters.executed++;
     const { id: _id, rows, cached: _cached, ...rest } = raw;
-    return { ...rest, ...(rows === undefined ? {} : { size: rows }) };
+    return { normalised: textKey, ...rest, ...(rows === undefined ? {} : { size: rows }) };
   }
 }
 

@@ -41,3 +41,24 @@ describe('normaliseSql', () => {
     );
   });
 });
+
+describe('sqlTask.prepare', () => {
+  it('equals normalise(extract(text)) on the shipped GeoQuery candidates', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { sqlTask } = await import('./index.js');
+    const file = join(import.meta.dirname, '..', '..', '..', 'examples', 'geoquery', 'candidates.jsonl');
+    const texts = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .flatMap((line) => (JSON.parse(line) as { candidates: { program: string }[] }).candidates)
+      .map((candidate) => candidate.program);
+    texts.push('no query here', 'state_name FROM state;', '```sql\nSELECT 1;\n```\nthen SELECT 2');
+    expect(texts.length).toBeGreaterThan(500);
+    for (const text of texts) {
+      const program = sqlTask.extract(text);
+      const expected = program === null ? null : { program, normalised: sqlTask.normalise(program) };
+      expect(sqlTask.prepare?.(text), text).toEqual(expected);
+    }
+  });
+});

@@ -46,6 +46,11 @@ const CONTINUATION_KEYWORDS = new Set([
  * unexecuted). Returns `null` when the text holds no query.
  */
 export function extractSql(text: string): string | null {
+  return extractSqlTokens(text)?.program ?? null;
+}
+
+/** {@link extractSql}, with the program's tokens (comments and white space dropped), for one-pass normalisation. */
+export function extractSqlTokens(text: string): { program: string; tokens: SqlToken[] } | null {
   const block = fencedBlock(text);
   const source = block ?? text;
   const startMatch = QUERY_START.exec(source);
@@ -58,7 +63,7 @@ export function extractSql(text: string): string | null {
     return null;
   }
   const statement = firstStatement(body);
-  return statement.length > 0 ? statement : null;
+  return statement.program.length > 0 ? statement : null;
 }
 
 function fencedBlock(text: string): string | null {
@@ -91,30 +96,36 @@ function looksLikeSelectContinuation(text: string): boolean {
   return true;
 }
 
-/** The text of the first statement: up to a `;` at depth 0, or up to prose after a blank line. */
-function firstStatement(body: string): string {
+/** The first statement and its tokens: up to a `;` at depth 0, or up to prose after a blank line. */
+function firstStatement(body: string): { program: string; tokens: SqlToken[] } {
   const tokens = tokenizeSql(body);
   let end = body.length;
+  let count = tokens.length;
   let depth = 0;
   let previous: SqlToken | undefined;
-  for (const token of tokens) {
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
     if (token.text === '(') depth++;
     else if (token.text === ')') depth = Math.max(0, depth - 1);
     else if (token.text === ';' && depth === 0) {
       end = token.start;
+      count = index;
       break;
     }
     if (previous && depth === 0 && endsParagraph(body, previous, token)) {
       end = previous.start + previous.text.length;
+      count = index;
       break;
     }
     if (previous && token.kind === 'other' && depth === 0 && !isSqlContinuation(token)) {
       end = previous.start + previous.text.length;
+      count = index;
       break;
     }
     previous = token;
   }
-  return body.slice(0, end).trim();
+  if (count < tokens.length) tokens.length = count;
+  return { program: body.slice(0, end).trim(), tokens };
 }
 
 function endsParagraph(body: string, previous: SqlToken, token: SqlToken): boolean {

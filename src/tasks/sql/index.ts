@@ -9,9 +9,9 @@
  */
 import { SqliteExecutor, type SqliteExecutorOptions } from '../../sandbox/sqlite/index.js';
 import type { Task } from '../spec.js';
-import { extractSql } from './extract.js';
+import { extractSql, extractSqlTokens } from './extract.js';
 import { sqlFeatures } from './features.js';
-import { normaliseSql } from './normalise.js';
+import { canonicalTokens, normaliseSql } from './normalise.js';
 
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
@@ -43,6 +43,12 @@ export const sqlTask: Task<SqliteExecutorOptions> = {
   id: 'sql',
   extract: extractSql,
   normalise: normaliseSql,
+  prepare: (text) => {
+    const extracted = extractSqlTokens(text);
+    if (!extracted) return null;
+    const parts = canonicalTokens(extracted.tokens);
+    return { program: extracted.program, normalised: parts.join(' ') };
+  },
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
 };

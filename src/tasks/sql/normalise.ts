@@ -13,7 +13,8 @@ export function normaliseSql(program: string): string {
   return canonicalTokens(tokenizeSql(program)).join(' ');
 }
 
-function canonicalTokens(tokens: readonly SqlToken[]): string[] {
+/** The canonical texts of a program's tokens, as {@link normaliseSql} joins them. */
+export function canonicalTokens(tokens: readonly SqlToken[]): string[] {
   const out: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'word') {

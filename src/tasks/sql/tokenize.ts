@@ -33,12 +33,12 @@ function isWordPartCode(code: number): boolean {
 }
 const TWO_CHAR_OPERATORS = new Set(['<=', '>=', '<>', '!=', '==', '||', '<<', '>>', '->']);
 
-/** Split SQL text into tokens, dropping whitespace and comments. */
-export function tokenizeSql(source: string): SqlToken[] {
+/** Split SQL text into tokens, dropping whitespace and comments; stops after `maxTokens`. */
+export function tokenizeSql(source: string, maxTokens = Number.POSITIVE_INFINITY): SqlToken[] {
   const tokens: SqlToken[] = [];
   const length = source.length;
   let index = 0;
-  while (index < length) {
+  while (index < length && tokens.length < maxTokens) {
     const char = source[index]!;
     if (char === ' ' || char === '\n' || char === '\t' || char === '\r' || char === '\f') {
       index++;

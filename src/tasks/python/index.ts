@@ -1,0 +1,49 @@
+/**
+ * The Python task (MBPP-style, Austin et al. 2021): a problem statement to a Python function.
+ * - Input: model text holding code (a fenced block, or code after prose).
+ * - Output: the code, run in the bubblewrap sandbox (`sandbox/python`), never in symgen's process.
+ * - Equal: with the example's tests (`tests` or MBPP's `test_list`), every candidate that passes
+ *   them all is in one group (`pass`); without tests, candidates are equal when their function gives
+ *   the same outputs on the shared inputs (the example's `inputs` and those the candidates propose;
+ *   an input on which a call raises gives `!error`).
+ * - Evaluate: pass@1 against the tests (the mean share of a problem's samples that pass).
+ */
+import type { TaskPlugin } from '../spec.js';
+import { extractPython, normalisePython, pythonFeatures } from './extract-python.js';
+import { pythonEnvironment } from './python-environment.js';
+import { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
+
+export { extractPython, normalisePython, pythonFeatures } from './extract-python.js';
+export {
+  callsInText,
+  MAX_SHARED_INPUTS,
+  type PythonEnvironmentData,
+  pythonEnvironment,
+} from './python-environment.js';
+export { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
+
+/** The Python task plugin. */
+export const pythonTask: TaskPlugin<PythonExecutorOptions> = {
+  id: 'python',
+  description:
+    'Python functions for problem statements (MBPP), checked by tests or by agreement on shared inputs',
+  extract: extractPython,
+  normalise: normalisePython,
+  createExecutor: (options) => createPythonExecutor(options),
+  features: pythonFeatures,
+  environment: pythonEnvironment,
+  knowledge(record) {
+    const { data } = pythonEnvironment(record);
+    if (data.tests.length > 0) return `Your code should pass these tests:\n${data.tests.join('\n')}`;
+    const entry = data.entryPoint ? `Write a function named ${data.entryPoint}. ` : '';
+    return data.inputs.length > 0
+      ? `${entry}It will be called with these arguments:\n${data.inputs.map((input) => `(${input})`).join('\n')}`
+      : `${entry}Also propose a few argument lists to call it with.`;
+  },
+  reference(record) {
+    const { data } = pythonEnvironment(record);
+    if (data.tests.length > 0) return { key: 'pass', display: `passes ${data.tests.length} tests` };
+    const program = record.code ?? record.program;
+    return typeof program === 'string' ? { program } : null;
+  },
+};

@@ -1,0 +1,3 @@
+export { builtinTasks } from './builtin-tasks.js';
+export { loadTaskModule, taskPluginSchema } from './load-task-module.js';
+export { createTaskRegistry, type TaskRegistry } from './task-registry.js';

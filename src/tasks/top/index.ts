@@ -1,0 +1,119 @@
+/**
+ * The TOP task (MTOP, Li et al. 2021; TOP, Gupta et al. 2018): an utterance to a tree of intents
+ * and slots in bracket notation, `[IN:CREATE_CALL [SL:CONTACT Nicholas ] ]`.
+ * - Input: model text holding a tree (fenced, after prose, or bare).
+ * - Output: the tree, validated (balanced brackets, `IN:`/`SL:` labels, intents under slots only,
+ *   optionally labels from a known inventory).
+ * - Equal: two trees are equal when their normal forms are: whitespace canonical, the slots of each
+ *   intent as a set (sorted), words kept as written. There is no runtime: agreement is on the normal form.
+ * - Evaluate: exact match of the canonical string (the MTOP metric) and of the normal form.
+ */
+
+import type { TaskPlugin, TaskRecord } from '../spec.js';
+import { createStructuralExecutor } from '../structural-executor.js';
+import { parseTop, printTop, type TopNode, topDepth, topLabels } from './parse-top.js';
+
+export {
+  parseTop,
+  printTop,
+  type TopNode,
+  type TopParse,
+  tokenizeTop,
+  topDepth,
+  topLabels,
+} from './parse-top.js';
+
+/** Options of the TOP executor. */
+export interface TopTaskOptions {
+  /** Known labels (`IN:GET_WEATHER`, `SL:LOCATION`): a tree using any other is invalid. */
+  readonly labels?: Iterable<string>;
+}
+
+/** Pull a TOP tree out of model text: from the first `[IN:` to its matching `]` (or to the end). */
+export function extractTop(text: string): string | null {
+  const start = text.search(/\[\s*IN:/);
+  if (start < 0) return null;
+  let depth = 0;
+  for (let index = start; index < text.length; index++) {
+    const char = text[index];
+    if (char === '[') depth++;
+    else if (char === ']' && --depth === 0)
+      return text
+        .slice(start, index + 1)
+        .replace(/\s+/g, ' ')
+        .trim();
+  }
+  // Unbalanced: keep it, so validation reports why instead of the example losing a candidate silently.
+  return text
+    .slice(start)
+    .split(/\n\s*\n|```/)[0]!
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The canonical string (MTOP's spacing) of a tree, or the text with whitespace collapsed if it does not parse. */
+export function canonicalTop(program: string): string {
+  const parsed = parseTop(program);
+  return parsed.ok ? printTop(parsed.tree) : program.replace(/\s+/g, ' ').trim();
+}
+
+/** The normal form: canonical spacing, slots of each intent sorted. */
+export function normaliseTop(program: string): string {
+  const parsed = parseTop(program);
+  return parsed.ok ? printTop(parsed.tree, true) : program.replace(/\s+/g, ' ').trim();
+}
+
+/** The TOP task plugin. */
+export const topTask: TaskPlugin<TopTaskOptions> = {
+  id: 'top',
+  description: 'task-oriented semantic parses in TOP bracket notation (MTOP)',
+  extract: extractTop,
+  normalise: normaliseTop,
+  createExecutor(options = {}) {
+    const known = options.labels ? new Set(options.labels) : undefined;
+    return createStructuralExecutor((program) => {
+      const parsed = parseTop(program);
+      if (!parsed.ok) return parsed;
+      const labels = topLabels(parsed.tree);
+      const unknown = known ? labels.filter((label) => !known.has(label)) : [];
+      if (unknown.length > 0) return { ok: false, error: `unknown labels: ${unknown.join(', ')}` };
+      return { ok: true, key: printTop(parsed.tree, true), size: labels.length };
+    });
+  },
+  features(program) {
+    const parsed = parseTop(program);
+    if (!parsed.ok) return { valid: false };
+    return {
+      valid: true,
+      intent: parsed.tree.label,
+      labels: topLabels(parsed.tree),
+      depth: topDepth(parsed.tree),
+      slots: topLabels(parsed.tree).filter((label) => label.startsWith('SL:')).length,
+    };
+  },
+  describe(program) {
+    const parsed = parseTop(program);
+    return parsed.ok ? describeTop(parsed.tree) : 'not a TOP tree';
+  },
+  knowledge(record: TaskRecord) {
+    const labels = Array.isArray(record.labels) ? record.labels.map(String) : [];
+    return labels.length > 0
+      ? `Use only these intents and slots: ${labels.join(', ')}.`
+      : 'Write a TOP tree: [IN:INTENT words [SL:SLOT words ] ].';
+  },
+  reference(record) {
+    const program = record.logical_form ?? record.program;
+    return typeof program === 'string' ? { program } : null;
+  },
+};
+
+/** A tree in words: `CREATE_CALL with CONTACT "Nicholas", CONTACT "Natasha"` (a draft question). */
+export function describeTop(tree: TopNode): string {
+  const slots = tree.children.flatMap((child) => {
+    if (typeof child === 'string' || child.kind !== 'slot') return [];
+    const words = child.children.map((part) => (typeof part === 'string' ? part : `(${describeTop(part)})`));
+    return [`${child.label} "${words.join(' ')}"`];
+  });
+  const name = tree.label.toLowerCase().replace(/_/g, ' ');
+  return slots.length === 0 ? name : `${name} with ${slots.join(', ')}`;
+}

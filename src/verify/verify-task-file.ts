@@ -1,0 +1,84 @@
+import type { ExecutionEnvironment, Executor, TaskPlugin } from '../tasks/spec.js';
+import { parseVerifyOptions, type VerifyOptionsInput } from './options.js';
+import { type VerifySummary, writeVerifiedFile } from './verify-file.js';
+import type { VerifiedRecord, VerifyContext } from './verify-stream.js';
+
+export interface VerifyTaskFileOptions<Options> extends VerifyOptionsInput {
+  /** The task plugin (from the registry or a user module). */
+  readonly task: TaskPlugin<Options>;
+  /** Options for the task's executor (`execute`, `fixture`, `timeoutMs`, `workers`, ...). */
+  readonly taskOptions?: Options;
+  readonly input: string;
+  readonly output: string;
+  /** Called after each example, for progress displays. */
+  readonly onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void;
+}
+
+const VERSION = '0.1.0';
+
+/**
+ * Verify a JSONL file of candidates of any task (the task-neutral path beside `verifySqlFile`): each
+ * example's environment comes from its line through `task.environment` (tests, inputs, a fixture),
+ * each distinct program runs once, candidates are grouped by result key and voted on. Writes the
+ * verified JSONL whole or not at all; bad lines become `invalid-input` rejections.
+ */
+export async function verifyTaskFile<Options>(
+  options: VerifyTaskFileOptions<Options>,
+): Promise<VerifySummary> {
+  const { task, taskOptions, input, output, onRecord, ...rest } = options;
+  const verifyOptions = parseVerifyOptions(rest);
+  const executor = task.createExecutor(taskOptions);
+  const started = performance.now();
+  const summary: VerifySummary = {
+    examples: 0,
+    accepted: 0,
+    rejected: 0,
+    candidates: 0,
+    reasons: {},
+    executed: 0,
+    durationMs: 0,
+  };
+  const counted: Executor = {
+    execute(program, environment, executeOptions) {
+      summary.executed++;
+      return executor.execute(program, environment, executeOptions);
+    },
+    close: () => executor.close(),
+  };
+  const environment = (_dbId: string | undefined, example: Record<string, unknown>): ExecutionEnvironment =>
+    task.environment ? task.environment(example) : { id: example.id === undefined ? '' : String(example.id) };
+  const context: VerifyContext = {
+    task: task as TaskPlugin<never>,
+    executor: counted,
+    environment,
+    options: verifyOptions,
+    provenance: {
+      task: task.id,
+      minVotes: verifyOptions.minVotes,
+      count: verifyOptions.count,
+      tie: verifyOptions.tie,
+      emptyResult: verifyOptions.emptyResult,
+      timeoutMs: verifyOptions.timeoutMs,
+      ...(taskOptions && typeof taskOptions === 'object'
+        ? { taskOptions: describeOptions(taskOptions) }
+        : {}),
+      symgen: VERSION,
+    },
+  };
+  try {
+    await writeVerifiedFile(input, output, context, summary, onRecord);
+  } finally {
+    summary.durationMs = performance.now() - started;
+    await executor.close();
+  }
+  return summary;
+}
+
+/** The JSON-safe settings of a task's options, for provenance (a caller's sandbox object is left out). */
+function describeOptions(options: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(options).filter(
+      ([, value]) => value === null || ['string', 'number', 'boolean'].includes(typeof value),
+    ),
+  );
+}

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SymgenError } from '../errors/index.js';
+import { SYMGEN_VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 
 /**
@@ -10,7 +11,7 @@ import { commands } from './commands/index.js';
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('symgen')
     .description('Generate, verify, curate and evaluate data for symbolic-language tasks.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(process.env.npm_package_version ?? SYMGEN_VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   let exitCode = 0;

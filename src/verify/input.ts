@@ -67,8 +67,8 @@ function fastParse(value: unknown): VerifyInput | null {
     if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) return null;
     const { program, logprob } = candidate as Record<string, unknown>;
     if (typeof program !== 'string') return null;
-    if (logprob === undefined) out[index] = candidate as VerifyInput['candidates'][number];
-    else if (typeof logprob === 'number') out[index] = candidate as VerifyInput['candidates'][number];
+    if (logprob === undefined || typeof logprob === 'number')
+      out[index] = candidate as VerifyInput['candidates'][number];
     else if (logprob === null) out[index] = { ...(candidate as object), program, logprob: undefined };
     else return null;
   }

@@ -1,7 +1,8 @@
 import { type JsonlLine, readJsonl, writeLinesAtomically } from '../io/index.js';
 import { SqliteExecutor } from '../sandbox/sqlite/index.js';
 import { DatabaseSet, sqlTask } from '../tasks/sql/index.js';
-import { parseVerifyOptions, type VerifyOptionsInput } from './options.js';
+import { SYMGEN_VERSION } from '../version.js';
+import { parseVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.js';
 import { type VerifiedRecord, type VerifyContext, verifyStream } from './verify-stream.js';
 
 /** Counts of one verify run. */
@@ -25,8 +26,6 @@ export interface VerifyFileOptions extends VerifyOptionsInput {
   readonly onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void;
 }
 
-const VERSION = '0.1.0';
-
 /**
  * Verify a JSONL file of SQL candidates against SQLite databases and write the verified JSONL,
  * whole or not at all. Throws for whole-run failures (missing database, unreadable input); bad
@@ -46,26 +45,11 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
   // Executor processes start while the input is read and the first examples are prepared.
   executor.warmUp();
   const started = performance.now();
-  const summary: VerifySummary = {
-    examples: 0,
-    accepted: 0,
-    rejected: 0,
-    candidates: 0,
-    reasons: {},
-    executed: 0,
-    durationMs: 0,
-  };
-  const provenance = {
-    task: 'sql',
-    minVotes: verifyOptions.minVotes,
-    count: verifyOptions.count,
-    tie: verifyOptions.tie,
-    emptyResult: verifyOptions.emptyResult,
+  const summary = emptyVerifySummary();
+  const provenance = verifierProvenance('sql', verifyOptions, {
     compare: verifyOptions.compare,
     normalise: verifyOptions.normalise,
-    timeoutMs: verifyOptions.timeoutMs,
-    symgen: VERSION,
-  };
+  });
   const context = {
     task: sqlTask,
     executor,
@@ -81,6 +65,32 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     await executor.close();
   }
   return summary;
+}
+
+/** A summary with every count at zero, filled in as a file is verified. */
+export function emptyVerifySummary(): VerifySummary {
+  return { examples: 0, accepted: 0, rejected: 0, candidates: 0, reasons: {}, executed: 0, durationMs: 0 };
+}
+
+/**
+ * The settings written as `verification` on every output line, so a reader can re-run the check:
+ * the vote settings shared by every task, then the task's own (`extra`), then the symgen version.
+ */
+export function verifierProvenance(
+  task: string,
+  options: VerifyOptions,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    task,
+    minVotes: options.minVotes,
+    count: options.count,
+    tie: options.tie,
+    emptyResult: options.emptyResult,
+    ...extra,
+    timeoutMs: options.timeoutMs,
+    symgen: SYMGEN_VERSION,
+  };
 }
 
 /**

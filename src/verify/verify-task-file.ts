@@ -1,6 +1,11 @@
 import type { ExecutionEnvironment, Executor, TaskPlugin } from '../tasks/spec.js';
 import { parseVerifyOptions, type VerifyOptionsInput } from './options.js';
-import { type VerifySummary, writeVerifiedFile } from './verify-file.js';
+import {
+  emptyVerifySummary,
+  type VerifySummary,
+  verifierProvenance,
+  writeVerifiedFile,
+} from './verify-file.js';
 import type { VerifiedRecord, VerifyContext } from './verify-stream.js';
 
 export interface VerifyTaskFileOptions<Options> extends VerifyOptionsInput {
@@ -13,8 +18,6 @@ export interface VerifyTaskFileOptions<Options> extends VerifyOptionsInput {
   /** Called after each example, for progress displays. */
   readonly onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void;
 }
-
-const VERSION = '0.1.0';
 
 /**
  * Verify a JSONL file of candidates of any task (the task-neutral path beside `verifySqlFile`): each
@@ -29,15 +32,7 @@ export async function verifyTaskFile<Options>(
   const verifyOptions = parseVerifyOptions(rest);
   const executor = task.createExecutor(taskOptions);
   const started = performance.now();
-  const summary: VerifySummary = {
-    examples: 0,
-    accepted: 0,
-    rejected: 0,
-    candidates: 0,
-    reasons: {},
-    executed: 0,
-    durationMs: 0,
-  };
+  const summary = emptyVerifySummary();
   const counted: Executor = {
     execute(program, environment, executeOptions) {
       summary.executed++;
@@ -52,18 +47,11 @@ export async function verifyTaskFile<Options>(
     executor: counted,
     environment,
     options: verifyOptions,
-    provenance: {
-      task: task.id,
-      minVotes: verifyOptions.minVotes,
-      count: verifyOptions.count,
-      tie: verifyOptions.tie,
-      emptyResult: verifyOptions.emptyResult,
-      timeoutMs: verifyOptions.timeoutMs,
-      ...(taskOptions && typeof taskOptions === 'object'
-        ? { taskOptions: describeOptions(taskOptions) }
-        : {}),
-      symgen: VERSION,
-    },
+    provenance: verifierProvenance(
+      task.id,
+      verifyOptions,
+      taskOptions && typeof taskOptions === 'object' ? { taskOptions: describeOptions(taskOptions) } : {},
+    ),
   };
   try {
     await writeVerifiedFile(input, output, context, summary, onRecord);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
+import { SYMGEN_VERSION } from '../../version.js';
 
-/** Version of symgen written into provenance. */
-export const SYMGEN_VERSION = '0.1.0';
+export { SYMGEN_VERSION };
 
 let cached: { symgen: string; sqlite: string; node: string } | undefined;
 

@@ -5,6 +5,7 @@ import type { StoredExample, StoredPrompt } from '../../store/run-store.js';
 import { sqlFeatures } from '../../tasks/sql/features.js';
 import { verifyExample } from '../../verify/verify-stream.js';
 import { engineInfo } from './engine-info.js';
+import { generateRecorded } from './recorded-call.js';
 import type { LlmRunContext } from './run-context.js';
 
 /** The `gen_a` prompt of a question: knowledge with matching values, demonstrations, the question. */
@@ -56,20 +57,7 @@ export async function answerQuestion(
     ...(sampling.logprobs ? { logprobs: true } : {}),
     seed: built.seed,
   };
-  const started = performance.now();
-  const result = await context.llm.model.doGenerate(request, { signal: context.signal });
-  const n = request.n ?? 1;
-  context.store.recordUsage({
-    stage: 'gen_a',
-    requests: (result.cachedSamples ?? 0) >= n ? 0 : 1,
-    promptTokens: result.usage.promptTokens,
-    completionTokens: result.usage.completionTokens,
-    cachedTokens: result.usage.cachedTokens,
-    costUsd: result.costUsd ?? 0,
-    samples: result.samples.length,
-    cachedSamples: result.cachedSamples ?? 0,
-    durationMs: performance.now() - started,
-  });
+  const result = await generateRecorded(context, 'gen_a', request);
   const environment = context.databases.get(example.dbId)!;
   const verifyStarted = performance.now();
   const verified = await verifyExample(

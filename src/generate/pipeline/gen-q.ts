@@ -4,6 +4,7 @@ import { seedFrom } from '../../prompt/seed.js';
 import type { StoredPrompt } from '../../store/run-store.js';
 import { describeCondition } from '../conditions/index.js';
 import type { QuestionFilter } from './question-text.js';
+import { generateRecorded } from './recorded-call.js';
 import type { LlmRunContext } from './run-context.js';
 
 /**
@@ -64,20 +65,7 @@ export async function runQuestionPrompt(
   filter: QuestionFilter,
 ): Promise<number> {
   const request = questionRequest(context, prompt);
-  const started = performance.now();
-  const result = await context.llm.model.doGenerate(request, { signal: context.signal });
-  const n = request.n ?? 1;
-  context.store.recordUsage({
-    stage: 'gen_q',
-    requests: (result.cachedSamples ?? 0) >= n ? 0 : 1,
-    promptTokens: result.usage.promptTokens,
-    completionTokens: result.usage.completionTokens,
-    cachedTokens: result.usage.cachedTokens,
-    costUsd: result.costUsd ?? 0,
-    samples: result.samples.length,
-    cachedSamples: result.cachedSamples ?? 0,
-    durationMs: performance.now() - started,
-  });
+  const result = await generateRecorded(context, 'gen_q', request);
   const counts: Record<string, number> = { samples: result.samples.length };
   const questions: { id: string; question: string; key: string }[] = [];
   for (const sample of result.samples) {

@@ -1,0 +1,28 @@
+import type { LlmRequest, LlmResult } from '../../llm/spec.js';
+import type { LlmRunContext } from './run-context.js';
+
+/**
+ * One model call of an LLM stage, with its usage recorded in the run store: a call answered wholly
+ * from the response cache counts no request.
+ */
+export async function generateRecorded(
+  context: LlmRunContext,
+  stage: 'gen_q' | 'gen_a',
+  request: LlmRequest,
+): Promise<LlmResult> {
+  const started = performance.now();
+  const result = await context.llm.model.doGenerate(request, { signal: context.signal });
+  const n = request.n ?? 1;
+  context.store.recordUsage({
+    stage,
+    requests: (result.cachedSamples ?? 0) >= n ? 0 : 1,
+    promptTokens: result.usage.promptTokens,
+    completionTokens: result.usage.completionTokens,
+    cachedTokens: result.usage.cachedTokens,
+    costUsd: result.costUsd ?? 0,
+    samples: result.samples.length,
+    cachedSamples: result.cachedSamples ?? 0,
+    durationMs: performance.now() - started,
+  });
+  return result;
+}

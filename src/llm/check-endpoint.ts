@@ -64,16 +64,17 @@ export async function checkEndpoint(options: EndpointCheckOptions): Promise<Endp
   }
   const endpoint = provider.cacheScope ?? provider.provider;
   const base = { endpoint, model, listedModels };
+  const failed = (error: string) => ({
+    ...base,
+    answers: false,
+    latencyMs: undefined,
+    responseModel: undefined,
+    logprobs: undefined,
+    nInOneRequest: undefined,
+    error,
+  });
   if (!model) {
-    return {
-      ...base,
-      answers: false,
-      latencyMs: undefined,
-      responseModel: undefined,
-      logprobs: undefined,
-      nInOneRequest: undefined,
-      error: 'no model given and the server lists none: pass --model NAME (or set SYMGEN_MODEL)',
-    };
+    return failed('no model given and the server lists none: pass --model NAME (or set SYMGEN_MODEL)');
   }
   const started = performance.now();
   try {
@@ -97,15 +98,7 @@ export async function checkEndpoint(options: EndpointCheckOptions): Promise<Endp
       error: undefined,
     };
   } catch (error) {
-    return {
-      ...base,
-      answers: false,
-      latencyMs: undefined,
-      responseModel: undefined,
-      logprobs: undefined,
-      nInOneRequest: undefined,
-      error: error instanceof Error ? error.message : String(error),
-    };
+    return failed(error instanceof Error ? error.message : String(error));
   }
 }
 

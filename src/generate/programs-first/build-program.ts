@@ -442,19 +442,21 @@ function nestedPredicate(
   const innerWhere = innerPredicate
     ? { where: { connector: 'and' as const, predicates: [innerPredicate] } }
     : {};
+  // the other table's matching column, under the inner filter: the subquery of IN and of EXISTS
+  const query = {
+    kind: 'select' as const,
+    sources: [other.name],
+    joins: [],
+    distinct: false,
+    select: [{ kind: 'column' as const, ref: { source: 0, column: otherColumn } }],
+    ...innerWhere,
+  };
   if (kind === 'in' || kind === 'not-in') {
     return {
       kind: 'in',
       ref: { source: 0, column: ownColumn },
       negated: kind === 'not-in',
-      query: {
-        kind: 'select',
-        sources: [other.name],
-        joins: [],
-        distinct: false,
-        select: [{ kind: 'column', ref: { source: 0, column: otherColumn } }],
-        ...innerWhere,
-      },
+      query,
     };
   }
   return {
@@ -462,14 +464,7 @@ function nestedPredicate(
     negated: kind === 'not-exists',
     inner: { source: 0, column: otherColumn },
     outer: { source: 0, column: ownColumn },
-    query: {
-      kind: 'select',
-      sources: [other.name],
-      joins: [],
-      distinct: false,
-      select: [{ kind: 'column', ref: { source: 0, column: otherColumn } }],
-      ...innerWhere,
-    },
+    query,
   };
 }
 

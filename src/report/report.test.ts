@@ -148,6 +148,8 @@ async function look(file: string): Promise<{ seen: Seen; requests: string[] }> {
   }
 }
 
+// Chromium is a Debian package `.ci/run` installs; outside CI, a machine without it skips this suite
+// (under CI it always runs, and fails if the browser is missing).
 describe.skipIf(!CHROMIUM && !process.env.CI)('symgen report in headless Chromium', () => {
   it('shows the funnel, confidence, coverage against the reference, diversity, tokens and cost, offline', async () => {
     if (!CHROMIUM)

@@ -173,10 +173,14 @@ export {
   type CompareMode,
   cellKey,
   FLOAT_DIGITS,
+  GUARD_EXTENSION_PATH,
+  guardAvailable,
+  resolveSqliteLimits,
   type SqlExecutionResult,
   SqliteExecutor,
   type SqliteExecutorOptions,
   type SqliteExecutorStats,
+  SqliteRunner,
 } from './sandbox/sqlite/index.js';
 export {
   type ExportFormat,
@@ -295,16 +299,21 @@ export {
 } from './tasks/top/index.js';
 // verify
 export {
+  type CheckedInput,
   type Cluster,
+  checkVerifyInput,
   parseMinVotes,
   parseVerifyOptions,
   type VerifiedRecord,
+  type VerifyCandidate,
+  type VerifyInput,
   type VerifyOptions,
   type VerifySummary,
   type VerifyTaskFileOptions,
   type VoteDecision,
   type VoteOptions,
   verifyExample,
+  verifyExampleSync,
   verifySqlFile,
   verifyStream,
   verifyTaskFile,

@@ -6,9 +6,28 @@ import { InputError } from '../errors/index.js';
 /**
  * Write lines to `path` all or nothing: lines go to a temporary file beside it, renamed over
  * `path` only when `write` finished without throwing. On failure the temporary file is removed and
- * any existing `path` is left as it was.
+ * any existing `path` is left as it was. Returns the number of lines written.
  */
 export async function writeLinesAtomically(path: string, lines: AsyncIterable<string>): Promise<number> {
+  let count = 0;
+  async function* buffered(): AsyncGenerator<string> {
+    let buffer = '';
+    for await (const line of lines) {
+      buffer += `${line}\n`;
+      count++;
+      if (buffer.length > 1 << 16) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    if (buffer.length > 0) yield buffer;
+  }
+  await writeTextAtomically(path, buffered());
+  return count;
+}
+
+/** Write text chunks to `path` all or nothing, as {@link writeLinesAtomically} does lines. */
+export async function writeTextAtomically(path: string, chunks: AsyncIterable<string>): Promise<void> {
   const folder = dirname(path);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new InputError(`cannot write ${path}: folder ${folder} does not exist (create it first)`, {
@@ -21,18 +40,12 @@ export async function writeLinesAtomically(path: string, lines: AsyncIterable<st
   stream.on('error', (error) => {
     streamError = error;
   });
-  let count = 0;
   try {
-    let buffer = '';
-    for await (const line of lines) {
-      buffer += `${line}\n`;
-      count++;
-      if (buffer.length > 1 << 16) {
-        if (!stream.write(buffer)) await once(stream, 'drain');
-        buffer = '';
-      }
+    for await (const chunk of chunks) {
+      if (streamError) break;
+      if (!stream.write(chunk)) await once(stream, 'drain');
     }
-    stream.end(buffer);
+    stream.end();
     if (!streamError) await once(stream, 'finish');
     if (streamError)
       throw new InputError(`cannot write ${path}: ${streamError.message}`, {
@@ -40,7 +53,6 @@ export async function writeLinesAtomically(path: string, lines: AsyncIterable<st
         cause: streamError,
       });
     renameSync(temporary, path);
-    return count;
   } catch (error) {
     stream.destroy();
     rmSync(temporary, { force: true });

@@ -1,4 +1,5 @@
-export { describeInputIssues, type VerifyInput, verifyInputSchema } from './input.js';
+export { type CheckedInput, checkVerifyInput, type VerifyCandidate, type VerifyInput } from './input.js';
+export { describeInputIssues, verifyInputSchema } from './input-schema.js';
 export {
   parseMinVotes,
   parseVerifyOptions,
@@ -7,7 +8,14 @@ export {
   verifyOptionsSchema,
 } from './options.js';
 export { type VerifyFileOptions, type VerifySummary, verifySqlFile } from './verify-file.js';
-export { type VerifiedRecord, type VerifyContext, verifyExample, verifyStream } from './verify-stream.js';
+export {
+  type RunProgram,
+  type VerifiedRecord,
+  type VerifyContext,
+  verifyExample,
+  verifyExampleSync,
+  verifyStream,
+} from './verify-stream.js';
 export { type VerifyTaskFileOptions, verifyTaskFile } from './verify-task-file.js';
 export {
   type Cluster,

@@ -20,6 +20,12 @@ export const verifyOptionsSchema = z.strictObject({
   timeoutMs: z.number().int().min(1).default(5000),
   maxRows: z.number().int().min(1).default(100_000),
   workers: z.number().int().min(1).max(64).optional(),
+  /**
+   * Where SQL runs. \`threads\`: worker threads that each verify whole examples on connections guarded
+   * by the symgen_guard extension (interrupt at the time budget, reading only). \`processes\`: executor
+   * processes killed at the budget. Default: threads when the extension is built, else processes.
+   */
+  executor: z.enum(['threads', 'processes']).optional(),
   keepCandidates: z.boolean().default(false),
   /** Examples verified at once; bounds memory while keeping every executor busy. */
   window: z.number().int().min(1).default(256),

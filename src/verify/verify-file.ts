@@ -1,8 +1,11 @@
+import { availableParallelism } from 'node:os';
+import { SandboxError } from '../errors/index.js';
 import { type JsonlLine, readJsonl, writeLinesAtomically } from '../io/index.js';
-import { SqliteExecutor } from '../sandbox/sqlite/index.js';
+import { guardAvailable, resolveSqliteLimits, SqliteExecutor } from '../sandbox/sqlite/index.js';
 import { DatabaseSet, sqlTask } from '../tasks/sql/index.js';
 import { SYMGEN_VERSION } from '../version.js';
 import { parseVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.js';
+import { verifyFileThreaded } from './threads/verify-threaded.js';
 import { type VerifiedRecord, type VerifyContext, verifyStream } from './verify-stream.js';
 
 /** Counts of one verify run. */
@@ -22,8 +25,13 @@ export interface VerifyFileOptions extends VerifyOptionsInput {
   readonly db: string;
   readonly input: string;
   readonly output: string;
-  /** Called after each example, for progress displays. */
+  /**
+   * Called after each example with its record. Records are built on worker threads, so asking for
+   * them runs the verifier on executor processes instead; prefer `onProgress` for a display.
+   */
   readonly onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void;
+  /** Called as examples finish (in batches), with the running counts. */
+  readonly onProgress?: (summary: VerifySummary) => void;
 }
 
 /**
@@ -32,9 +40,32 @@ export interface VerifyFileOptions extends VerifyOptionsInput {
  * lines become `invalid-input` rejections.
  */
 export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifySummary> {
-  const { db, input, output, onRecord, ...rest } = options;
+  const { db, input, output, onRecord, onProgress, ...rest } = options;
   const verifyOptions = parseVerifyOptions(rest);
   const databases = DatabaseSet.open(db);
+  const provenance = verifierProvenance('sql', verifyOptions, {
+    compare: verifyOptions.compare,
+    normalise: verifyOptions.normalise,
+  });
+  if (chooseExecutor(verifyOptions, onRecord !== undefined) === 'threads') {
+    return verifyFileThreaded({
+      input,
+      output,
+      init: {
+        db,
+        options: verifyOptions,
+        limits: resolveSqliteLimits({
+          compare: verifyOptions.compare,
+          timeoutMs: verifyOptions.timeoutMs,
+          maxRows: verifyOptions.maxRows,
+          normalise: verifyOptions.normalise,
+        }),
+        provenance,
+      },
+      threads: verifyOptions.workers ?? Math.max(1, Math.min(8, availableParallelism())),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  }
   const executor = new SqliteExecutor({
     compare: verifyOptions.compare,
     timeoutMs: verifyOptions.timeoutMs,
@@ -46,10 +77,6 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
   executor.warmUp();
   const started = performance.now();
   const summary = emptyVerifySummary();
-  const provenance = verifierProvenance('sql', verifyOptions, {
-    compare: verifyOptions.compare,
-    normalise: verifyOptions.normalise,
-  });
   const context = {
     task: sqlTask,
     executor,
@@ -58,13 +85,31 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     provenance,
   };
   try {
-    await writeVerifiedFile(input, output, context, summary, onRecord);
+    await writeVerifiedFile(input, output, context, summary, (record, running) => {
+      onRecord?.(record, running);
+      onProgress?.(running);
+    });
   } finally {
     summary.executed = executor.stats.executed;
     summary.durationMs = performance.now() - started;
     await executor.close();
   }
   return summary;
+}
+
+/** Threads when the guard extension is built (and no per-record callback needs the records here). */
+function chooseExecutor(options: VerifyOptions, wantsRecords: boolean): 'threads' | 'processes' {
+  if (options.executor === 'processes') return 'processes';
+  if (options.executor === 'threads') {
+    if (!guardAvailable()) {
+      throw new SandboxError(
+        'executor "threads" needs the symgen_guard SQLite extension: run `npm run build` with a C compiler (gcc or cc) installed, or use executor "processes"',
+      );
+    }
+    if (wantsRecords) throw new SandboxError('executor "threads" cannot call onRecord: use onProgress');
+    return 'threads';
+  }
+  return guardAvailable() && !wantsRecords ? 'threads' : 'processes';
 }
 
 /** A summary with every count at zero, filled in as a file is verified. */

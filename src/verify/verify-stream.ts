@@ -1,6 +1,6 @@
 import type { JsonlLine } from '../io/index.js';
 import type { ExecutionEnvironment, ExecutionResult, Executor, Task } from '../tasks/spec.js';
-import { describeInputIssues, parseVerifyInput, type VerifyInput } from './input.js';
+import { checkVerifyInput, type VerifyInput } from './input.js';
 import type { VerifyOptions } from './options.js';
 import { type SampleOutcome, vote } from './vote.js';
 
@@ -52,9 +52,9 @@ export async function* verifyStream(
 
 async function verifyLine(line: JsonlLine, context: VerifyContext): Promise<VerifiedRecord> {
   if (line.error !== undefined) return invalid(line.line, line.error);
-  const parsed = parseVerifyInput(line.value);
-  if (!parsed.success) return invalid(line.line, `line ${line.line}: ${describeInputIssues(parsed.error)}`);
-  return verifyExample(parsed.data, context);
+  const checked = checkVerifyInput(line.value);
+  if (!checked.success) return invalid(line.line, `line ${line.line}: ${checked.message}`);
+  return verifyExample(checked.data, context);
 }
 
 function invalid(line: number, error: string): VerifiedRecord {
@@ -92,27 +92,78 @@ function prepare(text: string, context: VerifyContext): Prepared {
   return prepared;
 }
 
-/** Verify one example: extract, execute each distinct program once, vote. */
-export async function verifyExample(example: VerifyInput, context: VerifyContext): Promise<VerifiedRecord> {
-  const { executor, options } = context;
+/** An example with its candidates prepared: the distinct programs still to run, by text normal form. */
+interface PlannedExample {
+  readonly example: VerifyInput;
+  readonly environment: ExecutionEnvironment & { sha256?: string };
+  readonly prepared: Prepared[];
+  /** Text normal form to the first program written that way. */
+  readonly distinct: Map<string, string>;
+}
+
+function planExample(example: VerifyInput, context: VerifyContext): PlannedExample {
   const environment = context.environment(example.db_id, example);
-  // Each distinct program runs once; samples then share the settled results.
   const prepared: Prepared[] = new Array(example.candidates.length);
-  const pending = new Map<string, Promise<ExecutionResult>>();
+  const distinct = new Map<string, string>();
   for (let index = 0; index < example.candidates.length; index++) {
     const sample = prepare(example.candidates[index]!.program, context);
     prepared[index] = sample;
-    if (sample.textKey !== null && !pending.has(sample.textKey)) {
-      pending.set(
-        sample.textKey,
-        executor.execute(sample.program!, environment, { normalised: sample.textKey }),
-      );
-    }
+    if (sample.textKey !== null && !distinct.has(sample.textKey))
+      distinct.set(sample.textKey, sample.program!);
   }
-  const keys = [...pending.keys()];
-  const results = await Promise.all(pending.values());
+  return { example, environment, prepared, distinct };
+}
+
+/** Verify one example: extract, execute each distinct program once, vote. */
+export async function verifyExample(example: VerifyInput, context: VerifyContext): Promise<VerifiedRecord> {
+  const plan = planExample(example, context);
+  // Each distinct program runs once; samples then share the settled results.
+  const keys = [...plan.distinct.keys()];
+  const results = await Promise.all(
+    keys.map((textKey) =>
+      context.executor.execute(plan.distinct.get(textKey)!, plan.environment, { normalised: textKey }),
+    ),
+  );
   const settled = new Map<string, ExecutionResult>();
   for (let index = 0; index < keys.length; index++) settled.set(keys[index]!, results[index]!);
+  return decide(plan, settled, context);
+}
+
+/** Runs one program synchronously (an in-thread runner). */
+export type RunProgram = (
+  program: string,
+  environment: ExecutionEnvironment,
+  normalised: string,
+) => ExecutionResult;
+
+/** {@link verifyExample} with a synchronous runner: no promise per program (the worker threads' hot path). */
+export function verifyExampleSync(
+  example: VerifyInput,
+  context: VerifyContext,
+  run: RunProgram,
+): VerifiedRecord {
+  const plan = planExample(example, context);
+  const settled = new Map<string, ExecutionResult>();
+  for (const [textKey, program] of plan.distinct)
+    settled.set(textKey, run(program, plan.environment, textKey));
+  return decide(plan, settled, context);
+}
+
+/** Verify one input line synchronously: invalid lines become `invalid-input` rejections. */
+export function verifyLineSync(line: JsonlLine, context: VerifyContext, run: RunProgram): VerifiedRecord {
+  if (line.error !== undefined) return invalid(line.line, line.error);
+  const checked = checkVerifyInput(line.value);
+  if (!checked.success) return invalid(line.line, `line ${line.line}: ${checked.message}`);
+  return verifyExampleSync(checked.data, context, run);
+}
+
+function decide(
+  plan: PlannedExample,
+  settled: Map<string, ExecutionResult>,
+  context: VerifyContext,
+): VerifiedRecord {
+  const { example, environment, prepared } = plan;
+  const { options } = context;
   const samples: SampleOutcome[] = prepared.map((sample, index) => ({
     program: sample.program,
     textKey: sample.textKey,

@@ -17,6 +17,8 @@ export interface VerifyTaskFileOptions<Options> extends VerifyOptionsInput {
   readonly output: string;
   /** Called after each example, for progress displays. */
   readonly onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void;
+  /** Called after each example with the running counts. */
+  readonly onProgress?: (summary: VerifySummary) => void;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface VerifyTaskFileOptions<Options> extends VerifyOptionsInput {
 export async function verifyTaskFile<Options>(
   options: VerifyTaskFileOptions<Options>,
 ): Promise<VerifySummary> {
-  const { task, taskOptions, input, output, onRecord, ...rest } = options;
+  const { task, taskOptions, input, output, onRecord, onProgress, ...rest } = options;
   const verifyOptions = parseVerifyOptions(rest);
   const executor = task.createExecutor(taskOptions);
   const started = performance.now();
@@ -54,7 +56,10 @@ export async function verifyTaskFile<Options>(
     ),
   };
   try {
-    await writeVerifiedFile(input, output, context, summary, onRecord);
+    await writeVerifiedFile(input, output, context, summary, (record, running) => {
+      onRecord?.(record, running);
+      onProgress?.(running);
+    });
   } finally {
     summary.durationMs = performance.now() - started;
     await executor.close();

@@ -24,7 +24,7 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
     emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
     timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
     keepCandidates: flags.keepCandidates === true,
-    onRecord: (_record: unknown, running: VerifySummary) =>
+    onProgress: (running: VerifySummary) =>
       progress.update(
         running.examples,
         `accepted ${((running.accepted / running.examples) * 100).toFixed(0)}%`,
@@ -39,6 +39,9 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
           normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
           maxRows: integerFlag('--max-rows', flags.maxRows),
           ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),
+          ...(flags.executor === undefined
+            ? {}
+            : { executor: enumFlag('--executor', flags.executor, ['threads', 'processes']) }),
         })
       : await verifyTaskFile({ ...shared, task, taskOptions: taskOptionsFromFlags(flags) as never });
   progress.end();

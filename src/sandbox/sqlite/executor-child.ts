@@ -8,9 +8,8 @@ import Database from 'better-sqlite3';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { formatSql, loadSqlParser } from '../../tasks/sql/parse.js';
 import { refusalReasonNormalised } from './guard.js';
-import { ordersNormalisedOutput } from './order-by.js';
 import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
-import { cellSize, ResultHasher } from './result-key.js';
+import { firstLine, runStatement, type StatementResult } from './run-statement.js';
 
 // Failing candidates are common and only their message is kept: skip capturing stack traces.
 Error.stackTraceLimit = 0;
@@ -18,7 +17,7 @@ Error.stackTraceLimit = 0;
 const MAX_OPEN_DATABASES = 32;
 const FLUSH_MS = 10;
 const connections = new Map<string, Database.Database>();
-const cache = new Map<string, Omit<SqliteJobResult, 'id'>>();
+const cache = new Map<string, StatementResult>();
 let limits: SqliteLimits | undefined;
 let parserReady = false;
 
@@ -64,12 +63,7 @@ function warmParser(): void {
   }
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 300);
-}
-
-function run(job: SqliteJob): Omit<SqliteJobResult, 'id'> {
+function run(job: SqliteJob): StatementResult {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
   const refusal = refusalReasonNormalised(job.textKey);
@@ -86,71 +80,8 @@ function run(job: SqliteJob): Omit<SqliteJobResult, 'id'> {
   return result;
 }
 
-function execute(
-  job: SqliteJob,
-  normalised: string | undefined,
-  started: number,
-): Omit<SqliteJobResult, 'id'> {
-  const options = limits!;
-  const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-  const base = normalised ? { normalised } : {};
-  let statement: Database.Statement;
-  try {
-    statement = open(job.dbPath).prepare(job.sql);
-  } catch (error) {
-    return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
-  }
-  if (!statement.reader || !statement.readonly) {
-    return { ...base, status: 'refused', error: 'only read-only queries may run', durationMs: elapsed() };
-  }
-  const hasher = new ResultHasher(options.compare);
-  const preview: unknown[][] = [];
-  let bytes = 0;
-  try {
-    statement.raw(true);
-    for (const row of statement.iterate() as IterableIterator<unknown[]>) {
-      if (hasher.rows >= options.maxRows) {
-        return {
-          ...base,
-          status: 'error',
-          error: `result has more than ${options.maxRows} rows`,
-          durationMs: elapsed(),
-        };
-      }
-      for (const value of row) bytes += cellSize(value);
-      if (bytes > options.maxBytes) {
-        return {
-          ...base,
-          status: 'error',
-          error: `result is larger than ${options.maxBytes} bytes`,
-          durationMs: elapsed(),
-        };
-      }
-      hasher.add(row);
-      if (preview.length < options.previewRows) preview.push(row.map(jsonSafe));
-    }
-  } catch (error) {
-    return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
-  }
-  const ordered = ordersNormalisedOutput(job.textKey);
-  const keys = hasher.keys(ordered);
-  const columns = statement.columns().map((column) => column.name);
-  return {
-    ...base,
-    status: 'ok',
-    ...keys,
-    ordered,
-    rows: hasher.rows,
-    columns,
-    preview,
-    durationMs: elapsed(),
-  };
-}
-
-function jsonSafe(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return `x'${Buffer.from(value).toString('hex')}'`;
-  return value;
+function execute(job: SqliteJob, normalised: string | undefined, started: number): StatementResult {
+  return runStatement(open(job.dbPath), job, limits!, started, normalised);
 }
 
 process.on('message', (message: ParentMessage) => {
@@ -179,7 +110,7 @@ process.on('message', (message: ParentMessage) => {
   let batch: SqliteJobResult[] = [];
   let lastFlush = performance.now();
   for (const job of message.jobs) {
-    let result: Omit<SqliteJobResult, 'id'>;
+    let result: StatementResult;
     try {
       result = run(job);
     } catch (error) {

@@ -72,15 +72,7 @@ export class SqliteExecutor implements Executor {
   readonly limits: SqliteLimits;
 
   constructor(options: SqliteExecutorOptions = {}) {
-    this.limits = {
-      timeoutMs: options.timeoutMs ?? 5000,
-      maxRows: options.maxRows ?? 100_000,
-      maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
-      heapLimitBytes: options.heapLimitBytes ?? 256 * 1024 * 1024,
-      previewRows: options.previewRows ?? 5,
-      compare: options.compare ?? 'multiset',
-      parserCanonical: options.normalise === 'parser',
-    };
+    this.limits = resolveSqliteLimits(options);
     const workers = options.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     if (!Number.isInteger(workers) || workers < 1) {
       throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${workers}`);
@@ -150,6 +142,19 @@ export class SqliteExecutor implements Executor {
     const { id: _id, rows, cached: _cached, ...rest } = raw;
     return { normalised: textKey, ...rest, ...(rows === undefined ? {} : { size: rows }) };
   }
+}
+
+/** The statement limits `options` ask for, with the documented defaults filled in. */
+export function resolveSqliteLimits(options: SqliteExecutorOptions = {}): SqliteLimits {
+  return {
+    timeoutMs: options.timeoutMs ?? 5000,
+    maxRows: options.maxRows ?? 100_000,
+    maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
+    heapLimitBytes: options.heapLimitBytes ?? 256 * 1024 * 1024,
+    previewRows: options.previewRows ?? 5,
+    compare: options.compare ?? 'multiset',
+    parserCanonical: options.normalise === 'parser',
+  };
 }
 
 /** Route equal programs to the same process, so its parser-level cache sees every repeat. */

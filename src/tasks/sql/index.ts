@@ -9,9 +9,10 @@
  */
 import { SqliteExecutor, type SqliteExecutorOptions } from '../../sandbox/sqlite/index.js';
 import type { Task } from '../spec.js';
-import { extractSql, extractSqlTokens } from './extract.js';
+import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
-import { canonicalTokens, normaliseSql } from './normalise.js';
+import { normaliseSql } from './normalise.js';
+import { prepareSql } from './prepare.js';
 
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
@@ -26,6 +27,7 @@ export {
 } from './hardness.js';
 export { normaliseSql } from './normalise.js';
 export { formatSql, loadSqlParser, parseSql, type SqlAst } from './parse.js';
+export { prepareSql } from './prepare.js';
 export {
   openReadOnly,
   quoteIdentifier,
@@ -43,12 +45,7 @@ export const sqlTask: Task<SqliteExecutorOptions> = {
   id: 'sql',
   extract: extractSql,
   normalise: normaliseSql,
-  prepare: (text) => {
-    const extracted = extractSqlTokens(text);
-    if (!extracted) return null;
-    const parts = canonicalTokens(extracted.tokens);
-    return { program: extracted.program, normalised: parts.join(' ') };
-  },
+  prepare: prepareSql,
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
 };

@@ -1,0 +1,219 @@
+/*
+ * symgen_guard: a SQLite loadable extension that makes an in-process connection safe for
+ * untrusted, model-written queries.
+ *
+ * - A watchdog thread per connection interrupts the running statement when its time budget ends
+ *   (sqlite3_interrupt is safe to call from another thread). better-sqlite3 is built without the
+ *   progress callback, so this is the way to stop a runaway join or recursive CTE in-process.
+ * - An authorizer allows reading only: SELECT, reading tables, recursive CTEs and functions other
+ *   than the file and extension ones. ATTACH, DETACH, PRAGMA, writes, schema changes and
+ *   transactions are refused at prepare time.
+ * - Extension loading is switched off again for the connection once this extension is in.
+ *
+ * The controlling functions take a 64-bit token that `symgen_guard_token()` hands out once, to the
+ * caller that loaded the extension: a query cannot learn it, so it cannot lift its own budget.
+ *
+ *   SELECT symgen_guard_token();            -- once, right after loading: the token
+ *   SELECT symgen_guard_arm(token, ms);     -- interrupt whatever runs ms milliseconds from now
+ *   SELECT symgen_guard_arm(token, 0);      -- disarm
+ *
+ * An interrupt that lands between statements is harmless: SQLite clears it when the next statement
+ * starts, so a caller may re-arm before each statement without disarming after it.
+ *   SELECT symgen_guard_limit(token, bytes);-- longest string or blob a statement may build
+ */
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT1
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+typedef struct Guard {
+  sqlite3 *db;
+  pthread_mutex_t mutex;
+  pthread_cond_t cond;
+  pthread_t thread;
+  int64_t deadline; /* CLOCK_MONOTONIC nanoseconds; 0 when disarmed */
+  int64_t wakeAt;   /* when the watchdog wakes next; 0 while it waits for an arm */
+  int stop;
+  int tokenTaken;
+  sqlite3_int64 token;
+} Guard;
+
+static int64_t nowNs(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+static void *watch(void *arg) {
+  Guard *guard = (Guard *)arg;
+  pthread_mutex_lock(&guard->mutex);
+  while (!guard->stop) {
+    if (guard->deadline == 0) {
+      guard->wakeAt = 0;
+      pthread_cond_wait(&guard->cond, &guard->mutex);
+      continue;
+    }
+    if (nowNs() >= guard->deadline) {
+      sqlite3_interrupt(guard->db);
+      guard->deadline = 0;
+      continue;
+    }
+    struct timespec until;
+    guard->wakeAt = guard->deadline;
+    until.tv_sec = guard->deadline / 1000000000;
+    until.tv_nsec = guard->deadline % 1000000000;
+    pthread_cond_timedwait(&guard->cond, &guard->mutex, &until);
+  }
+  pthread_mutex_unlock(&guard->mutex);
+  return NULL;
+}
+
+static void guardFree(void *arg) {
+  Guard *guard = (Guard *)arg;
+  pthread_mutex_lock(&guard->mutex);
+  guard->stop = 1;
+  guard->deadline = 0;
+  pthread_cond_signal(&guard->cond);
+  pthread_mutex_unlock(&guard->mutex);
+  pthread_join(guard->thread, NULL);
+  pthread_cond_destroy(&guard->cond);
+  pthread_mutex_destroy(&guard->mutex);
+  sqlite3_free(guard);
+}
+
+static int tokenMatches(sqlite3_context *context, sqlite3_value *value) {
+  Guard *guard = (Guard *)sqlite3_user_data(context);
+  /* JavaScript binds numbers as REAL: the token has 52 bits, exact either way. */
+  int type = sqlite3_value_type(value);
+  if (!guard->tokenTaken || (type != SQLITE_INTEGER && type != SQLITE_FLOAT) ||
+      sqlite3_value_int64(value) != guard->token) {
+    sqlite3_result_error(context, "symgen_guard: not permitted", -1);
+    return 0;
+  }
+  return 1;
+}
+
+static void tokenFunction(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  (void)argc;
+  (void)argv;
+  Guard *guard = (Guard *)sqlite3_user_data(context);
+  if (guard->tokenTaken) {
+    sqlite3_result_null(context);
+    return;
+  }
+  guard->tokenTaken = 1;
+  sqlite3_result_int64(context, guard->token);
+}
+
+static void armFunction(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  (void)argc;
+  Guard *guard = (Guard *)sqlite3_user_data(context);
+  if (!tokenMatches(context, argv[0])) return;
+  double ms = sqlite3_value_double(argv[1]);
+  /*
+   * The watchdog is woken only when the new deadline comes before it would wake anyway. Otherwise it
+   * sleeps until the deadline it last saw and then reads the current one, so re-arming before every
+   * statement (with the same budget, so a later deadline) costs a lock, not a thread switch.
+   */
+  pthread_mutex_lock(&guard->mutex);
+  guard->deadline = ms > 0 ? nowNs() + (int64_t)(ms * 1e6) : 0;
+  if (guard->deadline != 0 && (guard->wakeAt == 0 || guard->deadline < guard->wakeAt))
+    pthread_cond_signal(&guard->cond);
+  pthread_mutex_unlock(&guard->mutex);
+  sqlite3_result_null(context);
+}
+
+static void limitFunction(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  (void)argc;
+  Guard *guard = (Guard *)sqlite3_user_data(context);
+  if (!tokenMatches(context, argv[0])) return;
+  int bytes = sqlite3_value_int(argv[1]);
+  sqlite3_result_int(context, sqlite3_limit(guard->db, SQLITE_LIMIT_LENGTH, bytes));
+}
+
+static const char *const REFUSED_FUNCTIONS[] = {"load_extension", "readfile", "writefile", "edit",
+                                                "fts3_tokenizer", NULL};
+
+static int authorize(void *arg, int action, const char *first, const char *second, const char *database,
+                     const char *trigger) {
+  (void)arg;
+  (void)first;
+  (void)database;
+  (void)trigger;
+  switch (action) {
+  case SQLITE_SELECT:
+  case SQLITE_READ:
+  case SQLITE_RECURSIVE:
+    return SQLITE_OK;
+  case SQLITE_FUNCTION:
+    for (int index = 0; second && REFUSED_FUNCTIONS[index]; index++) {
+      if (strcasecmp(second, REFUSED_FUNCTIONS[index]) == 0) return SQLITE_DENY;
+    }
+    return SQLITE_OK;
+  default:
+    return SQLITE_DENY;
+  }
+}
+
+static sqlite3_int64 randomToken(void) {
+  sqlite3_int64 token = 0;
+  FILE *random = fopen("/dev/urandom", "rb");
+  if (random) {
+    if (fread(&token, sizeof token, 1, random) != 1) token = 0;
+    fclose(random);
+  }
+  if (token == 0) token = (sqlite3_int64)nowNs() ^ (sqlite3_int64)(intptr_t)&token;
+  /* 52 bits, so the token is exact as a JavaScript number. */
+  token &= ((sqlite3_int64)1 << 52) - 1;
+  return token == 0 ? 1 : token;
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_symgenguard_init(sqlite3 *db, char **error, const sqlite3_api_routines *api) {
+  SQLITE_EXTENSION_INIT2(api);
+  Guard *guard = (Guard *)sqlite3_malloc(sizeof(Guard));
+  if (!guard) return SQLITE_NOMEM;
+  memset(guard, 0, sizeof *guard);
+  guard->db = db;
+  guard->token = randomToken();
+  pthread_condattr_t attributes;
+  pthread_condattr_init(&attributes);
+  pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+  pthread_cond_init(&guard->cond, &attributes);
+  pthread_condattr_destroy(&attributes);
+  pthread_mutex_init(&guard->mutex, NULL);
+  if (pthread_create(&guard->thread, NULL, watch, guard) != 0) {
+    pthread_cond_destroy(&guard->cond);
+    pthread_mutex_destroy(&guard->mutex);
+    sqlite3_free(guard);
+    *error = sqlite3_mprintf("symgen_guard: cannot start the watchdog thread");
+    return SQLITE_ERROR;
+  }
+  int flags = SQLITE_UTF8 | SQLITE_DIRECTONLY;
+  /* The arm function owns the guard: SQLite frees it (and stops the thread) when the connection closes. */
+  int rc = sqlite3_create_function_v2(db, "symgen_guard_arm", 2, flags, guard, armFunction, NULL, NULL,
+                                      guardFree);
+  if (rc != SQLITE_OK) {
+    guardFree(guard);
+    return rc;
+  }
+  rc = sqlite3_create_function_v2(db, "symgen_guard_token", 0, flags, guard, tokenFunction, NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function_v2(db, "symgen_guard_limit", 2, flags, guard, limitFunction, NULL, NULL,
+                                    NULL);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)0);
+  sqlite3_set_authorizer(db, authorize, guard);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)0);
+  return SQLITE_OK;
+}

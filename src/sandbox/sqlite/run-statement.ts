@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+import { ordersNormalisedOutput } from './order-by.js';
+import type { SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
+import { cellSize, ResultHasher } from './result-key.js';
+
+/** A statement's result without the job id: what the executor process and the in-thread runner both produce. */
+export type StatementResult = Omit<SqliteJobResult, 'id'>;
+
+/**
+ * Prepare and run one read-only statement on an open connection under the row and byte caps, and
+ * hash its result. `normalised` is the parser's canonical form when one was computed. Errors become
+ * error results; the caller decides what an interrupt means.
+ */
+export function runStatement(
+  db: Database.Database,
+  job: Pick<SqliteJob, 'sql' | 'textKey'>,
+  limits: SqliteLimits,
+  started: number,
+  normalised?: string,
+): StatementResult {
+  const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
+  const base = normalised ? { normalised } : {};
+  let statement: Database.Statement;
+  try {
+    statement = db.prepare(job.sql);
+  } catch (error) {
+    return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
+  }
+  if (!statement.reader || !statement.readonly) {
+    return { ...base, status: 'refused', error: 'only read-only queries may run', durationMs: elapsed() };
+  }
+  const hasher = new ResultHasher(limits.compare);
+  const preview: unknown[][] = [];
+  let bytes = 0;
+  try {
+    statement.raw(true);
+    for (const row of statement.iterate() as IterableIterator<unknown[]>) {
+      if (hasher.rows >= limits.maxRows) {
+        return {
+          ...base,
+          status: 'error',
+          error: `result has more than ${limits.maxRows} rows`,
+          durationMs: elapsed(),
+        };
+      }
+      for (const value of row) bytes += cellSize(value);
+      if (bytes > limits.maxBytes) {
+        return {
+          ...base,
+          status: 'error',
+          error: `result is larger than ${limits.maxBytes} bytes`,
+          durationMs: elapsed(),
+        };
+      }
+      hasher.add(row);
+      if (preview.length < limits.previewRows) preview.push(row.map(jsonSafe));
+    }
+  } catch (error) {
+    if (isInterrupt(error)) {
+      return { ...base, status: 'timeout', error: timeoutMessage(limits.timeoutMs), durationMs: elapsed() };
+    }
+    return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
+  }
+  const ordered = ordersNormalisedOutput(job.textKey);
+  const keys = hasher.keys(ordered);
+  const columns = statement.columns().map((column) => column.name);
+  return {
+    ...base,
+    status: 'ok',
+    ...keys,
+    ordered,
+    rows: hasher.rows,
+    columns,
+    preview,
+    durationMs: elapsed(),
+  };
+}
+
+/** The message of a statement stopped at its time budget (the same from processes and threads). */
+export function timeoutMessage(timeoutMs: number): string {
+  return `statement ran longer than ${timeoutMs} ms and was interrupted`;
+}
+
+function isInterrupt(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_INTERRUPT';
+}
+
+/** The first line of an error's message, at most 300 characters. */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 300);
+}
+
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return `x'${Buffer.from(value).toString('hex')}'`;
+  return value;
+}

@@ -1,0 +1,37 @@
+import type { SqliteLimits } from '../../sandbox/sqlite/protocol.js';
+import type { VerifyOptions } from '../options.js';
+
+/** What a verify worker thread starts with. */
+export interface VerifyWorkerInit {
+  /** `--db`: one SQLite file or a folder of them. */
+  readonly db: string;
+  readonly options: VerifyOptions;
+  readonly limits: SqliteLimits;
+  readonly provenance: Record<string, unknown>;
+}
+
+/** A run of whole input lines; `firstLine` is the 1-based number of its first line in the file. */
+export interface VerifyChunk {
+  readonly type: 'chunk';
+  readonly seq: number;
+  readonly firstLine: number;
+  readonly text: string;
+}
+
+/** Counts of one chunk, added up by the main thread. */
+export interface ChunkCounts {
+  examples: number;
+  accepted: number;
+  rejected: number;
+  candidates: number;
+  reasons: Record<string, number>;
+  /** Statements executed for this chunk (cache hits excluded). */
+  executed: number;
+}
+
+export type VerifyWorkerMessage =
+  | { readonly type: 'ready' }
+  /** The chunk's output lines, each ending in a newline, in input order. */
+  | { readonly type: 'done'; readonly seq: number; readonly output: string; readonly counts: ChunkCounts }
+  /** A whole-run failure (a missing database): the run stops. */
+  | { readonly type: 'fatal'; readonly error: { name: string; message: string; path?: string } };

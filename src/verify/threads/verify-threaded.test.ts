@@ -1,0 +1,158 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../test/shared-data.js';
+import { DatabaseError } from '../../errors/index.js';
+import { verifySqlFile } from '../verify-file.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'symgen-threads-'));
+const EXAMPLE = join(import.meta.dirname, '..', '..', '..', 'examples', 'geoquery', 'candidates.jsonl');
+const read = (path: string) => readFileSync(path, 'utf8');
+
+/** The example file repeated (ids renumbered) so that it spans many chunks of both threads. */
+function largeInput(): string {
+  const lines = read(EXAMPLE).trim().split('\n');
+  const out: string[] = [];
+  for (let copy = 0; copy < 8; copy++) {
+    for (const line of lines) out.push(JSON.stringify({ ...JSON.parse(line), id: `${copy}-${out.length}` }));
+  }
+  const path = join(folder, 'large.jsonl');
+  writeFileSync(path, `${out.join('\n')}\n`);
+  return path;
+}
+
+describe('verifySqlFile on worker threads', () => {
+  const input = largeInput();
+
+  it('writes what the executor processes write, byte for byte, with one thread', async () => {
+    const threads = join(folder, 'threads-1.jsonl');
+    const processes = join(folder, 'processes.jsonl');
+    const a = await verifySqlFile({
+      db: GEOGRAPHY_DB,
+      input,
+      output: threads,
+      minVotes: 2,
+      workers: 1,
+      executor: 'threads',
+    });
+    const b = await verifySqlFile({
+      db: GEOGRAPHY_DB,
+      input,
+      output: processes,
+      minVotes: 2,
+      executor: 'processes',
+    });
+    expect(read(threads)).toBe(read(processes));
+    expect({ ...a, durationMs: 0 }).toEqual({ ...b, durationMs: 0 });
+    expect(a.examples).toBe(480);
+  });
+
+  it('gives the same decisions on two threads, and the same bytes on every run', async () => {
+    const one = join(folder, 'threads-1b.jsonl');
+    const first = join(folder, 'threads-2a.jsonl');
+    const second = join(folder, 'threads-2b.jsonl');
+    await verifySqlFile({
+      db: GEOGRAPHY_DB,
+      input,
+      output: one,
+      minVotes: 2,
+      workers: 1,
+      executor: 'threads',
+    });
+    const progress: number[] = [];
+    await verifySqlFile({
+      db: GEOGRAPHY_DB,
+      input,
+      output: first,
+      minVotes: 2,
+      workers: 2,
+      executor: 'threads',
+      onProgress: (summary) => progress.push(summary.examples),
+    });
+    await verifySqlFile({
+      db: GEOGRAPHY_DB,
+      input,
+      output: second,
+      minVotes: 2,
+      workers: 2,
+      executor: 'threads',
+    });
+    expect(read(first)).toBe(read(second));
+    const decisions = (path: string) =>
+      read(path)
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const { id, status, reason, program, votes, total } = JSON.parse(line);
+          return { id, status, reason, program, votes, total };
+        });
+    expect(decisions(first)).toEqual(decisions(one));
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.at(-1)).toBe(480);
+  });
+
+  it('reports bad lines with their numbers, skips blank ones, reads CRLF, and verifies the rest', async () => {
+    const good = read(EXAMPLE).trim().split('\n').slice(0, 2);
+    const path = join(folder, 'mixed.jsonl');
+    writeFileSync(
+      path,
+      [good[0], '{not json', '', '{"id": 7, "candidates": "SELECT 1"}', `${good[1]}\r`, '[1, 2]'].join('\n'),
+    );
+    const output = join(folder, 'mixed-out.jsonl');
+    const summary = await verifySqlFile({ db: GEOGRAPHY_DB, input: path, output, executor: 'threads' });
+    const lines = read(output)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.reason ?? line.status)).toEqual([
+      'accepted',
+      'invalid-input',
+      'invalid-input',
+      'accepted',
+      'invalid-input',
+    ]);
+    expect(lines[1]).toMatchObject({ line: 2, error: expect.stringMatching(/^line 2 is not valid JSON/) });
+    expect(lines[2]).toMatchObject({
+      line: 4,
+      error: 'line 4: candidates: expected an array, got string "SELECT 1"',
+    });
+    expect(lines[4]).toMatchObject({ line: 6, error: 'line 6: line: expected an object, got an array' });
+    expect(summary.reasons['invalid-input']).toBe(3);
+  });
+
+  it('marks a runaway candidate as timed out and verifies the rest of its example', async () => {
+    const path = join(folder, 'runaway.jsonl');
+    const runaway = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+    writeFileSync(
+      path,
+      `${JSON.stringify({ id: 1, candidates: [runaway, 'SELECT count(*) FROM state', 'SELECT count(*) FROM state'] })}\n`,
+    );
+    const output = join(folder, 'runaway-out.jsonl');
+    await verifySqlFile({
+      db: GEOGRAPHY_DB,
+      input: path,
+      output,
+      timeoutMs: 200,
+      executor: 'threads',
+      keepCandidates: true,
+    });
+    const [line] = read(output)
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text));
+    expect(line).toMatchObject({ status: 'accepted', program: 'SELECT count(*) FROM state', votes: 2 });
+    expect(line.candidates[0]).toMatchObject({ status: 'timeout' });
+  });
+
+  it('fails the whole run on a missing database, writing nothing and keeping an older output', async () => {
+    const path = join(folder, 'missing-db.jsonl');
+    writeFileSync(path, `${JSON.stringify({ id: 1, db_id: 'no_such_db', candidates: ['SELECT 1'] })}\n`);
+    const output = join(folder, 'kept.jsonl');
+    writeFileSync(output, 'older output\n');
+    await expect(
+      verifySqlFile({ db: SPIDER_DATABASES, input: path, output, executor: 'threads' }),
+    ).rejects.toThrow(DatabaseError);
+    expect(read(output)).toBe('older output\n');
+  });
+});

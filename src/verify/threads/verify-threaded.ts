@@ -1,0 +1,203 @@
+import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DatabaseError, SandboxError, SymgenError } from '../../errors/index.js';
+import { assertReadableFile, writeTextAtomically } from '../../io/index.js';
+import type { VerifySummary } from '../verify-file.js';
+import type { ChunkCounts, VerifyChunk, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
+
+/** Bytes of input lines per chunk: small enough to balance the threads, large enough that messages cost little. */
+const CHUNK_BYTES = 32 * 1024;
+/** Chunks handed to one thread ahead of its answers. */
+const AHEAD = 16;
+
+export interface ThreadedVerifyOptions {
+  readonly input: string;
+  readonly output: string;
+  readonly init: VerifyWorkerInit;
+  readonly threads: number;
+  /** Called as chunks finish, with the running counts. */
+  readonly onProgress?: (summary: VerifySummary) => void;
+}
+
+/** Start one verify thread: the built JavaScript, or (under vitest or tsx) the TypeScript source through tsx. */
+function startWorker(init: VerifyWorkerInit): Worker {
+  const profile = process.env.SYMGEN_PROFILE_EXECUTOR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYMGEN_PROFILE_EXECUTOR}`]
+    : [];
+  if (!fileURLToPath(import.meta.url).endsWith('.ts')) {
+    return new Worker(new URL('./verify-worker.js', import.meta.url), {
+      workerData: init,
+      execArgv: profile,
+    });
+  }
+  // Workers do not take `--import tsx`: register tsx's loader in the thread, then import the source.
+  const tsx = join(
+    dirname(createRequire(import.meta.url).resolve('tsx/package.json')),
+    'dist/esm/api/index.mjs',
+  );
+  const source = new URL('./verify-worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(code, { eval: true, workerData: init, execArgv: profile });
+}
+
+/** Whole lines of `path` in chunks of about {@link CHUNK_BYTES}, numbered from 1. */
+async function* readChunks(path: string): AsyncGenerator<Omit<VerifyChunk, 'type' | 'seq'>> {
+  let carry = '';
+  let nextLine = 1;
+  for await (const piece of createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_BYTES })) {
+    const text = carry + (piece as string);
+    const end = text.lastIndexOf('\n');
+    if (end === -1) {
+      carry = text;
+      continue;
+    }
+    const whole = text.slice(0, end + 1);
+    carry = text.slice(end + 1);
+    yield { firstLine: nextLine, text: whole };
+    nextLine += countNewlines(whole);
+  }
+  if (carry.length > 0) yield { firstLine: nextLine, text: carry };
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
+  return count;
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** Rebuild a worker's whole-run failure as the error class the CLI maps to its exit code. */
+function reviveError(error: { name: string; message: string; path?: string }): Error {
+  if (error.name === 'DatabaseError') return new DatabaseError(error.message, error.path ?? '');
+  if (error.name === 'SandboxError') return new SandboxError(error.message);
+  return new SymgenError(error.message);
+}
+
+/**
+ * Verify a JSONL file on worker threads: the main thread only reads chunks of lines, hands them out
+ * in turn (at most {@link AHEAD} ahead per thread) and writes the answers in input order, whole or not at all.
+ */
+export async function verifyFileThreaded(options: ThreadedVerifyOptions): Promise<VerifySummary> {
+  const { input, output, init, onProgress } = options;
+  assertReadableFile(input, 'input file');
+  const started = performance.now();
+  const summary: VerifySummary = {
+    examples: 0,
+    accepted: 0,
+    rejected: 0,
+    candidates: 0,
+    reasons: {},
+    executed: 0,
+    durationMs: 0,
+  };
+  const results = new Map<number, Deferred<string>>();
+  const resultFor = (seq: number) => {
+    let result = results.get(seq);
+    if (!result) {
+      result = deferred<string>();
+      if (failure) result.reject(failure);
+      results.set(seq, result);
+    }
+    return result;
+  };
+  let failure: unknown;
+  const fail = (error: unknown) => {
+    failure ??= error;
+    for (const result of results.values()) result.reject(failure);
+    for (const waiter of roomWaiters.values()) waiter.reject(failure);
+  };
+  // Chunk `seq` always goes to thread `seq % threads`, so which programs meet which thread's result
+  // cache (and so every output byte) does not depend on timing.
+  const load = new Array<number>(options.threads).fill(0);
+  const roomWaiters = new Map<number, Deferred<void>>();
+  const waitForRoom = (thread: number): Promise<void> => {
+    if (failure) return Promise.reject(failure);
+    if (load[thread]! < AHEAD) return Promise.resolve();
+    const waiter = deferred<void>();
+    roomWaiters.set(thread, waiter);
+    return waiter.promise;
+  };
+  let closing = false;
+  const workers = Array.from({ length: options.threads }, (_, index) => {
+    const worker = startWorker(init);
+    worker.on('message', (message: VerifyWorkerMessage) => {
+      if (message.type === 'done') {
+        addCounts(summary, message.counts);
+        resultFor(message.seq).resolve(message.output);
+        onProgress?.(summary);
+        load[index]!--;
+        roomWaiters.get(index)?.resolve();
+        roomWaiters.delete(index);
+      } else if (message.type === 'fatal') {
+        fail(reviveError(message.error));
+      }
+    });
+    worker.on('error', (error) => fail(new SandboxError(`a verify thread failed: ${error.message}`)));
+    worker.on('exit', (code) => {
+      if (!closing) fail(new SandboxError(`a verify thread exited early (code ${code})`));
+    });
+    return worker;
+  });
+  // The producer hands chunks out as threads have room; `chunks` is known once the input ends.
+  let chunks = Number.POSITIVE_INFINITY;
+  const inputEnded = (async () => {
+    let seq = 0;
+    for await (const chunk of readChunks(input)) {
+      const thread = seq % workers.length;
+      await waitForRoom(thread);
+      load[thread]!++;
+      resultFor(seq);
+      workers[thread]!.postMessage({ type: 'chunk', seq, ...chunk } satisfies VerifyChunk);
+      seq++;
+    }
+    chunks = seq;
+  })();
+  inputEnded.catch(fail);
+  async function* ordered(): AsyncGenerator<string> {
+    for (let seq = 0; seq < chunks; seq++) {
+      await Promise.race([resultFor(seq).promise, inputEnded]);
+      if (seq >= chunks) break;
+      const text = await resultFor(seq).promise;
+      results.delete(seq);
+      if (text.length > 0) yield text;
+    }
+  }
+  try {
+    await writeTextAtomically(output, ordered());
+    if (failure) throw failure;
+  } finally {
+    closing = true;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    summary.durationMs = performance.now() - started;
+  }
+  return summary;
+}
+
+function addCounts(summary: VerifySummary, counts: ChunkCounts): void {
+  summary.examples += counts.examples;
+  summary.accepted += counts.accepted;
+  summary.rejected += counts.rejected;
+  summary.candidates += counts.candidates;
+  summary.executed += counts.executed;
+  for (const [reason, count] of Object.entries(counts.reasons))
+    summary.reasons[reason] = (summary.reasons[reason] ?? 0) + count;
+}

@@ -1,0 +1,89 @@
+/**
+ * A verify worker thread: it takes chunks of input lines and verifies each example where it is,
+ * running the SQL on its own guarded connections (no round trip per statement), and answers with
+ * the output lines and their counts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { JsonlLine } from '../../io/index.js';
+import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
+import type { Task } from '../../tasks/spec.js';
+import { DatabaseSet } from '../../tasks/sql/databases.js';
+import { extractSql } from '../../tasks/sql/extract.js';
+import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { prepareSql } from '../../tasks/sql/prepare.js';
+import { type RunProgram, type VerifyContext, verifyLineSync } from '../verify-stream.js';
+import type { ChunkCounts, VerifyChunk, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
+
+// Failing candidates are common and only their message is kept: skip capturing stack traces.
+Error.stackTraceLimit = 0;
+
+const init = workerData as VerifyWorkerInit;
+const port = parentPort!;
+const post = (message: VerifyWorkerMessage) => port.postMessage(message);
+
+const databases = DatabaseSet.open(init.db);
+const runner = new SqliteRunner(init.limits);
+await runner.init();
+// The SQL task's verify half, imported narrowly: a thread starts faster without the parser and features.
+const task: Task<never> = {
+  id: 'sql',
+  extract: extractSql,
+  normalise: normaliseSql,
+  prepare: prepareSql,
+  createExecutor: () => runner,
+};
+const context: VerifyContext = {
+  task,
+  executor: runner,
+  environment: (dbId) => databases.resolve(dbId),
+  options: init.options,
+  provenance: init.provenance,
+};
+const run: RunProgram = (program, environment, normalised) => runner.run(program, environment, normalised);
+
+function verifyChunk(chunk: VerifyChunk): VerifyWorkerMessage {
+  const counts: ChunkCounts = {
+    examples: 0,
+    accepted: 0,
+    rejected: 0,
+    candidates: 0,
+    reasons: {},
+    executed: 0,
+  };
+  const executedBefore = runner.stats.executed;
+  let output = '';
+  let number = chunk.firstLine - 1;
+  for (const raw of chunk.text.split('\n')) {
+    number++;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.trim() === '') continue;
+    let line: JsonlLine;
+    try {
+      line = { line: number, value: JSON.parse(text) };
+    } catch (error) {
+      line = { line: number, error: `line ${number} is not valid JSON: ${(error as Error).message}` };
+    }
+    const candidates = (line.value as { candidates?: unknown } | undefined)?.candidates;
+    if (Array.isArray(candidates)) counts.candidates += candidates.length;
+    const record = verifyLineSync(line, context, run);
+    counts.examples++;
+    counts[record.status]++;
+    if (record.reason) counts.reasons[record.reason] = (counts.reasons[record.reason] ?? 0) + 1;
+    output += `${JSON.stringify(record)}\n`;
+  }
+  counts.executed = runner.stats.executed - executedBefore;
+  return { type: 'done', seq: chunk.seq, output, counts };
+}
+
+port.on('message', (chunk: VerifyChunk) => {
+  try {
+    post(verifyChunk(chunk));
+  } catch (error) {
+    const { name, message, path } = error as { name?: string; message?: string; path?: string };
+    post({
+      type: 'fatal',
+      error: { name: name ?? 'Error', message: message ?? String(error), ...(path ? { path } : {}) },
+    });
+  }
+});
+post({ type: 'ready' });

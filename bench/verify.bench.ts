@@ -87,6 +87,7 @@ const times = {
   floor: [] as number[],
   api: [] as number[],
   verify: [] as number[],
+  verifyProcesses: [] as number[],
   symgen: [] as number[],
   symgenNoSqlparse: [] as number[],
 };
@@ -100,7 +101,7 @@ const filter = join(import.meta.dirname, 'symgen_filter.py');
 for (let round = 0; round < REPEATS; round++) {
   times.floor.push(floor());
   times.api.push(await inProcess());
-  times.verify.push(
+  const cli = (output: string, ...extra: string[]) =>
     timed('node', [
       bin,
       'verify',
@@ -111,11 +112,13 @@ for (let round = 0; round < REPEATS; round++) {
       '--in',
       input,
       '--out',
-      join(OUT, 'verified.jsonl'),
+      output,
       '--min-votes',
       '5',
-    ]),
-  );
+      ...extra,
+    ]);
+  times.verify.push(cli(join(OUT, 'verified.jsonl')));
+  times.verifyProcesses.push(cli(join(OUT, 'verified-processes.jsonl'), '--executor', 'processes'));
   if (python) times.symgen.push(timed(python, [filter, DB, input, join(OUT, 'symgen.jsonl'), '5']));
   times.symgenNoSqlparse.push(
     timed('python3', [filter, DB, input, join(OUT, 'symgen-no-sqlparse.jsonl'), '5', '--no-sqlparse']),
@@ -134,8 +137,9 @@ const row = (label: string, ms: number) =>
   console.log(`${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms)}`);
 console.log(`GeoQuery: ${examples.length} questions, ${candidates} candidates, ${REPEATS} rounds (medians)`);
 row('floor (distinct programs executed once, in-process)', floorMs);
-row('verifySqlFile in this process (executor start included)', apiMs);
+row('verifySqlFile in this process (thread start included)', apiMs);
 row(`symgen verify (whole CLI run, node start included), accepted ${accepted}`, verifyMs);
+row('symgen verify --executor processes (executor processes, as before)', median(times.verifyProcesses));
 if (times.symgen.length > 0)
   row('SymGen filter as published (python, sqlparse, Pool(8))', median(times.symgen));
 row('SymGen filter without its sqlparse step', median(times.symgenNoSqlparse));

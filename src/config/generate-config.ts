@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { llmConfigSchema } from '../llm/config.js';
-import { verifyOptionsSchema } from '../verify/options.js';
+import { verifyOptionsSchema } from '../verify/options-schema.js';
 
 /** Sampling parameters of one generation stage (`gen_q` or `gen_a`), each field defaulting per stage. */
 function samplingSchema(defaults: { n: number; temperature: number; maxTokens: number; logprobs: boolean }) {

@@ -3,10 +3,13 @@ export { describeInputIssues, verifyInputSchema } from './input-schema.js';
 export {
   parseMinVotes,
   parseVerifyOptions,
+  VERIFY_CHOICES,
+  VERIFY_DEFAULTS,
+  VERIFY_INTEGERS,
   type VerifyOptions,
   type VerifyOptionsInput,
-  verifyOptionsSchema,
 } from './options.js';
+export { verifyOptionsSchema } from './options-schema.js';
 export { type VerifyFileOptions, type VerifySummary, verifySqlFile } from './verify-file.js';
 export {
   type RunProgram,

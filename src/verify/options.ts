@@ -1,47 +1,108 @@
-import { z } from 'zod';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError, type ConfigIssue } from '../errors/index.js';
 
-/** Settings of `symgen verify`, validated at the boundary. */
-export const verifyOptionsSchema = z.strictObject({
-  minVotes: z
-    .number()
-    .positive('must be above 0')
-    .refine(
-      (value) => value < 1 || Number.isInteger(value),
-      'must be a whole number (a count) or a fraction below 1',
-    )
-    .default(1),
-  count: z.enum(['samples', 'distinct']).default('samples'),
-  tie: z.enum(['reject', 'logprob']).default('logprob'),
-  emptyResult: z.enum(['keep', 'reject']).default('keep'),
-  compare: z.enum(['multiset', 'strict', 'set']).default('multiset'),
+/** The allowed values of each choice among the verify options. */
+export const VERIFY_CHOICES = {
+  count: ['samples', 'distinct'],
+  tie: ['reject', 'logprob'],
+  emptyResult: ['keep', 'reject'],
+  compare: ['multiset', 'strict', 'set'],
+  normalise: ['text', 'parser'],
+  executor: ['threads', 'processes'],
+} as const;
+
+/** Whole-number options and their inclusive ranges. */
+export const VERIFY_INTEGERS = {
+  timeoutMs: [1, Number.MAX_SAFE_INTEGER],
+  maxRows: [1, Number.MAX_SAFE_INTEGER],
+  workers: [1, 64],
+  window: [1, Number.MAX_SAFE_INTEGER],
+} as const;
+
+type Choice<K extends keyof typeof VERIFY_CHOICES> = (typeof VERIFY_CHOICES)[K][number];
+
+/** Settings of `symgen verify`, validated at the boundary (see `verifyOptionsSchema` for the zod form). */
+export interface VerifyOptions {
+  /** Votes the winning group needs: a count (5), or a fraction of the votes below 1 (0.25). */
+  minVotes: number;
+  count: Choice<'count'>;
+  tie: Choice<'tie'>;
+  emptyResult: Choice<'emptyResult'>;
+  compare: Choice<'compare'>;
   /** `text`: dedup by the cheap lexical normal form; `parser`: the real SQL parser's canonical form too. */
-  normalise: z.enum(['text', 'parser']).default('text'),
-  timeoutMs: z.number().int().min(1).default(5000),
-  maxRows: z.number().int().min(1).default(100_000),
-  workers: z.number().int().min(1).max(64).optional(),
+  normalise: Choice<'normalise'>;
+  timeoutMs: number;
+  maxRows: number;
+  workers?: number | undefined;
   /**
-   * Where SQL runs. \`threads\`: worker threads that each verify whole examples on connections guarded
-   * by the symgen_guard extension (interrupt at the time budget, reading only). \`processes\`: executor
+   * Where SQL runs. `threads`: worker threads that each verify whole examples on connections guarded
+   * by the symgen_guard extension (interrupt at the time budget, reading only). `processes`: executor
    * processes killed at the budget. Default: threads when the extension is built, else processes.
    */
-  executor: z.enum(['threads', 'processes']).optional(),
-  keepCandidates: z.boolean().default(false),
-  /** Examples verified at once; bounds memory while keeping every executor busy. */
-  window: z.number().int().min(1).default(256),
-});
+  executor?: Choice<'executor'> | undefined;
+  keepCandidates: boolean;
+  /** Examples verified at once by the processes path; bounds memory while keeping every executor busy. */
+  window: number;
+}
 
-export type VerifyOptionsInput = z.input<typeof verifyOptionsSchema>;
-export type VerifyOptions = z.output<typeof verifyOptionsSchema>;
+export type VerifyOptionsInput = Partial<VerifyOptions>;
 
-/** Validate verify options; throws a `ConfigError` listing every problem. */
+/** Defaults of the options that have one. */
+export const VERIFY_DEFAULTS = {
+  minVotes: 1,
+  count: 'samples',
+  tie: 'logprob',
+  emptyResult: 'keep',
+  compare: 'multiset',
+  normalise: 'text',
+  timeoutMs: 5000,
+  maxRows: 100_000,
+  keepCandidates: false,
+  window: 256,
+} as const satisfies Partial<VerifyOptions>;
+
+/**
+ * Validate verify options and fill in defaults; throws a `ConfigError` listing every problem. Checked
+ * by hand from the tables above (zod would cost a CLI run 70 ms to load); `verifyOptionsSchema` is
+ * built from the same tables, and a test checks that both accept and reject the same inputs.
+ */
 export function parseVerifyOptions(input: VerifyOptionsInput, source = 'verify options'): VerifyOptions {
-  const parsed = verifyOptionsSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(
-    source,
-    parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-  );
+  const issues: ConfigIssue[] = [];
+  const out: Record<string, unknown> = { ...VERIFY_DEFAULTS };
+  for (const [key, value] of Object.entries(input ?? {})) {
+    if (value === undefined) continue;
+    const message = checkOption(key, value);
+    if (message) issues.push({ path: key, message });
+    else out[key] = value;
+  }
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return out as unknown as VerifyOptions;
+}
+
+function checkOption(key: string, value: unknown): string | null {
+  if (key === 'minVotes') {
+    if (typeof value !== 'number' || Number.isNaN(value)) return `expected a number, got ${typeof value}`;
+    if (value <= 0) return 'must be above 0';
+    if (value >= 1 && !Number.isInteger(value))
+      return 'must be a whole number (a count) or a fraction below 1';
+    return null;
+  }
+  if (key === 'keepCandidates')
+    return typeof value === 'boolean' ? null : `expected a boolean, got ${typeof value}`;
+  if (key in VERIFY_CHOICES) {
+    const allowed = VERIFY_CHOICES[key as keyof typeof VERIFY_CHOICES] as readonly string[];
+    return typeof value === 'string' && allowed.includes(value)
+      ? null
+      : `expected one of ${allowed.map((choice) => JSON.stringify(choice)).join(', ')}`;
+  }
+  if (key in VERIFY_INTEGERS) {
+    const [low, high] = VERIFY_INTEGERS[key as keyof typeof VERIFY_INTEGERS];
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      return `expected a whole number, got ${String(value)}`;
+    if (value < low) return `must be at least ${low}`;
+    if (value > high) return `must be at most ${high}`;
+    return null;
+  }
+  return 'unknown option';
 }
 
 /** Parse `--min-votes`: `5` (a count) or `0.25` (a fraction). */

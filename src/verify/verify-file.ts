@@ -1,11 +1,11 @@
-import { availableParallelism } from 'node:os';
 import { SandboxError } from '../errors/index.js';
 import { type JsonlLine, readJsonl, writeLinesAtomically } from '../io/index.js';
-import { guardAvailable, resolveSqliteLimits, SqliteExecutor } from '../sandbox/sqlite/index.js';
-import { DatabaseSet, sqlTask } from '../tasks/sql/index.js';
+import { guardAvailable } from '../sandbox/sqlite/guard-extension.js';
+import { resolveSqliteLimits } from '../sandbox/sqlite/protocol.js';
+import { DatabaseSet } from '../tasks/sql/databases.js';
 import { SYMGEN_VERSION } from '../version.js';
 import { parseVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.js';
-import { verifyFileThreaded } from './threads/verify-threaded.js';
+import { defaultVerifyThreads, VerifyThreadPool } from './threads/verify-threaded.js';
 import { type VerifiedRecord, type VerifyContext, verifyStream } from './verify-stream.js';
 
 /** Counts of one verify run. */
@@ -32,6 +32,11 @@ export interface VerifyFileOptions extends VerifyOptionsInput {
   readonly onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void;
   /** Called as examples finish (in batches), with the running counts. */
   readonly onProgress?: (summary: VerifySummary) => void;
+  /**
+   * Verify threads started earlier (`VerifyThreadPool.start`), so that their start-up overlapped the
+   * caller's; used (and closed) instead of starting new ones. Implies `executor: 'threads'`.
+   */
+  readonly threads?: VerifyThreadPool;
 }
 
 /**
@@ -40,15 +45,25 @@ export interface VerifyFileOptions extends VerifyOptionsInput {
  * lines become `invalid-input` rejections.
  */
 export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifySummary> {
-  const { db, input, output, onRecord, onProgress, ...rest } = options;
-  const verifyOptions = parseVerifyOptions(rest);
-  const databases = DatabaseSet.open(db);
+  const { db, input, output, onRecord, onProgress, threads, ...rest } = options;
+  let verifyOptions: VerifyOptions;
+  let databases: DatabaseSet;
+  let kind: 'threads' | 'processes';
+  try {
+    verifyOptions = parseVerifyOptions(threads ? { ...rest, executor: 'threads' } : rest);
+    kind = chooseExecutor(verifyOptions, onRecord !== undefined);
+    databases = DatabaseSet.open(db);
+  } catch (error) {
+    await threads?.close();
+    throw error;
+  }
   const provenance = verifierProvenance('sql', verifyOptions, {
     compare: verifyOptions.compare,
     normalise: verifyOptions.normalise,
   });
-  if (chooseExecutor(verifyOptions, onRecord !== undefined) === 'threads') {
-    return verifyFileThreaded({
+  if (kind === 'threads') {
+    const pool = threads ?? VerifyThreadPool.start(verifyOptions.workers ?? defaultVerifyThreads());
+    return pool.verifyFile({
       input,
       output,
       init: {
@@ -62,10 +77,14 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
         }),
         provenance,
       },
-      threads: verifyOptions.workers ?? Math.max(1, Math.min(8, availableParallelism())),
       ...(onProgress ? { onProgress } : {}),
     });
   }
+  // The executor processes' path loads its modules only when taken.
+  const [{ SqliteExecutor }, { sqlTask }] = await Promise.all([
+    import('../sandbox/sqlite/sqlite-executor.js'),
+    import('../tasks/sql/index.js'),
+  ]);
   const executor = new SqliteExecutor({
     compare: verifyOptions.compare,
     timeoutMs: verifyOptions.timeoutMs,

@@ -39,11 +39,3 @@ export function taskOptionsFromFlags(flags: Record<string, unknown>): Record<str
     ...(typeof flags.fixture === 'string' ? { fixture: flags.fixture } : {}),
   };
 }
-
-/** `--db` is required by the SQL task only. */
-export function requireDb(flags: Record<string, unknown>): string {
-  if (typeof flags.db === 'string') return flags.db;
-  throw new ConfigError('--db', [
-    { path: '', message: 'the sql task needs --db PATH: a SQLite file, or a folder of <db_id>.sqlite files' },
-  ]);
-}

@@ -1,13 +1,41 @@
 import { ConfigError } from '../../errors/index.js';
 import { countLines } from '../../io/index.js';
-import { parseMinVotes, type VerifySummary, verifySqlFile, verifyTaskFile } from '../../verify/index.js';
+import { guardAvailable } from '../../sandbox/sqlite/guard-extension.js';
+import { defaultVerifyThreads, VerifyThreadPool } from '../../verify/threads/verify-threaded.js';
+import type { VerifySummary } from '../../verify/verify-file.js';
 import { Progress } from '../progress.js';
-import { integerFlag } from './flags.js';
-import { requireDb, taskFromFlags, taskOptionsFromFlags } from './task-flags.js';
+import { integerFlag, requireDb } from './flags.js';
 
 /** Run `symgen verify` with parsed flags; returns the exit code. */
 export async function runVerify(flags: Record<string, string | boolean | undefined>): Promise<number> {
-  const task = await taskFromFlags(flags);
+  const sql = flags.task === 'sql' && flags.taskModule === undefined;
+  const workers = flags.workers === undefined ? undefined : integerFlag('--workers', flags.workers);
+  const executor =
+    flags.executor === undefined
+      ? undefined
+      : enumFlag('--executor', flags.executor, ['threads', 'processes']);
+  // SQL verify threads start first: each loads its modules while this thread loads the rest.
+  const threads =
+    sql && executor !== 'processes' && guardAvailable()
+      ? VerifyThreadPool.start(workers ?? defaultVerifyThreads())
+      : undefined;
+  try {
+    return await verifyWith(flags, threads, { workers, executor });
+  } catch (error) {
+    await threads?.close();
+    throw error;
+  }
+}
+
+async function verifyWith(
+  flags: Record<string, string | boolean | undefined>,
+  threads: VerifyThreadPool | undefined,
+  { workers, executor }: { workers: number | undefined; executor: 'threads' | 'processes' | undefined },
+): Promise<number> {
+  const [{ parseMinVotes }, { verifySqlFile }] = await Promise.all([
+    import('../../verify/options.js'),
+    import('../../verify/verify-file.js'),
+  ]);
   const input = String(flags.in);
   const progress = new Progress('verify', undefined);
   if (process.stderr.isTTY)
@@ -30,20 +58,26 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
         `accepted ${((running.accepted / running.examples) * 100).toFixed(0)}%`,
       ),
   };
-  const summary =
-    task.id === 'sql' && flags.taskModule === undefined
-      ? await verifySqlFile({
-          ...shared,
-          db: requireDb(flags),
-          compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
-          normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
-          maxRows: integerFlag('--max-rows', flags.maxRows),
-          ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),
-          ...(flags.executor === undefined
-            ? {}
-            : { executor: enumFlag('--executor', flags.executor, ['threads', 'processes']) }),
-        })
-      : await verifyTaskFile({ ...shared, task, taskOptions: taskOptionsFromFlags(flags) as never });
+  let summary: VerifySummary;
+  if (flags.task === 'sql' && flags.taskModule === undefined) {
+    summary = await verifySqlFile({
+      ...shared,
+      db: requireDb(flags),
+      compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
+      normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
+      maxRows: integerFlag('--max-rows', flags.maxRows),
+      ...(workers === undefined ? {} : { workers }),
+      ...(executor === undefined ? {} : { executor }),
+      ...(threads ? { threads } : {}),
+    });
+  } else {
+    const [{ taskFromFlags, taskOptionsFromFlags }, { verifyTaskFile }] = await Promise.all([
+      import('./task-flags.js'),
+      import('../../verify/verify-task-file.js'),
+    ]);
+    const task = await taskFromFlags(flags);
+    summary = await verifyTaskFile({ ...shared, task, taskOptions: taskOptionsFromFlags(flags) as never });
+  }
   progress.end();
   const reasons = Object.entries(summary.reasons)
     .map(([reason, count]) => `${reason} ${count}`)

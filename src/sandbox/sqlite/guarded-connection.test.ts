@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB } from '../../../test/shared-data.js';
-import { GUARD_EXTENSION_PATH, guardAvailable, openGuarded } from './guarded-connection.js';
+import { GUARD_EXTENSION_PATH, guardAvailable } from './guard-extension.js';
+import { openGuarded } from './guarded-connection.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'symgen-guard-'));
 const db = join(folder, 'geography.sqlite');

@@ -1,9 +1,9 @@
 export { refusalReason } from './guard.js';
-export { GUARD_EXTENSION_PATH, guardAvailable } from './guarded-connection.js';
+export { GUARD_EXTENSION_PATH, guardAvailable } from './guard-extension.js';
 export { ordersOutput } from './order-by.js';
+export { resolveSqliteLimits } from './protocol.js';
 export { type CompareMode, cellKey, FLOAT_DIGITS, type ResultKeys, resultKeys } from './result-key.js';
 export {
-  resolveSqliteLimits,
   type SqlExecutionResult,
   SqliteExecutor,
   type SqliteExecutorOptions,

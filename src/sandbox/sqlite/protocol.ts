@@ -1,5 +1,6 @@
 import type { ExecutionStatus } from '../../tasks/spec.js';
 import type { CompareMode } from './result-key.js';
+import type { SqliteExecutorOptions } from './sqlite-executor.js';
 
 /** Limits and comparison settings an executor process runs with. */
 export interface SqliteLimits {
@@ -50,3 +51,16 @@ export type ChildMessage =
   | { type: 'ready'; sqliteVersion: string }
   | { type: 'results'; results: SqliteJobResult[] }
   | { type: 'fatal'; error: string };
+
+/** The statement limits `options` ask for, with the documented defaults filled in. */
+export function resolveSqliteLimits(options: SqliteExecutorOptions = {}): SqliteLimits {
+  return {
+    timeoutMs: options.timeoutMs ?? 5000,
+    maxRows: options.maxRows ?? 100_000,
+    maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
+    heapLimitBytes: options.heapLimitBytes ?? 256 * 1024 * 1024,
+    previewRows: options.previewRows ?? 5,
+    compare: options.compare ?? 'multiset',
+    parserCanonical: options.normalise === 'parser',
+  };
+}

@@ -3,7 +3,7 @@ import { SandboxError } from '../../errors/index.js';
 import type { ExecuteOptions, ExecutionEnvironment, ExecutionResult, Executor } from '../../tasks/spec.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { ExecutorProcess } from './executor-process.js';
-import type { SqliteJobResult, SqliteLimits } from './protocol.js';
+import { resolveSqliteLimits, type SqliteJobResult, type SqliteLimits } from './protocol.js';
 import type { CompareMode } from './result-key.js';
 
 /** Options of the SQLite executor. */
@@ -142,19 +142,6 @@ export class SqliteExecutor implements Executor {
     const { id: _id, rows, cached: _cached, ...rest } = raw;
     return { normalised: textKey, ...rest, ...(rows === undefined ? {} : { size: rows }) };
   }
-}
-
-/** The statement limits `options` ask for, with the documented defaults filled in. */
-export function resolveSqliteLimits(options: SqliteExecutorOptions = {}): SqliteLimits {
-  return {
-    timeoutMs: options.timeoutMs ?? 5000,
-    maxRows: options.maxRows ?? 100_000,
-    maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
-    heapLimitBytes: options.heapLimitBytes ?? 256 * 1024 * 1024,
-    previewRows: options.previewRows ?? 5,
-    compare: options.compare ?? 'multiset',
-    parserCanonical: options.normalise === 'parser',
-  };
 }
 
 /** Route equal programs to the same process, so its parser-level cache sees every repeat. */

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB, SHARED_DATA } from '../../../test/shared-data.js';
-import { resolveSqliteLimits, SqliteExecutor } from './sqlite-executor.js';
+import { resolveSqliteLimits } from './protocol.js';
+import { SqliteExecutor } from './sqlite-executor.js';
 import { SqliteRunner } from './sqlite-runner.js';
 
 const environment = { id: 'geography', path: GEOGRAPHY_DB };

@@ -10,6 +10,12 @@ export interface VerifyWorkerInit {
   readonly provenance: Record<string, unknown>;
 }
 
+/** The first message a thread gets: what to verify with. Chunks follow. */
+export interface VerifyInitMessage {
+  readonly type: 'init';
+  readonly init: VerifyWorkerInit;
+}
+
 /** A run of whole input lines; `firstLine` is the 1-based number of its first line in the file. */
 export interface VerifyChunk {
   readonly type: 'chunk';

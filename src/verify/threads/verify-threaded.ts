@@ -1,12 +1,19 @@
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DatabaseError, SandboxError, SymgenError } from '../../errors/index.js';
 import { assertReadableFile, writeTextAtomically } from '../../io/index.js';
 import type { VerifySummary } from '../verify-file.js';
-import type { ChunkCounts, VerifyChunk, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
+import type {
+  ChunkCounts,
+  VerifyChunk,
+  VerifyInitMessage,
+  VerifyWorkerInit,
+  VerifyWorkerMessage,
+} from './protocol.js';
 
 /** Bytes of input lines per chunk: small enough to balance the threads, large enough that messages cost little. */
 const CHUNK_BYTES = 32 * 1024;
@@ -17,21 +24,22 @@ export interface ThreadedVerifyOptions {
   readonly input: string;
   readonly output: string;
   readonly init: VerifyWorkerInit;
-  readonly threads: number;
   /** Called as chunks finish, with the running counts. */
   readonly onProgress?: (summary: VerifySummary) => void;
 }
 
+/** Threads a verify run starts by default: one per core, at most 8 (the main thread only reads and writes). */
+export function defaultVerifyThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
 /** Start one verify thread: the built JavaScript, or (under vitest or tsx) the TypeScript source through tsx. */
-function startWorker(init: VerifyWorkerInit): Worker {
+function startWorker(): Worker {
   const profile = process.env.SYMGEN_PROFILE_EXECUTOR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYMGEN_PROFILE_EXECUTOR}`]
     : [];
   if (!fileURLToPath(import.meta.url).endsWith('.ts')) {
-    return new Worker(new URL('./verify-worker.js', import.meta.url), {
-      workerData: init,
-      execArgv: profile,
-    });
+    return new Worker(new URL('./verify-worker.js', import.meta.url), { execArgv: profile });
   }
   // Workers do not take `--import tsx`: register tsx's loader in the thread, then import the source.
   const tsx = join(
@@ -40,7 +48,7 @@ function startWorker(init: VerifyWorkerInit): Worker {
   );
   const source = new URL('./verify-worker.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(code, { eval: true, workerData: init, execArgv: profile });
+  return new Worker(code, { eval: true, execArgv: profile });
 }
 
 /** Whole lines of `path` in chunks of about {@link CHUNK_BYTES}, numbered from 1. */
@@ -93,103 +101,144 @@ function reviveError(error: { name: string; message: string; path?: string }): E
 }
 
 /**
- * Verify a JSONL file on worker threads: the main thread only reads chunks of lines, hands them out
- * in turn (at most {@link AHEAD} ahead per thread) and writes the answers in input order, whole or not at all.
+ * Worker threads that verify one JSONL file of SQL candidates. Start them early (`start`): each loads
+ * its modules while the caller is still parsing options and checking databases; `verifyFile` then
+ * sends them what to verify with and the input. The main thread only reads chunks of lines, hands
+ * them out in turn (at most {@link AHEAD} ahead per thread) and writes the answers in input order,
+ * whole or not at all. A pool verifies one file and closes.
  */
-export async function verifyFileThreaded(options: ThreadedVerifyOptions): Promise<VerifySummary> {
-  const { input, output, init, onProgress } = options;
-  assertReadableFile(input, 'input file');
-  const started = performance.now();
-  const summary: VerifySummary = {
-    examples: 0,
-    accepted: 0,
-    rejected: 0,
-    candidates: 0,
-    reasons: {},
-    executed: 0,
-    durationMs: 0,
-  };
-  const results = new Map<number, Deferred<string>>();
-  const resultFor = (seq: number) => {
-    let result = results.get(seq);
-    if (!result) {
-      result = deferred<string>();
-      if (failure) result.reject(failure);
-      results.set(seq, result);
+export class VerifyThreadPool {
+  private closing = false;
+  private used = false;
+  private failure: unknown;
+  private readonly listeners: Array<(message: VerifyWorkerMessage, thread: number) => void> = [];
+  private readonly failed: Array<(error: unknown) => void> = [];
+
+  private constructor(private readonly workers: Worker[]) {
+    workers.forEach((worker, thread) => {
+      worker.on('message', (message: VerifyWorkerMessage) => {
+        for (const listener of this.listeners) listener(message, thread);
+      });
+      worker.on('error', (error) => this.fail(new SandboxError(`a verify thread failed: ${error.message}`)));
+      worker.on('exit', (code) => {
+        if (!this.closing) this.fail(new SandboxError(`a verify thread exited early (code ${code})`));
+      });
+    });
+  }
+
+  /** Start `threads` verify threads now. */
+  static start(threads: number): VerifyThreadPool {
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${threads}`);
     }
-    return result;
-  };
-  let failure: unknown;
-  const fail = (error: unknown) => {
-    failure ??= error;
-    for (const result of results.values()) result.reject(failure);
-    for (const waiter of roomWaiters.values()) waiter.reject(failure);
-  };
-  // Chunk `seq` always goes to thread `seq % threads`, so which programs meet which thread's result
-  // cache (and so every output byte) does not depend on timing.
-  const load = new Array<number>(options.threads).fill(0);
-  const roomWaiters = new Map<number, Deferred<void>>();
-  const waitForRoom = (thread: number): Promise<void> => {
-    if (failure) return Promise.reject(failure);
-    if (load[thread]! < AHEAD) return Promise.resolve();
-    const waiter = deferred<void>();
-    roomWaiters.set(thread, waiter);
-    return waiter.promise;
-  };
-  let closing = false;
-  const workers = Array.from({ length: options.threads }, (_, index) => {
-    const worker = startWorker(init);
-    worker.on('message', (message: VerifyWorkerMessage) => {
+    return new VerifyThreadPool(Array.from({ length: threads }, () => startWorker()));
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    for (const notify of this.failed) notify(this.failure);
+  }
+
+  /** Verify `input` into `output`; the pool closes when it is done, whether it succeeded or not. */
+  async verifyFile(options: ThreadedVerifyOptions): Promise<VerifySummary> {
+    try {
+      if (this.used) throw new SandboxError('a VerifyThreadPool verifies one file: start another');
+      this.used = true;
+      return await this.run(options);
+    } finally {
+      await this.close();
+    }
+  }
+
+  private async run({ input, output, init, onProgress }: ThreadedVerifyOptions): Promise<VerifySummary> {
+    assertReadableFile(input, 'input file');
+    const started = performance.now();
+    const summary: VerifySummary = {
+      examples: 0,
+      accepted: 0,
+      rejected: 0,
+      candidates: 0,
+      reasons: {},
+      executed: 0,
+      durationMs: 0,
+    };
+    const results = new Map<number, Deferred<string>>();
+    const resultFor = (seq: number) => {
+      let result = results.get(seq);
+      if (!result) {
+        result = deferred<string>();
+        if (this.failure) result.reject(this.failure);
+        results.set(seq, result);
+      }
+      return result;
+    };
+    // Chunk \`seq\` always goes to thread \`seq % threads\`, so which programs meet which thread's result
+    // cache (and so every output byte) does not depend on timing.
+    const load = new Array<number>(this.workers.length).fill(0);
+    const roomWaiters = new Map<number, Deferred<void>>();
+    const waitForRoom = (thread: number): Promise<void> => {
+      if (this.failure) return Promise.reject(this.failure);
+      if (load[thread]! < AHEAD) return Promise.resolve();
+      const waiter = deferred<void>();
+      roomWaiters.set(thread, waiter);
+      return waiter.promise;
+    };
+    this.failed.push((failure) => {
+      for (const result of results.values()) result.reject(failure);
+      for (const waiter of roomWaiters.values()) waiter.reject(failure);
+    });
+    this.listeners.push((message, thread) => {
       if (message.type === 'done') {
         addCounts(summary, message.counts);
         resultFor(message.seq).resolve(message.output);
         onProgress?.(summary);
-        load[index]!--;
-        roomWaiters.get(index)?.resolve();
-        roomWaiters.delete(index);
+        load[thread]!--;
+        roomWaiters.get(thread)?.resolve();
+        roomWaiters.delete(thread);
       } else if (message.type === 'fatal') {
-        fail(reviveError(message.error));
+        this.fail(reviveError(message.error));
       }
     });
-    worker.on('error', (error) => fail(new SandboxError(`a verify thread failed: ${error.message}`)));
-    worker.on('exit', (code) => {
-      if (!closing) fail(new SandboxError(`a verify thread exited early (code ${code})`));
-    });
-    return worker;
-  });
-  // The producer hands chunks out as threads have room; `chunks` is known once the input ends.
-  let chunks = Number.POSITIVE_INFINITY;
-  const inputEnded = (async () => {
-    let seq = 0;
-    for await (const chunk of readChunks(input)) {
-      const thread = seq % workers.length;
-      await waitForRoom(thread);
-      load[thread]!++;
-      resultFor(seq);
-      workers[thread]!.postMessage({ type: 'chunk', seq, ...chunk } satisfies VerifyChunk);
-      seq++;
+    if (this.failure) throw this.failure;
+    for (const worker of this.workers) worker.postMessage({ type: 'init', init } satisfies VerifyInitMessage);
+    // The producer hands chunks out as threads have room; \`chunks\` is known once the input ends.
+    let chunks = Number.POSITIVE_INFINITY;
+    const inputEnded = (async () => {
+      let seq = 0;
+      for await (const chunk of readChunks(input)) {
+        const thread = seq % this.workers.length;
+        await waitForRoom(thread);
+        load[thread]!++;
+        resultFor(seq);
+        this.workers[thread]!.postMessage({ type: 'chunk', seq, ...chunk } satisfies VerifyChunk);
+        seq++;
+      }
+      chunks = seq;
+    })();
+    inputEnded.catch((error: unknown) => this.fail(error));
+    async function* ordered(): AsyncGenerator<string> {
+      for (let seq = 0; seq < chunks; seq++) {
+        await Promise.race([resultFor(seq).promise, inputEnded]);
+        if (seq >= chunks) break;
+        const text = await resultFor(seq).promise;
+        results.delete(seq);
+        if (text.length > 0) yield text;
+      }
     }
-    chunks = seq;
-  })();
-  inputEnded.catch(fail);
-  async function* ordered(): AsyncGenerator<string> {
-    for (let seq = 0; seq < chunks; seq++) {
-      await Promise.race([resultFor(seq).promise, inputEnded]);
-      if (seq >= chunks) break;
-      const text = await resultFor(seq).promise;
-      results.delete(seq);
-      if (text.length > 0) yield text;
-    }
-  }
-  try {
     await writeTextAtomically(output, ordered());
-    if (failure) throw failure;
-  } finally {
-    closing = true;
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    if (this.failure) throw this.failure;
     summary.durationMs = performance.now() - started;
+    return summary;
   }
-  return summary;
 }
 
 function addCounts(summary: VerifySummary, counts: ChunkCounts): void {

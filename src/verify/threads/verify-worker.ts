@@ -1,9 +1,10 @@
 /**
  * A verify worker thread: it takes chunks of input lines and verifies each example where it is,
  * running the SQL on its own guarded connections (no round trip per statement), and answers with
- * the output lines and their counts.
+ * the output lines and their counts. It loads its modules as soon as it starts; what to verify with
+ * comes in the first message, so a caller can start threads before it has parsed its options.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { JsonlLine } from '../../io/index.js';
 import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
 import type { Task } from '../../tasks/spec.js';
@@ -12,36 +13,47 @@ import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { prepareSql } from '../../tasks/sql/prepare.js';
 import { type RunProgram, type VerifyContext, verifyLineSync } from '../verify-stream.js';
-import type { ChunkCounts, VerifyChunk, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
+import type { ChunkCounts, VerifyChunk, VerifyInitMessage, VerifyWorkerMessage } from './protocol.js';
 
 // Failing candidates are common and only their message is kept: skip capturing stack traces.
 Error.stackTraceLimit = 0;
 
-const init = workerData as VerifyWorkerInit;
 const port = parentPort!;
 const post = (message: VerifyWorkerMessage) => port.postMessage(message);
 
-const databases = DatabaseSet.open(init.db);
-const runner = new SqliteRunner(init.limits);
-await runner.init();
-// The SQL task's verify half, imported narrowly: a thread starts faster without the parser and features.
-const task: Task<never> = {
-  id: 'sql',
-  extract: extractSql,
-  normalise: normaliseSql,
-  prepare: prepareSql,
-  createExecutor: () => runner,
-};
-const context: VerifyContext = {
-  task,
-  executor: runner,
-  environment: (dbId) => databases.resolve(dbId),
-  options: init.options,
-  provenance: init.provenance,
-};
-const run: RunProgram = (program, environment, normalised) => runner.run(program, environment, normalised);
+interface Verifier {
+  readonly runner: SqliteRunner;
+  readonly context: VerifyContext;
+  readonly run: RunProgram;
+}
 
-function verifyChunk(chunk: VerifyChunk): VerifyWorkerMessage {
+async function setUp({ init }: VerifyInitMessage): Promise<Verifier> {
+  const databases = DatabaseSet.open(init.db);
+  const runner = new SqliteRunner(init.limits);
+  await runner.init();
+  // The SQL task's verify half, imported narrowly: a thread starts faster without the parser and features.
+  const task: Task<never> = {
+    id: 'sql',
+    extract: extractSql,
+    normalise: normaliseSql,
+    prepare: prepareSql,
+    createExecutor: () => runner,
+  };
+  const context: VerifyContext = {
+    task,
+    executor: runner,
+    environment: (dbId) => databases.resolve(dbId),
+    options: init.options,
+    provenance: init.provenance,
+  };
+  return {
+    runner,
+    context,
+    run: (program, environment, normalised) => runner.run(program, environment, normalised),
+  };
+}
+
+function verifyChunk(chunk: VerifyChunk, { runner, context, run }: Verifier): VerifyWorkerMessage {
   const counts: ChunkCounts = {
     examples: 0,
     accepted: 0,
@@ -75,15 +87,27 @@ function verifyChunk(chunk: VerifyChunk): VerifyWorkerMessage {
   return { type: 'done', seq: chunk.seq, output, counts };
 }
 
-port.on('message', (chunk: VerifyChunk) => {
-  try {
-    post(verifyChunk(chunk));
-  } catch (error) {
-    const { name, message, path } = error as { name?: string; message?: string; path?: string };
-    post({
-      type: 'fatal',
-      error: { name: name ?? 'Error', message: message ?? String(error), ...(path ? { path } : {}) },
-    });
+function fatal(error: unknown): void {
+  const { name, message, path } = error as { name?: string; message?: string; path?: string };
+  post({
+    type: 'fatal',
+    error: { name: name ?? 'Error', message: message ?? String(error), ...(path ? { path } : {}) },
+  });
+}
+
+let verifier: Promise<Verifier> | undefined;
+port.on('message', (message: VerifyInitMessage | VerifyChunk) => {
+  if (message.type === 'init') {
+    verifier = setUp(message);
+    verifier.catch(fatal);
+    return;
   }
+  // Chunks wait for the set-up; messages arrive in order, so the chain keeps them in order too.
+  verifier?.then((ready) => {
+    try {
+      post(verifyChunk(message, ready));
+    } catch (error) {
+      fatal(error);
+    }
+  }, fatal);
 });
-post({ type: 'ready' });

@@ -5,21 +5,12 @@ import { resolveSqliteLimits } from '../sandbox/sqlite/protocol.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
 import { SYMGEN_VERSION } from '../version.js';
 import { parseVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.js';
+import { countRecord, emptyVerifySummary, type VerifySummary } from './summary.js';
 import { defaultVerifyThreads, VerifyThreadPool } from './threads/verify-threaded.js';
-import { type VerifiedRecord, type VerifyContext, verifyStream } from './verify-stream.js';
 
-/** Counts of one verify run. */
-export interface VerifySummary {
-  examples: number;
-  accepted: number;
-  rejected: number;
-  candidates: number;
-  /** Rejections by reason. */
-  reasons: Record<string, number>;
-  /** Statements executed, after every cache. */
-  executed: number;
-  durationMs: number;
-}
+export { emptyVerifySummary, type VerifySummary };
+
+import { type VerifiedRecord, type VerifyContext, verifyStream } from './verify-stream.js';
 
 export interface VerifyFileOptions extends VerifyOptionsInput {
   readonly db: string;
@@ -131,11 +122,6 @@ function chooseExecutor(options: VerifyOptions, wantsRecords: boolean): 'threads
   return guardAvailable() && !wantsRecords ? 'threads' : 'processes';
 }
 
-/** A summary with every count at zero, filled in as a file is verified. */
-export function emptyVerifySummary(): VerifySummary {
-  return { examples: 0, accepted: 0, rejected: 0, candidates: 0, reasons: {}, executed: 0, durationMs: 0 };
-}
-
 /**
  * The settings written as `verification` on every output line, so a reader can re-run the check:
  * the vote settings shared by every task, then the task's own (`extra`), then the symgen version.
@@ -170,9 +156,7 @@ export async function writeVerifiedFile(
 ): Promise<void> {
   async function* lines(): AsyncGenerator<string> {
     for await (const record of verifyStream(countingCandidates(readJsonl(input), summary), context)) {
-      summary.examples++;
-      summary[record.status]++;
-      if (record.reason) summary.reasons[record.reason] = (summary.reasons[record.reason] ?? 0) + 1;
+      countRecord(summary, record);
       onRecord?.(record, summary);
       yield JSON.stringify(record);
     }

@@ -1,5 +1,6 @@
 import type { SqliteLimits } from '../../sandbox/sqlite/protocol.js';
 import type { VerifyOptions } from '../options.js';
+import type { VerifySummary } from '../summary.js';
 
 /** What a verify worker thread starts with. */
 export interface VerifyWorkerInit {
@@ -25,18 +26,9 @@ export interface VerifyChunk {
 }
 
 /** Counts of one chunk, added up by the main thread. */
-export interface ChunkCounts {
-  examples: number;
-  accepted: number;
-  rejected: number;
-  candidates: number;
-  reasons: Record<string, number>;
-  /** Statements executed for this chunk (cache hits excluded). */
-  executed: number;
-}
+export type ChunkCounts = Omit<VerifySummary, 'durationMs'>;
 
 export type VerifyWorkerMessage =
-  | { readonly type: 'ready' }
   /** The chunk's output lines, each ending in a newline, in input order. */
   | { readonly type: 'done'; readonly seq: number; readonly output: string; readonly counts: ChunkCounts }
   /** A whole-run failure (a missing database): the run stops. */

@@ -6,14 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DatabaseError, SandboxError, SymgenError } from '../../errors/index.js';
 import { assertReadableFile, writeTextAtomically } from '../../io/index.js';
-import type { VerifySummary } from '../verify-file.js';
-import type {
-  ChunkCounts,
-  VerifyChunk,
-  VerifyInitMessage,
-  VerifyWorkerInit,
-  VerifyWorkerMessage,
-} from './protocol.js';
+import { addCounts, emptyVerifySummary, type VerifySummary } from '../summary.js';
+import type { VerifyChunk, VerifyInitMessage, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
 
 /** Bytes of input lines per chunk: small enough to balance the threads, large enough that messages cost little. */
 const CHUNK_BYTES = 32 * 1024;
@@ -162,15 +156,7 @@ export class VerifyThreadPool {
   private async run({ input, output, init, onProgress }: ThreadedVerifyOptions): Promise<VerifySummary> {
     assertReadableFile(input, 'input file');
     const started = performance.now();
-    const summary: VerifySummary = {
-      examples: 0,
-      accepted: 0,
-      rejected: 0,
-      candidates: 0,
-      reasons: {},
-      executed: 0,
-      durationMs: 0,
-    };
+    const summary = emptyVerifySummary();
     const results = new Map<number, Deferred<string>>();
     const resultFor = (seq: number) => {
       let result = results.get(seq);
@@ -239,14 +225,4 @@ export class VerifyThreadPool {
     summary.durationMs = performance.now() - started;
     return summary;
   }
-}
-
-function addCounts(summary: VerifySummary, counts: ChunkCounts): void {
-  summary.examples += counts.examples;
-  summary.accepted += counts.accepted;
-  summary.rejected += counts.rejected;
-  summary.candidates += counts.candidates;
-  summary.executed += counts.executed;
-  for (const [reason, count] of Object.entries(counts.reasons))
-    summary.reasons[reason] = (summary.reasons[reason] ?? 0) + count;
 }

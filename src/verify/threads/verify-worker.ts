@@ -12,8 +12,9 @@ import { DatabaseSet } from '../../tasks/sql/databases.js';
 import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { prepareSql } from '../../tasks/sql/prepare.js';
+import { countRecord, emptyVerifySummary, type VerifySummary } from '../summary.js';
 import { type RunProgram, type VerifyContext, verifyLineSync } from '../verify-stream.js';
-import type { ChunkCounts, VerifyChunk, VerifyInitMessage, VerifyWorkerMessage } from './protocol.js';
+import type { VerifyChunk, VerifyInitMessage, VerifyWorkerMessage } from './protocol.js';
 
 // Failing candidates are common and only their message is kept: skip capturing stack traces.
 Error.stackTraceLimit = 0;
@@ -54,14 +55,7 @@ async function setUp({ init }: VerifyInitMessage): Promise<Verifier> {
 }
 
 function verifyChunk(chunk: VerifyChunk, { runner, context, run }: Verifier): VerifyWorkerMessage {
-  const counts: ChunkCounts = {
-    examples: 0,
-    accepted: 0,
-    rejected: 0,
-    candidates: 0,
-    reasons: {},
-    executed: 0,
-  };
+  const { durationMs: _unused, ...counts }: VerifySummary = emptyVerifySummary();
   const executedBefore = runner.stats.executed;
   let output = '';
   let number = chunk.firstLine - 1;
@@ -78,9 +72,7 @@ function verifyChunk(chunk: VerifyChunk, { runner, context, run }: Verifier): Ve
     const candidates = (line.value as { candidates?: unknown } | undefined)?.candidates;
     if (Array.isArray(candidates)) counts.candidates += candidates.length;
     const record = verifyLineSync(line, context, run);
-    counts.examples++;
-    counts[record.status]++;
-    if (record.reason) counts.reasons[record.reason] = (counts.reasons[record.reason] ?? 0) + 1;
+    countRecord(counts, record);
     output += `${JSON.stringify(record)}\n`;
   }
   counts.executed = runner.stats.executed - executedBefore;

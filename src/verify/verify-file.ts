@@ -53,7 +53,7 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     normalise: verifyOptions.normalise,
   });
   if (kind === 'threads') {
-    const pool = threads ?? VerifyThreadPool.start(verifyOptions.workers ?? defaultVerifyThreads());
+    const pool = threads ?? VerifyThreadPool.shared(verifyOptions.workers ?? defaultVerifyThreads());
     return pool.verifyFile({
       input,
       output,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../test/shared-data.js';
 import { DatabaseError } from '../../errors/index.js';
 import { verifySqlFile } from '../verify-file.js';
+import { VerifyThreadPool } from './verify-threaded.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'symgen-threads-'));
 const EXAMPLE = join(import.meta.dirname, '..', '..', '..', 'examples', 'geoquery', 'candidates.jsonl');
@@ -143,6 +144,36 @@ describe('verifySqlFile on worker threads', () => {
       .map((text) => JSON.parse(text));
     expect(line).toMatchObject({ status: 'accepted', program: 'SELECT count(*) FROM state', votes: 2 });
     expect(line.candidates[0]).toMatchObject({ status: 'timeout' });
+  });
+
+  it('reuses the shared threads from one call to the next, and starts afresh after a failed run', async () => {
+    const first = VerifyThreadPool.shared(2);
+    const output = join(folder, 'shared-a.jsonl');
+    await verifySqlFile({
+      db: GEOGRAPHY_DB,
+      input: EXAMPLE,
+      output,
+      minVotes: 2,
+      workers: 2,
+      executor: 'threads',
+    });
+    expect(VerifyThreadPool.shared(2)).toBe(first);
+    const again = join(folder, 'shared-b.jsonl');
+    await verifySqlFile({
+      db: GEOGRAPHY_DB,
+      input: EXAMPLE,
+      output: again,
+      minVotes: 2,
+      workers: 2,
+      executor: 'threads',
+    });
+    expect(read(again)).toBe(read(output));
+    const missing = join(folder, 'shared-missing.jsonl');
+    writeFileSync(missing, `${JSON.stringify({ id: 1, db_id: 'nope', candidates: ['SELECT 1'] })}\n`);
+    await expect(
+      verifySqlFile({ db: SPIDER_DATABASES, input: missing, output: join(folder, 'x.jsonl'), workers: 2 }),
+    ).rejects.toThrow(DatabaseError);
+    expect(VerifyThreadPool.shared(2)).not.toBe(first);
   });
 
   it('fails the whole run on a missing database, writing nothing and keeping an older output', async () => {

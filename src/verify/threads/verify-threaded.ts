@@ -27,6 +27,13 @@ export function defaultVerifyThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
+function startWorkers(threads: number): Worker[] {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${threads}`);
+  }
+  return Array.from({ length: threads }, () => startWorker());
+}
+
 /** Start one verify thread: the built JavaScript, or (under vitest or tsx) the TypeScript source through tsx. */
 function startWorker(): Worker {
   const profile = process.env.SYMGEN_PROFILE_EXECUTOR
@@ -95,20 +102,27 @@ function reviveError(error: { name: string; message: string; path?: string }): E
 }
 
 /**
- * Worker threads that verify one JSONL file of SQL candidates. Start them early (`start`): each loads
+ * Worker threads that verify JSONL files of SQL candidates. Start them early (`start`): each loads
  * its modules while the caller is still parsing options and checking databases; `verifyFile` then
  * sends them what to verify with and the input. The main thread only reads chunks of lines, hands
  * them out in turn (at most {@link AHEAD} ahead per thread) and writes the answers in input order,
- * whole or not at all. A pool verifies one file and closes.
+ * whole or not at all. A pool from `start` verifies one file and closes; the pool from `shared` stays
+ * (idle threads do not keep the process alive) so later calls find its threads loaded and warm.
  */
 export class VerifyThreadPool {
+  private static sharedPool: VerifyThreadPool | undefined;
   private closing = false;
   private used = false;
   private failure: unknown;
-  private readonly listeners: Array<(message: VerifyWorkerMessage, thread: number) => void> = [];
-  private readonly failed: Array<(error: unknown) => void> = [];
+  private listeners: Array<(message: VerifyWorkerMessage, thread: number) => void> = [];
+  private failed: Array<(error: unknown) => void> = [];
+  /** Runs of a shared pool go one after another. */
+  private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly workers: Worker[]) {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly reusable: boolean,
+  ) {
     workers.forEach((worker, thread) => {
       worker.on('message', (message: VerifyWorkerMessage) => {
         for (const listener of this.listeners) listener(message, thread);
@@ -120,12 +134,24 @@ export class VerifyThreadPool {
     });
   }
 
-  /** Start `threads` verify threads now. */
+  /** Start `threads` verify threads now, for one file. */
   static start(threads: number): VerifyThreadPool {
-    if (!Number.isInteger(threads) || threads < 1) {
-      throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${threads}`);
-    }
-    return new VerifyThreadPool(Array.from({ length: threads }, () => startWorker()));
+    return new VerifyThreadPool(startWorkers(threads), false);
+  }
+
+  /**
+   * The process's shared pool of `threads` threads (started on first use, replaced when the count
+   * changes or a run failed). `verifySqlFile` uses it when it is not handed a pool.
+   */
+  static shared(threads: number): VerifyThreadPool {
+    const current = VerifyThreadPool.sharedPool;
+    if (current && !current.closing && current.failure === undefined && current.threads === threads)
+      return current;
+    void current?.close();
+    const pool = new VerifyThreadPool(startWorkers(threads), true);
+    for (const worker of pool.workers) worker.unref();
+    VerifyThreadPool.sharedPool = pool;
+    return pool;
   }
 
   get threads(): number {
@@ -134,6 +160,7 @@ export class VerifyThreadPool {
 
   async close(): Promise<void> {
     this.closing = true;
+    if (VerifyThreadPool.sharedPool === this) VerifyThreadPool.sharedPool = undefined;
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
@@ -142,14 +169,38 @@ export class VerifyThreadPool {
     for (const notify of this.failed) notify(this.failure);
   }
 
-  /** Verify `input` into `output`; the pool closes when it is done, whether it succeeded or not. */
+  /** Verify `input` into `output`. A one-file pool closes when done; a shared one closes only after a failure. */
   async verifyFile(options: ThreadedVerifyOptions): Promise<VerifySummary> {
+    if (!this.reusable) {
+      try {
+        if (this.used) throw new SandboxError('a pool from VerifyThreadPool.start verifies one file');
+        this.used = true;
+        return await this.run(options);
+      } finally {
+        await this.close();
+      }
+    }
+    const turn = this.queue.then(() => this.runShared(options));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async runShared(options: ThreadedVerifyOptions): Promise<VerifySummary> {
+    if (this.closing || this.failure !== undefined) {
+      throw new SandboxError('this verify thread pool was closed: take VerifyThreadPool.shared() again');
+    }
+    for (const worker of this.workers) worker.ref();
     try {
-      if (this.used) throw new SandboxError('a VerifyThreadPool verifies one file: start another');
-      this.used = true;
       return await this.run(options);
-    } finally {
+    } catch (error) {
+      // Chunks of the failed run may still be queued in the threads: start afresh next time.
+      this.failure ??= error;
       await this.close();
+      throw error;
+    } finally {
+      this.listeners = [];
+      this.failed = [];
+      for (const worker of this.workers) worker.unref();
     }
   }
 

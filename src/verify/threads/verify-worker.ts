@@ -90,8 +90,14 @@ function fatal(error: unknown): void {
 let verifier: Promise<Verifier> | undefined;
 port.on('message', (message: VerifyInitMessage | VerifyChunk) => {
   if (message.type === 'init') {
+    // A shared pool verifies file after file: the last run's connections close once its chunks are done.
+    const previous = verifier;
     verifier = setUp(message);
     verifier.catch(fatal);
+    previous?.then(
+      (done) => done.runner.closeSync(),
+      () => undefined,
+    );
     return;
   }
   // Chunks wait for the set-up; messages arrive in order, so the chain keeps them in order too.

@@ -1,2 +1,2 @@
 export { writeLinesAtomically, writeTextAtomically } from './atomic-file.js';
-export { assertReadableFile, countLines, type JsonlLine, readJsonl } from './jsonl.js';
+export { assertReadableFile, countLines, type JsonlLine, parseJsonlLine, readJsonl } from './jsonl.js';

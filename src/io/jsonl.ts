@@ -30,13 +30,21 @@ export async function* readJsonl(path: string): AsyncGenerator<JsonlLine> {
   });
   let number = 0;
   for await (const text of lines) {
-    number++;
-    if (text.trim() === '') continue;
-    try {
-      yield { line: number, value: JSON.parse(text) };
-    } catch (error) {
-      yield { line: number, error: `line ${number} is not valid JSON: ${(error as Error).message}` };
-    }
+    const line = parseJsonlLine(text, ++number);
+    if (line) yield line;
+  }
+}
+
+/**
+ * One line of a JSONL file, numbered `number` (1-based): its value, or why it is not JSON; `null`
+ * for a blank line, which readers skip.
+ */
+export function parseJsonlLine(text: string, number: number): JsonlLine | null {
+  if (text.trim() === '') return null;
+  try {
+    return { line: number, value: JSON.parse(text) };
+  } catch (error) {
+    return { line: number, error: `line ${number} is not valid JSON: ${(error as Error).message}` };
   }
 }
 

@@ -36,3 +36,9 @@ export function countRecord(
   counts[record.status]++;
   if (record.reason) counts.reasons[record.reason] = (counts.reasons[record.reason] ?? 0) + 1;
 }
+
+/** Count the candidates of one input line (its parsed value; anything without a candidate array counts none). */
+export function countCandidates(counts: Omit<VerifySummary, 'durationMs'>, value: unknown): void {
+  const candidates = (value as { candidates?: unknown } | undefined)?.candidates;
+  if (Array.isArray(candidates)) counts.candidates += candidates.length;
+}

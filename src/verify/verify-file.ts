@@ -1,12 +1,10 @@
-import { SandboxError } from '../errors/index.js';
 import { type JsonlLine, readJsonl, writeLinesAtomically } from '../io/index.js';
-import { guardAvailable } from '../sandbox/sqlite/guard-extension.js';
 import { resolveSqliteLimits } from '../sandbox/sqlite/protocol.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
 import { SYMGEN_VERSION } from '../version.js';
 import { parseVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.js';
-import { countRecord, emptyVerifySummary, type VerifySummary } from './summary.js';
-import { defaultVerifyThreads, VerifyThreadPool } from './threads/verify-threaded.js';
+import { countCandidates, countRecord, emptyVerifySummary, type VerifySummary } from './summary.js';
+import { chooseVerifyExecutor, defaultVerifyThreads, VerifyThreadPool } from './threads/verify-threaded.js';
 
 export { emptyVerifySummary, type VerifySummary };
 
@@ -42,7 +40,7 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
   let kind: 'threads' | 'processes';
   try {
     verifyOptions = parseVerifyOptions(threads ? { ...rest, executor: 'threads' } : rest);
-    kind = chooseExecutor(verifyOptions, onRecord !== undefined);
+    kind = chooseVerifyExecutor(verifyOptions.executor, onRecord !== undefined);
     databases = DatabaseSet.open(db);
   } catch (error) {
     await threads?.close();
@@ -52,6 +50,13 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     compare: verifyOptions.compare,
     normalise: verifyOptions.normalise,
   });
+  // The statement settings both executors take from the verify options.
+  const executorOptions = {
+    compare: verifyOptions.compare,
+    timeoutMs: verifyOptions.timeoutMs,
+    maxRows: verifyOptions.maxRows,
+    normalise: verifyOptions.normalise,
+  };
   if (kind === 'threads') {
     const pool = threads ?? VerifyThreadPool.shared(verifyOptions.workers ?? defaultVerifyThreads());
     return pool.verifyFile({
@@ -60,12 +65,7 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
       init: {
         db,
         options: verifyOptions,
-        limits: resolveSqliteLimits({
-          compare: verifyOptions.compare,
-          timeoutMs: verifyOptions.timeoutMs,
-          maxRows: verifyOptions.maxRows,
-          normalise: verifyOptions.normalise,
-        }),
+        limits: resolveSqliteLimits(executorOptions),
         provenance,
       },
       ...(onProgress ? { onProgress } : {}),
@@ -77,10 +77,7 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     import('../tasks/sql/index.js'),
   ]);
   const executor = new SqliteExecutor({
-    compare: verifyOptions.compare,
-    timeoutMs: verifyOptions.timeoutMs,
-    maxRows: verifyOptions.maxRows,
-    normalise: verifyOptions.normalise,
+    ...executorOptions,
     ...(verifyOptions.workers ? { workers: verifyOptions.workers } : {}),
   });
   // Executor processes start while the input is read and the first examples are prepared.
@@ -105,21 +102,6 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
     await executor.close();
   }
   return summary;
-}
-
-/** Threads when the guard extension is built (and no per-record callback needs the records here). */
-function chooseExecutor(options: VerifyOptions, wantsRecords: boolean): 'threads' | 'processes' {
-  if (options.executor === 'processes') return 'processes';
-  if (options.executor === 'threads') {
-    if (!guardAvailable()) {
-      throw new SandboxError(
-        'executor "threads" needs the symgen_guard SQLite extension: run `npm run build` with a C compiler (gcc or cc) installed, or use executor "processes"',
-      );
-    }
-    if (wantsRecords) throw new SandboxError('executor "threads" cannot call onRecord: use onProgress');
-    return 'threads';
-  }
-  return guardAvailable() && !wantsRecords ? 'threads' : 'processes';
 }
 
 /**
@@ -170,8 +152,7 @@ export async function* countingCandidates(
   summary: VerifySummary,
 ): AsyncGenerator<JsonlLine> {
   for await (const line of lines) {
-    const candidates = (line.value as { candidates?: unknown } | undefined)?.candidates;
-    if (Array.isArray(candidates)) summary.candidates += candidates.length;
+    countCandidates(summary, line.value);
     yield line;
   }
 }

@@ -51,10 +51,19 @@ export async function* verifyStream(
 }
 
 async function verifyLine(line: JsonlLine, context: VerifyContext): Promise<VerifiedRecord> {
-  if (line.error !== undefined) return invalid(line.line, line.error);
+  const checked = checkLine(line);
+  return checked.example ? verifyExample(checked.example, context) : checked.rejected;
+}
+
+/** The example a line holds, or its `invalid-input` rejection (not JSON, or not a verify input). */
+function checkLine(
+  line: JsonlLine,
+): { example: VerifyInput; rejected?: undefined } | { example?: undefined; rejected: VerifiedRecord } {
+  if (line.error !== undefined) return { rejected: invalid(line.line, line.error) };
   const checked = checkVerifyInput(line.value);
-  if (!checked.success) return invalid(line.line, `line ${line.line}: ${checked.message}`);
-  return verifyExample(checked.data, context);
+  return checked.success
+    ? { example: checked.data }
+    : { rejected: invalid(line.line, `line ${line.line}: ${checked.message}`) };
 }
 
 function invalid(line: number, error: string): VerifiedRecord {
@@ -151,10 +160,8 @@ export function verifyExampleSync(
 
 /** Verify one input line synchronously: invalid lines become `invalid-input` rejections. */
 export function verifyLineSync(line: JsonlLine, context: VerifyContext, run: RunProgram): VerifiedRecord {
-  if (line.error !== undefined) return invalid(line.line, line.error);
-  const checked = checkVerifyInput(line.value);
-  if (!checked.success) return invalid(line.line, `line ${line.line}: ${checked.message}`);
-  return verifyExampleSync(checked.data, context, run);
+  const checked = checkLine(line);
+  return checked.example ? verifyExampleSync(checked.example, context, run) : checked.rejected;
 }
 
 function decide(

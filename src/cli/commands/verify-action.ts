@@ -1,7 +1,10 @@
 import { ConfigError } from '../../errors/index.js';
 import { countLines } from '../../io/index.js';
-import { guardAvailable } from '../../sandbox/sqlite/guard-extension.js';
-import { defaultVerifyThreads, VerifyThreadPool } from '../../verify/threads/verify-threaded.js';
+import {
+  chooseVerifyExecutor,
+  defaultVerifyThreads,
+  VerifyThreadPool,
+} from '../../verify/threads/verify-threaded.js';
 import type { VerifySummary } from '../../verify/verify-file.js';
 import { Progress } from '../progress.js';
 import { integerFlag, requireDb } from './flags.js';
@@ -16,11 +19,11 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
       : enumFlag('--executor', flags.executor, ['threads', 'processes']);
   // SQL verify threads start first: each loads its modules while this thread loads the rest.
   const threads =
-    sql && executor !== 'processes' && guardAvailable()
+    sql && chooseVerifyExecutor(executor, false) === 'threads'
       ? VerifyThreadPool.start(workers ?? defaultVerifyThreads())
       : undefined;
   try {
-    return await verifyWith(flags, threads, { workers, executor });
+    return await verifyWith(flags, threads, { sql, workers, executor });
   } catch (error) {
     await threads?.close();
     throw error;
@@ -30,7 +33,11 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
 async function verifyWith(
   flags: Record<string, string | boolean | undefined>,
   threads: VerifyThreadPool | undefined,
-  { workers, executor }: { workers: number | undefined; executor: 'threads' | 'processes' | undefined },
+  {
+    sql,
+    workers,
+    executor,
+  }: { sql: boolean; workers: number | undefined; executor: 'threads' | 'processes' | undefined },
 ): Promise<number> {
   const [{ parseMinVotes }, { verifySqlFile }] = await Promise.all([
     import('../../verify/options.js'),
@@ -59,7 +66,7 @@ async function verifyWith(
       ),
   };
   let summary: VerifySummary;
-  if (flags.task === 'sql' && flags.taskModule === undefined) {
+  if (sql) {
     summary = await verifySqlFile({
       ...shared,
       db: requireDb(flags),

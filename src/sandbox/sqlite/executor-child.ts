@@ -7,6 +7,8 @@
 import Database from 'better-sqlite3';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { formatSql, loadSqlParser } from '../../tasks/sql/parse.js';
+import { openReadOnly } from '../../tasks/sql/schema.js';
+import { ConnectionCache } from './connection-cache.js';
 import { refusalReasonNormalised } from './guard.js';
 import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
 import { firstLine, runStatement, type StatementResult } from './run-statement.js';
@@ -14,9 +16,7 @@ import { firstLine, runStatement, type StatementResult } from './run-statement.j
 // Failing candidates are common and only their message is kept: skip capturing stack traces.
 Error.stackTraceLimit = 0;
 
-const MAX_OPEN_DATABASES = 32;
 const FLUSH_MS = 10;
-const connections = new Map<string, Database.Database>();
 const cache = new Map<string, StatementResult>();
 let limits: SqliteLimits | undefined;
 let parserReady = false;
@@ -25,21 +25,11 @@ function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
-function open(dbPath: string): Database.Database {
-  const existing = connections.get(dbPath);
-  if (existing) return existing;
-  if (connections.size >= MAX_OPEN_DATABASES) {
-    const [oldestPath, oldest] = connections.entries().next().value as [string, Database.Database];
-    oldest.close();
-    connections.delete(oldestPath);
-  }
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  db.pragma('query_only = ON');
-  db.pragma('trusted_schema = OFF');
+const connections = new ConnectionCache((dbPath) => {
+  const db = openReadOnly(dbPath);
   db.pragma(`hard_heap_limit = ${Math.floor(limits!.heapLimitBytes)}`);
-  connections.set(dbPath, db);
   return db;
-}
+});
 
 /** The parser's canonical form; undefined before the parser loaded or when the SQL does not parse. */
 function canonical(sql: string): string | undefined {
@@ -81,7 +71,7 @@ function run(job: SqliteJob): StatementResult {
 }
 
 function execute(job: SqliteJob, normalised: string | undefined, started: number): StatementResult {
-  return runStatement(open(job.dbPath), job, limits!, started, normalised);
+  return runStatement(connections.get(job.dbPath), job, limits!, started, normalised);
 }
 
 process.on('message', (message: ParentMessage) => {

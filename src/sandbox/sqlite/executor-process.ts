@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SandboxError } from '../../errors/index.js';
+import { profileArguments } from './profile-arguments.js';
 import type { ChildMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
 
 /** Jobs sent ahead to a healthy process; after a kill, jobs go one at a time until the suspects are cleared. */
@@ -25,12 +26,6 @@ function childEntry(): { path: string; execArgv: string[] } {
     };
   }
   return { path: here.replace(/executor-process\.js$/, 'executor-child.js'), execArgv: [] };
-}
-
-/** `SYMGEN_PROFILE_EXECUTOR=DIR` writes a V8 CPU profile of each executor process into DIR (for benchmarks). */
-function profileArguments(): string[] {
-  const directory = process.env.SYMGEN_PROFILE_EXECUTOR;
-  return directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : [];
 }
 
 /**

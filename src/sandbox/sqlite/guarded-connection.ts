@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openReadOnly } from '../../tasks/sql/schema.js';
 import { GUARD_EXTENSION_PATH } from './guard-extension.js';
 
 /** A read-only connection that refuses everything but reading and interrupts statements past their budget. */
@@ -14,10 +15,8 @@ export interface GuardedConnection {
  * `load_extension` and further extension loading) and cap strings and blobs at `maxLength` bytes.
  */
 export function openGuarded(path: string, maxLength: number): GuardedConnection {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openReadOnly(path);
   try {
-    db.pragma('query_only = ON');
-    db.pragma('trusted_schema = OFF');
     db.loadExtension(GUARD_EXTENSION_PATH);
     const token = db.prepare('SELECT symgen_guard_token()').pluck().get() as number;
     db.prepare('SELECT symgen_guard_limit(?, ?)').get(token, Math.min(maxLength, 1_000_000_000));

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { ordersNormalisedOutput } from './order-by.js';
 import type { SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
 import { cellSize, ResultHasher } from './result-key.js';
+import type { SqlExecutionResult } from './sqlite-executor.js';
 
 /** A statement's result without the job id: what the executor process and the in-thread runner both produce. */
 export type StatementResult = Omit<SqliteJobResult, 'id'>;
@@ -74,6 +75,15 @@ export function runStatement(
     preview,
     durationMs: elapsed(),
   };
+}
+
+/** A statement's result as executors return it: named by its text normal form, `rows` as `size`. */
+export function toExecutionResult(
+  raw: StatementResult | SqliteJobResult,
+  textKey: string,
+): SqlExecutionResult {
+  const { id: _id, rows, cached: _cached, ...rest } = raw as SqliteJobResult;
+  return { normalised: textKey, ...rest, ...(rows === undefined ? {} : { size: rows }) };
 }
 
 /** The message of a statement stopped at its time budget (the same from processes and threads). */

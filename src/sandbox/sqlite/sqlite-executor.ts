@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { SandboxError } from '../../errors/index.js';
 import type { ExecuteOptions, ExecutionEnvironment, ExecutionResult, Executor } from '../../tasks/spec.js';
-import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { ExecutorProcess } from './executor-process.js';
-import { resolveSqliteLimits, type SqliteJobResult, type SqliteLimits } from './protocol.js';
+import { ProgramCache } from './program-cache.js';
+import { resolveSqliteLimits, type SqliteLimits } from './protocol.js';
 import type { CompareMode } from './result-key.js';
+import { toExecutionResult } from './run-statement.js';
 
 /** Options of the SQLite executor. */
 export interface SqliteExecutorOptions {
@@ -65,10 +66,10 @@ export interface SqliteExecutorStats {
  */
 export class SqliteExecutor implements Executor {
   private readonly processes: ExecutorProcess[];
-  private readonly cache = new Map<string, Promise<SqlExecutionResult>>();
+  private readonly cache = new ProgramCache<Promise<SqlExecutionResult>>();
   private nextId = 0;
   private closed = false;
-  private readonly counters = { requests: 0, cacheHits: 0, executed: 0 };
+  private executed = 0;
   readonly limits: SqliteLimits;
 
   constructor(options: SqliteExecutorOptions = {}) {
@@ -93,7 +94,8 @@ export class SqliteExecutor implements Executor {
 
   get stats(): SqliteExecutorStats {
     return {
-      ...this.counters,
+      ...this.cache.counters,
+      executed: this.executed,
       processStarts: this.processes.reduce((sum, process) => sum + process.starts, 0),
     };
   }
@@ -107,40 +109,24 @@ export class SqliteExecutor implements Executor {
     if (!environment.path) {
       return Promise.reject(new SandboxError(`no database file for environment ${environment.id}`));
     }
-    this.counters.requests++;
     // Exact repeats are answered before normalising; equal normal forms next.
-    const rawKey = `${environment.path}\u0001${program}`;
-    const exact = this.cache.get(rawKey);
-    if (exact) {
-      this.counters.cacheHits++;
-      return exact;
-    }
-    const textKey = options.normalised ?? normaliseSql(program);
-    const cacheKey = `${environment.path}\u0000${textKey}`;
-    const cached = this.cache.get(cacheKey);
-    if (cached) {
-      this.counters.cacheHits++;
-      this.cache.set(rawKey, cached);
-      return cached;
-    }
-    const process = this.processes[hashIndex(cacheKey, this.processes.length)]!;
+    const found = this.cache.lookup(environment.path, program, options.normalised);
+    if (found.hit) return found.hit;
+    const { textKey } = found;
+    const process = this.processes[hashIndex(found.key, this.processes.length)]!;
     const result = process
       .run({ id: this.nextId++, dbPath: environment.path, sql: program, textKey })
-      .then((raw) => this.toResult(raw, textKey));
-    this.cache.set(cacheKey, result);
-    this.cache.set(rawKey, result);
+      .then((raw) => {
+        if (!raw.cached && raw.status !== 'refused') this.executed++;
+        return toExecutionResult(raw, textKey);
+      });
+    found.store(result);
     return result;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.processes.map((process) => process.close()));
-  }
-
-  private toResult(raw: SqliteJobResult, textKey: string): SqlExecutionResult {
-    if (!raw.cached && raw.status !== 'refused') this.counters.executed++;
-    const { id: _id, rows, cached: _cached, ...rest } = raw;
-    return { normalised: textKey, ...rest, ...(rows === undefined ? {} : { size: rows }) };
   }
 }
 

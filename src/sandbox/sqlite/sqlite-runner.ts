@@ -1,14 +1,14 @@
 import { SandboxError } from '../../errors/index.js';
 import type { ExecuteOptions, ExecutionEnvironment, Executor } from '../../tasks/spec.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { ConnectionCache } from './connection-cache.js';
 import { refusalReasonNormalised } from './guard.js';
 import { guardAvailable } from './guard-extension.js';
 import { type GuardedConnection, openGuarded } from './guarded-connection.js';
+import { ProgramCache } from './program-cache.js';
 import type { SqliteLimits } from './protocol.js';
-import { runStatement, type StatementResult } from './run-statement.js';
+import { runStatement, type StatementResult, toExecutionResult } from './run-statement.js';
 import type { SqlExecutionResult, SqliteExecutorStats } from './sqlite-executor.js';
-
-const MAX_OPEN_DATABASES = 32;
 
 /**
  * Runs SQL in this thread, synchronously, on connections guarded by the `symgen_guard` extension:
@@ -17,9 +17,10 @@ const MAX_OPEN_DATABASES = 32;
  * to verify without a round trip per statement; `SqliteExecutor` is the cross-process equivalent.
  */
 export class SqliteRunner implements Executor {
-  private readonly connections = new Map<string, GuardedConnection>();
-  private readonly cache = new Map<string, SqlExecutionResult>();
-  private readonly counters = { requests: 0, cacheHits: 0, executed: 0 };
+  private readonly connections: ConnectionCache<GuardedConnection>;
+  private readonly cache = new ProgramCache<SqlExecutionResult>();
+  private readonly canonicalResults = new Map<string, SqlExecutionResult>();
+  private executed = 0;
   /** The parser's canonical rendering, once `init` loaded it (the WebAssembly parser is loaded only when asked for). */
   private format: ((sql: string) => string | null) | undefined;
 
@@ -29,6 +30,7 @@ export class SqliteRunner implements Executor {
         'the symgen_guard SQLite extension is not built (run `npm run build` with a C compiler installed)',
       );
     }
+    this.connections = new ConnectionCache((path) => openGuarded(path, limits.maxBytes));
   }
 
   /** Load the SQL parser when the limits ask for its canonical form; without it, text normal forms are used. */
@@ -44,7 +46,7 @@ export class SqliteRunner implements Executor {
   }
 
   get stats(): SqliteExecutorStats {
-    return { ...this.counters, processStarts: 0 };
+    return { ...this.cache.counters, executed: this.executed, processStarts: 0 };
   }
 
   execute(
@@ -63,30 +65,19 @@ export class SqliteRunner implements Executor {
   run(program: string, environment: ExecutionEnvironment, normalised?: string): SqlExecutionResult {
     const path = environment.path;
     if (!path) throw new SandboxError(`no database file for environment ${environment.id}`);
-    this.counters.requests++;
-    const rawKey = `${path}\u0001${program}`;
-    const exact = this.cache.get(rawKey);
-    if (exact) {
-      this.counters.cacheHits++;
-      return exact;
+    const found = this.cache.lookup(path, program, normalised);
+    if (found.hit) return found.hit;
+    const { textKey } = found;
+    // With the parser loaded, programs that differ in text but print alike share one execution.
+    const canonical = this.format?.(program) ?? undefined;
+    const canonicalKey = canonical === undefined ? undefined : `${path}\u0002${normaliseSql(canonical)}`;
+    let result = canonicalKey === undefined ? undefined : this.canonicalResults.get(canonicalKey);
+    if (!result) {
+      result = toExecutionResult(this.runFresh(path, program, textKey, canonical), textKey);
+      if (result.status !== 'refused') this.executed++;
+      if (canonicalKey !== undefined) this.canonicalResults.set(canonicalKey, result);
     }
-    const textKey = normalised ?? normaliseSql(program);
-    const cacheKey = `${path}\u0000${textKey}`;
-    let result = this.cache.get(cacheKey);
-    if (result) {
-      this.counters.cacheHits++;
-    } else {
-      const canonical = this.format?.(program) ?? undefined;
-      const canonicalKey = canonical === undefined ? undefined : `${path}\u0002${normaliseSql(canonical)}`;
-      result = canonicalKey === undefined ? undefined : this.cache.get(canonicalKey);
-      if (!result) {
-        result = toResult(this.runFresh(path, program, textKey, canonical), textKey);
-        if (result.status !== 'refused') this.counters.executed++;
-        if (canonicalKey !== undefined) this.cache.set(canonicalKey, result);
-      }
-      this.cache.set(cacheKey, result);
-    }
-    this.cache.set(rawKey, result);
+    found.store(result);
     return result;
   }
 
@@ -95,8 +86,7 @@ export class SqliteRunner implements Executor {
   }
 
   closeSync(): void {
-    for (const connection of this.connections.values()) connection.close();
-    this.connections.clear();
+    this.connections.closeAll();
   }
 
   private runFresh(
@@ -108,27 +98,9 @@ export class SqliteRunner implements Executor {
     const started = performance.now();
     const refusal = refusalReasonNormalised(textKey);
     if (refusal) return { status: 'refused', error: refusal, durationMs: 0 };
-    const connection = this.open(path);
+    const connection = this.connections.get(path);
     // Re-armed before every statement, never disarmed: a late interrupt between statements is void.
     connection.arm(this.limits.timeoutMs);
     return runStatement(connection.db, { sql, textKey }, this.limits, started, canonical);
   }
-
-  private open(path: string): GuardedConnection {
-    const existing = this.connections.get(path);
-    if (existing) return existing;
-    if (this.connections.size >= MAX_OPEN_DATABASES) {
-      const [oldestPath, oldest] = this.connections.entries().next().value as [string, GuardedConnection];
-      oldest.close();
-      this.connections.delete(oldestPath);
-    }
-    const connection = openGuarded(path, this.limits.maxBytes);
-    this.connections.set(path, connection);
-    return connection;
-  }
-}
-
-function toResult(raw: StatementResult, textKey: string): SqlExecutionResult {
-  const { rows, cached: _cached, ...rest } = raw;
-  return { normalised: textKey, ...rest, ...(rows === undefined ? {} : { size: rows }) };
 }

@@ -6,6 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DatabaseError, SandboxError, SymgenError } from '../../errors/index.js';
 import { assertReadableFile, writeTextAtomically } from '../../io/index.js';
+import { guardAvailable } from '../../sandbox/sqlite/guard-extension.js';
+import { profileArguments } from '../../sandbox/sqlite/profile-arguments.js';
 import { addCounts, emptyVerifySummary, type VerifySummary } from '../summary.js';
 import type { VerifyChunk, VerifyInitMessage, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
 
@@ -27,6 +29,27 @@ export function defaultVerifyThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
+/**
+ * Where SQL verify runs: what was asked for, else threads when the guard extension is built and no
+ * per-record callback needs the records in this thread. Throws when threads are asked for and cannot be.
+ */
+export function chooseVerifyExecutor(
+  asked: 'threads' | 'processes' | undefined,
+  wantsRecords: boolean,
+): 'threads' | 'processes' {
+  if (asked === 'processes') return 'processes';
+  if (asked === 'threads') {
+    if (!guardAvailable()) {
+      throw new SandboxError(
+        'executor "threads" needs the symgen_guard SQLite extension: run `npm run build` with a C compiler (gcc or cc) installed, or use executor "processes"',
+      );
+    }
+    if (wantsRecords) throw new SandboxError('executor "threads" cannot call onRecord: use onProgress');
+    return 'threads';
+  }
+  return guardAvailable() && !wantsRecords ? 'threads' : 'processes';
+}
+
 function startWorkers(threads: number): Worker[] {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${threads}`);
@@ -36,9 +59,7 @@ function startWorkers(threads: number): Worker[] {
 
 /** Start one verify thread: the built JavaScript, or (under vitest or tsx) the TypeScript source through tsx. */
 function startWorker(): Worker {
-  const profile = process.env.SYMGEN_PROFILE_EXECUTOR
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYMGEN_PROFILE_EXECUTOR}`]
-    : [];
+  const profile = profileArguments();
   if (!fileURLToPath(import.meta.url).endsWith('.ts')) {
     return new Worker(new URL('./verify-worker.js', import.meta.url), { execArgv: profile });
   }

@@ -5,14 +5,14 @@
  * comes in the first message, so a caller can start threads before it has parsed its options.
  */
 import { parentPort } from 'node:worker_threads';
-import type { JsonlLine } from '../../io/index.js';
+import { parseJsonlLine } from '../../io/jsonl.js';
 import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
 import type { Task } from '../../tasks/spec.js';
 import { DatabaseSet } from '../../tasks/sql/databases.js';
 import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { prepareSql } from '../../tasks/sql/prepare.js';
-import { countRecord, emptyVerifySummary, type VerifySummary } from '../summary.js';
+import { countCandidates, countRecord, emptyVerifySummary, type VerifySummary } from '../summary.js';
 import { type RunProgram, type VerifyContext, verifyLineSync } from '../verify-stream.js';
 import type { VerifyChunk, VerifyInitMessage, VerifyWorkerMessage } from './protocol.js';
 
@@ -59,18 +59,11 @@ function verifyChunk(chunk: VerifyChunk, { runner, context, run }: Verifier): Ve
   const executedBefore = runner.stats.executed;
   let output = '';
   let number = chunk.firstLine - 1;
-  for (const raw of chunk.text.split('\n')) {
-    number++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (text.trim() === '') continue;
-    let line: JsonlLine;
-    try {
-      line = { line: number, value: JSON.parse(text) };
-    } catch (error) {
-      line = { line: number, error: `line ${number} is not valid JSON: ${(error as Error).message}` };
-    }
-    const candidates = (line.value as { candidates?: unknown } | undefined)?.candidates;
-    if (Array.isArray(candidates)) counts.candidates += candidates.length;
+  for (const text of chunk.text.split('\n')) {
+    // readJsonl's reader drops the CR of a CRLF line ending; so does this.
+    const line = parseJsonlLine(text.endsWith('\r') ? text.slice(0, -1) : text, ++number);
+    if (!line) continue;
+    countCandidates(counts, line.value);
     const record = verifyLineSync(line, context, run);
     countRecord(counts, record);
     output += `${JSON.stringify(record)}\n`;

@@ -17,10 +17,11 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
     flags.executor === undefined
       ? undefined
       : enumFlag('--executor', flags.executor, ['threads', 'processes']);
-  // SQL verify threads start first: each loads its modules while this thread loads the rest.
+  // SQL verify threads start first: each loads its modules while this thread loads the rest. This
+  // thread is one of them: between its chunks it reads the input and writes the output.
   const threads =
     sql && chooseVerifyExecutor(executor, false) === 'threads'
-      ? VerifyThreadPool.start(workers ?? defaultVerifyThreads())
+      ? VerifyThreadPool.start(workers ?? defaultVerifyThreads(), { mainThread: true })
       : undefined;
   try {
     return await verifyWith(flags, threads, { sql, workers, executor });

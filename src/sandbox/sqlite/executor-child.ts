@@ -10,6 +10,7 @@ import { formatSql, loadSqlParser } from '../../tasks/sql/parse.js';
 import { openReadOnly } from '../../tasks/sql/schema.js';
 import { ConnectionCache } from './connection-cache.js';
 import { refusalReasonNormalised } from './guard.js';
+import { sharesAcrossTexts } from './program-cache.js';
 import type { ChildMessage, ParentMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
 import { firstLine, runStatement, type StatementResult } from './run-statement.js';
 
@@ -64,9 +65,9 @@ function run(job: SqliteJob): StatementResult {
   const normalised = canonical(job.sql);
   const cacheKey = `${job.dbPath}\u0000${normalised ? normaliseSql(normalised) : job.textKey}`;
   const hit = cache.get(cacheKey);
-  if (hit) return { ...hit, cached: true };
+  if (hit && sharesAcrossTexts(hit)) return { ...hit, cached: true };
   const result = execute(job, normalised, started);
-  cache.set(cacheKey, result);
+  if (!hit) cache.set(cacheKey, result);
   return result;
 }
 

@@ -1,11 +1,22 @@
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 
-/** A cache miss: the program's text normal form, and where to put its result once there is one. */
-export interface ProgramMiss<T> {
-  readonly hit?: undefined;
+/** The result cached for this very text. */
+export interface ExactHit<T> {
+  readonly exact: true;
+  readonly hit: T;
+}
+
+/**
+ * No result for this very text: perhaps one for another text with the same normal form (`hit`),
+ * which the caller may reuse (`store(hit)`) or replace by running this text (`store(result)`).
+ */
+export interface NormalFormLookup<T> {
+  readonly exact: false;
+  readonly hit: T | undefined;
   readonly textKey: string;
   /** The database path and text normal form, as one key. */
   readonly key: string;
+  /** Record `result` for this text, and for its normal form when none is recorded yet. */
   store(result: T): void;
 }
 
@@ -18,29 +29,36 @@ export class ProgramCache<T> {
   readonly counters = { requests: 0, cacheHits: 0 };
   private readonly entries = new Map<string, T>();
 
-  lookup(path: string, program: string, normalised?: string): { readonly hit: T } | ProgramMiss<T> {
+  lookup(path: string, program: string, normalised?: string): ExactHit<T> | NormalFormLookup<T> {
     this.counters.requests++;
     const rawKey = `${path}\u0001${program}`;
     const exact = this.entries.get(rawKey);
     if (exact !== undefined) {
       this.counters.cacheHits++;
-      return { hit: exact };
+      return { exact: true, hit: exact };
     }
     const textKey = normalised ?? normaliseSql(program);
     const key = `${path}\u0000${textKey}`;
-    const known = this.entries.get(key);
-    if (known !== undefined) {
-      this.counters.cacheHits++;
-      this.entries.set(rawKey, known);
-      return { hit: known };
-    }
     return {
+      exact: false,
+      hit: this.entries.get(key),
       textKey,
       key,
       store: (result) => {
-        this.entries.set(key, result);
+        if (result === this.entries.get(key)) this.counters.cacheHits++;
+        else if (!this.entries.has(key)) this.entries.set(key, result);
         this.entries.set(rawKey, result);
       },
     };
   }
+}
+
+/**
+ * Whether a result found for another text with the same normal form answers this text too. A
+ * statement that did not compile does not: its message quotes its own text ("no such column:
+ * CITY.NAME" against "city.name"), so each text is prepared itself. That keeps every message an
+ * example's own, whichever text of a normal form happened to run first.
+ */
+export function sharesAcrossTexts(result: { readonly status: string; readonly phase?: string }): boolean {
+  return !(result.status === 'error' && result.phase === 'prepare');
 }

@@ -39,6 +39,8 @@ export interface SqliteJobResult {
   readonly columns?: string[];
   readonly preview?: unknown[][];
   readonly error?: string;
+  /** `prepare` when the statement did not compile (its message quotes its own text). */
+  readonly phase?: 'prepare';
   readonly normalised?: string;
   readonly durationMs: number;
   /** True when this result came from the executor's cache. */

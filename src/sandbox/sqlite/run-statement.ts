@@ -25,36 +25,22 @@ export function runStatement(
   try {
     statement = db.prepare(job.sql);
   } catch (error) {
-    return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
+    return { ...base, status: 'error', phase: 'prepare', error: firstLine(error), durationMs: elapsed() };
   }
   if (!statement.reader || !statement.readonly) {
     return { ...base, status: 'refused', error: 'only read-only queries may run', durationMs: elapsed() };
   }
-  const hasher = new ResultHasher(limits.compare);
-  const preview: unknown[][] = [];
-  let bytes = 0;
+  let read: ReadRows;
   try {
     statement.raw(true);
-    for (const row of statement.iterate() as IterableIterator<unknown[]>) {
-      if (hasher.rows >= limits.maxRows) {
-        return {
-          ...base,
-          status: 'error',
-          error: `result has more than ${limits.maxRows} rows`,
-          durationMs: elapsed(),
-        };
-      }
-      for (const value of row) bytes += cellSize(value);
-      if (bytes > limits.maxBytes) {
-        return {
-          ...base,
-          status: 'error',
-          error: `result is larger than ${limits.maxBytes} bytes`,
-          durationMs: elapsed(),
-        };
-      }
-      hasher.add(row);
-      if (preview.length < limits.previewRows) preview.push(row.map(jsonSafe));
+    read = readRows(statement, limits, Math.min(COUNT_AFTER_ROWS, limits.maxRows));
+    if (read.stop === 'paused') {
+      // Many rows: count them inside SQLite, far cheaper than reading each out, before reading them all.
+      const count = countRows(db, job.sql, limits.maxRows);
+      read =
+        count !== undefined && count > limits.maxRows
+          ? { stop: 'rows' }
+          : readRows(statement, limits, limits.maxRows);
     }
   } catch (error) {
     if (isInterrupt(error)) {
@@ -62,6 +48,14 @@ export function runStatement(
     }
     return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
   }
+  if (read.stop !== undefined) {
+    const error =
+      read.stop === 'bytes'
+        ? `result is larger than ${limits.maxBytes} bytes`
+        : `result has more than ${limits.maxRows} rows`;
+    return { ...base, status: 'error', error, durationMs: elapsed() };
+  }
+  const { hasher, preview } = read;
   const ordered = ordersNormalisedOutput(job.textKey);
   const keys = hasher.keys(ordered);
   const columns = statement.columns().map((column) => column.name);
@@ -75,6 +69,48 @@ export function runStatement(
     preview,
     durationMs: elapsed(),
   };
+}
+
+/**
+ * Rows read out before a statement's row count is taken inside SQLite. A runaway join that would
+ * pass the row cap is then stopped after this many rows plus one count, not after the cap.
+ */
+const COUNT_AFTER_ROWS = 1000;
+
+type ReadRows =
+  | { readonly stop?: undefined; readonly hasher: ResultHasher; readonly preview: unknown[][] }
+  /** Over the row cap, over the byte cap, or `limit` rows read with more to come. */
+  | { readonly stop: 'rows' | 'bytes' | 'paused' };
+
+/** Read and hash the statement's rows from the start, stopping at the caps or after `limit` rows. */
+function readRows(statement: Database.Statement, limits: SqliteLimits, limit: number): ReadRows {
+  const hasher = new ResultHasher(limits.compare);
+  const preview: unknown[][] = [];
+  let bytes = 0;
+  for (const row of statement.iterate() as IterableIterator<unknown[]>) {
+    if (hasher.rows >= limit) return { stop: limit < limits.maxRows ? 'paused' : 'rows' };
+    for (const value of row) bytes += cellSize(value);
+    if (bytes > limits.maxBytes) return { stop: 'bytes' };
+    hasher.add(row);
+    if (preview.length < limits.previewRows) preview.push(row.map(jsonSafe));
+  }
+  return { hasher, preview };
+}
+
+/**
+ * The statement's row count, counted up to `cap + 1` inside SQLite; undefined when the statement
+ * cannot be wrapped as a subquery (a trailing comment after a semicolon). The count runs under the
+ * statement's own time budget.
+ */
+export function countRows(db: Database.Database, sql: string, cap: number): number | undefined {
+  const inner = sql.replace(/[\s;]+$/, '');
+  let counter: Database.Statement;
+  try {
+    counter = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM (\n${inner}\n) LIMIT ${cap + 1})`);
+  } catch {
+    return undefined;
+  }
+  return counter.pluck().get() as number;
 }
 
 /** A statement's result as executors return it: named by its text normal form, `rows` as `size`. */

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { SandboxError } from '../../errors/index.js';
 import type { ExecuteOptions, ExecutionEnvironment, ExecutionResult, Executor } from '../../tasks/spec.js';
 import { ExecutorProcess } from './executor-process.js';
-import { ProgramCache } from './program-cache.js';
+import { ProgramCache, sharesAcrossTexts } from './program-cache.js';
 import { resolveSqliteLimits, type SqliteLimits } from './protocol.js';
 import type { CompareMode } from './result-key.js';
 import { toExecutionResult } from './run-statement.js';
@@ -45,6 +45,8 @@ export interface SqlExecutionResult extends ExecutionResult {
   /** True when the statement orders its output. */
   readonly ordered?: boolean;
   readonly columns?: string[];
+  /** `prepare` when the statement did not compile: such a result answers only its own text. */
+  readonly phase?: 'prepare';
 }
 
 /** Counters of the executor's work. */
@@ -111,15 +113,25 @@ export class SqliteExecutor implements Executor {
     }
     // Exact repeats are answered before normalising; equal normal forms next.
     const found = this.cache.lookup(environment.path, program, options.normalised);
-    if (found.hit) return found.hit;
-    const { textKey } = found;
-    const process = this.processes[hashIndex(found.key, this.processes.length)]!;
-    const result = process
-      .run({ id: this.nextId++, dbPath: environment.path, sql: program, textKey })
-      .then((raw) => {
+    if (found.exact) return found.hit;
+    const { textKey, key } = found;
+    const path = environment.path;
+    const run = () => {
+      const process = this.processes[hashIndex(key, this.processes.length)]!;
+      return process.run({ id: this.nextId++, dbPath: path, sql: program, textKey }).then((raw) => {
         if (!raw.cached && raw.status !== 'refused') this.executed++;
         return toExecutionResult(raw, textKey);
       });
+    };
+    // Another text with this normal form: its result answers this one too, unless it did not compile.
+    const known = found.hit;
+    const result = known
+      ? known.then((other) => {
+          if (!sharesAcrossTexts(other)) return run();
+          this.cache.counters.cacheHits++;
+          return other;
+        })
+      : run();
     found.store(result);
     return result;
   }

@@ -5,7 +5,7 @@ import { ConnectionCache } from './connection-cache.js';
 import { refusalReasonNormalised } from './guard.js';
 import { guardAvailable } from './guard-extension.js';
 import { type GuardedConnection, openGuarded } from './guarded-connection.js';
-import { ProgramCache } from './program-cache.js';
+import { ProgramCache, sharesAcrossTexts } from './program-cache.js';
 import type { SqliteLimits } from './protocol.js';
 import { runStatement, type StatementResult, toExecutionResult } from './run-statement.js';
 import type { SqlExecutionResult, SqliteExecutorStats } from './sqlite-executor.js';
@@ -66,16 +66,21 @@ export class SqliteRunner implements Executor {
     const path = environment.path;
     if (!path) throw new SandboxError(`no database file for environment ${environment.id}`);
     const found = this.cache.lookup(path, program, normalised);
-    if (found.hit) return found.hit;
+    if (found.exact) return found.hit;
+    if (found.hit && sharesAcrossTexts(found.hit)) {
+      found.store(found.hit);
+      return found.hit;
+    }
     const { textKey } = found;
     // With the parser loaded, programs that differ in text but print alike share one execution.
     const canonical = this.format?.(program) ?? undefined;
     const canonicalKey = canonical === undefined ? undefined : `${path}\u0002${normaliseSql(canonical)}`;
-    let result = canonicalKey === undefined ? undefined : this.canonicalResults.get(canonicalKey);
+    const known = canonicalKey === undefined ? undefined : this.canonicalResults.get(canonicalKey);
+    let result = known && sharesAcrossTexts(known) ? known : undefined;
     if (!result) {
       result = toExecutionResult(this.runFresh(path, program, textKey, canonical), textKey);
       if (result.status !== 'refused') this.executed++;
-      if (canonicalKey !== undefined) this.canonicalResults.set(canonicalKey, result);
+      if (canonicalKey !== undefined && !known) this.canonicalResults.set(canonicalKey, result);
     }
     found.store(result);
     return result;

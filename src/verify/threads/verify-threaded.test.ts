@@ -49,7 +49,7 @@ describe('verifySqlFile on worker threads', () => {
     expect(a.examples).toBe(480);
   });
 
-  it('gives the same decisions on two threads, and the same bytes on every run', async () => {
+  it('writes the same bytes on two threads as on one, on every run', async () => {
     const one = join(folder, 'threads-1b.jsonl');
     const first = join(folder, 'threads-2a.jsonl');
     const second = join(folder, 'threads-2b.jsonl');
@@ -79,16 +79,11 @@ describe('verifySqlFile on worker threads', () => {
       workers: 2,
       executor: 'threads',
     });
+    // Chunks go to whichever thread is free, so each thread's cache sees different programs; the
+    // bytes still match one thread's, and so the executor processes'.
     expect(read(first)).toBe(read(second));
-    const decisions = (path: string) =>
-      read(path)
-        .trim()
-        .split('\n')
-        .map((line) => {
-          const { id, status, reason, program, votes, total } = JSON.parse(line);
-          return { id, status, reason, program, votes, total };
-        });
-    expect(decisions(first)).toEqual(decisions(one));
+    expect(read(first)).toBe(read(one));
+    expect(read(first)).toBe(read(join(folder, 'processes.jsonl')));
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.at(-1)).toBe(480);
   });

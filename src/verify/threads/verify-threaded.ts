@@ -9,12 +9,13 @@ import { assertReadableFile, writeTextAtomically } from '../../io/index.js';
 import { guardAvailable } from '../../sandbox/sqlite/guard-extension.js';
 import { profileArguments } from '../../sandbox/sqlite/profile-arguments.js';
 import { addCounts, emptyVerifySummary, type VerifySummary } from '../summary.js';
+import { MainThreadVerifier } from './main-thread-verifier.js';
 import type { VerifyChunk, VerifyInitMessage, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
 
 /** Bytes of input lines per chunk: small enough to balance the threads, large enough that messages cost little. */
 const CHUNK_BYTES = 32 * 1024;
-/** Chunks handed to one thread ahead of its answers. */
-const AHEAD = 16;
+/** Chunks handed to one worker thread ahead of its answers. */
+const AHEAD = 4;
 
 export interface ThreadedVerifyOptions {
   readonly input: string;
@@ -24,7 +25,7 @@ export interface ThreadedVerifyOptions {
   readonly onProgress?: (summary: VerifySummary) => void;
 }
 
-/** Threads a verify run starts by default: one per core, at most 8 (the main thread only reads and writes). */
+/** Threads a verify run uses by default: one per core, at most 8. */
 export function defaultVerifyThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
@@ -50,11 +51,30 @@ export function chooseVerifyExecutor(
   return guardAvailable() && !wantsRecords ? 'threads' : 'processes';
 }
 
-function startWorkers(threads: number): Worker[] {
+/**
+ * What the pool hands chunks to: a worker thread, or the calling thread ({@link MainThreadVerifier}).
+ * Both answer with `message` events and report a failure with an `error` event.
+ */
+export interface VerifyThread {
+  postMessage(message: VerifyInitMessage | VerifyChunk): void;
+  on(event: 'message', listener: (message: VerifyWorkerMessage) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): Promise<number>;
+  ref(): void;
+  unref(): void;
+}
+
+/**
+ * `threads` verify threads: worker threads, and the calling thread among them when `mainThread`.
+ * The calling thread comes last, so it takes a chunk only when no worker has fewer waiting.
+ */
+function startThreads(threads: number, mainThread: boolean): VerifyThread[] {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${threads}`);
   }
-  return Array.from({ length: threads }, () => startWorker());
+  const workers = Array.from({ length: mainThread ? threads - 1 : threads }, () => startWorker());
+  return mainThread ? [...workers, new MainThreadVerifier()] : workers;
 }
 
 /** Start one verify thread: the built JavaScript, or (under vitest or tsx) the TypeScript source through tsx. */
@@ -125,9 +145,11 @@ function reviveError(error: { name: string; message: string; path?: string }): E
 /**
  * Worker threads that verify JSONL files of SQL candidates. Start them early (`start`): each loads
  * its modules while the caller is still parsing options and checking databases; `verifyFile` then
- * sends them what to verify with and the input. The main thread only reads chunks of lines, hands
- * them out in turn (at most {@link AHEAD} ahead per thread) and writes the answers in input order,
- * whole or not at all. A pool from `start` verifies one file and closes; the pool from `shared` stays
+ * sends them what to verify with and the input. The main thread reads chunks of lines, hands each
+ * to the thread with the most room (at most {@link AHEAD} ahead per worker) and writes the answers
+ * in input order, whole or not at all; started with `mainThread`, it verifies chunks itself too.
+ * Which thread verifies which chunk does not change a byte of the output (a statement that did not
+ * compile is never answered for another text, so every message is the example's own). A pool from `start` verifies one file and closes; the pool from `shared` stays
  * (idle threads do not keep the process alive) so later calls find its threads loaded and warm.
  */
 export class VerifyThreadPool {
@@ -141,7 +163,7 @@ export class VerifyThreadPool {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly workers: Worker[],
+    private readonly workers: VerifyThread[],
     private readonly reusable: boolean,
   ) {
     workers.forEach((worker, thread) => {
@@ -155,9 +177,13 @@ export class VerifyThreadPool {
     });
   }
 
-  /** Start `threads` verify threads now, for one file. */
-  static start(threads: number): VerifyThreadPool {
-    return new VerifyThreadPool(startWorkers(threads), false);
+  /**
+   * Start `threads` verify threads now, for one file. With `mainThread`, the calling thread is one
+   * of them (`threads - 1` workers start): between its chunks it still reads and writes, but its
+   * event loop is busy for the run, which suits a command line and not a server.
+   */
+  static start(threads: number, { mainThread = false }: { mainThread?: boolean } = {}): VerifyThreadPool {
+    return new VerifyThreadPool(startThreads(threads, mainThread), false);
   }
 
   /**
@@ -169,7 +195,7 @@ export class VerifyThreadPool {
     if (current && !current.closing && current.failure === undefined && current.threads === threads)
       return current;
     void current?.close();
-    const pool = new VerifyThreadPool(startWorkers(threads), true);
+    const pool = new VerifyThreadPool(startThreads(threads, false), true);
     for (const worker of pool.workers) worker.unref();
     VerifyThreadPool.sharedPool = pool;
     return pool;
@@ -239,20 +265,30 @@ export class VerifyThreadPool {
       }
       return result;
     };
-    // Chunk \`seq\` always goes to thread \`seq % threads\`, so which programs meet which thread's result
-    // cache (and so every output byte) does not depend on timing.
+    // Each chunk goes to the thread with the most room (workers first on a tie), so a thread held up
+    // by one slow statement does not hold up more than its few queued chunks. The calling thread
+    // takes one at a time: it answers the workers only between its chunks, so they keep more queued.
+    const capacity = this.workers.map((thread) => (thread instanceof MainThreadVerifier ? 1 : AHEAD));
     const load = new Array<number>(this.workers.length).fill(0);
-    const roomWaiters = new Map<number, Deferred<void>>();
-    const waitForRoom = (thread: number): Promise<void> => {
-      if (this.failure) return Promise.reject(this.failure);
-      if (load[thread]! < AHEAD) return Promise.resolve();
-      const waiter = deferred<void>();
-      roomWaiters.set(thread, waiter);
-      return waiter.promise;
+    let roomWaiter: Deferred<void> | undefined;
+    const mostRoom = (): number => {
+      let best = 0;
+      for (let thread = 1; thread < load.length; thread++)
+        if (capacity[thread]! - load[thread]! > capacity[best]! - load[best]!) best = thread;
+      return best;
+    };
+    const waitForRoom = async (): Promise<number> => {
+      for (;;) {
+        if (this.failure) throw this.failure;
+        const thread = mostRoom();
+        if (load[thread]! < capacity[thread]!) return thread;
+        roomWaiter = deferred<void>();
+        await roomWaiter.promise;
+      }
     };
     this.failed.push((failure) => {
       for (const result of results.values()) result.reject(failure);
-      for (const waiter of roomWaiters.values()) waiter.reject(failure);
+      roomWaiter?.reject(failure);
     });
     this.listeners.push((message, thread) => {
       if (message.type === 'done') {
@@ -260,8 +296,8 @@ export class VerifyThreadPool {
         resultFor(message.seq).resolve(message.output);
         onProgress?.(summary);
         load[thread]!--;
-        roomWaiters.get(thread)?.resolve();
-        roomWaiters.delete(thread);
+        roomWaiter?.resolve();
+        roomWaiter = undefined;
       } else if (message.type === 'fatal') {
         this.fail(reviveError(message.error));
       }
@@ -273,8 +309,7 @@ export class VerifyThreadPool {
     const inputEnded = (async () => {
       let seq = 0;
       for await (const chunk of readChunks(input)) {
-        const thread = seq % this.workers.length;
-        await waitForRoom(thread);
+        const thread = await waitForRoom();
         load[thread]!++;
         resultFor(seq);
         this.workers[thread]!.postMessage({ type: 'chunk', seq, ...chunk } satisfies VerifyChunk);

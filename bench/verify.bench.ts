@@ -1,7 +1,7 @@
 /**
  * `symgen verify` on GeoQuery (train + dev, 880 questions) with 20 candidates per question, against
- * (1) the floor: every distinct extracted program executed once, in one process, same SQLite engine,
- * and (2) SymGen's own filter algorithm (bench/symgen_filter.py) on the same file. Side by side, in
+ * (1) the floor: every distinct extracted program executed once, in one process, same SQLite engine
+ * (measured in this process, and as a command of its own, bench/floor-process.mjs), and (2) SymGen's own filter algorithm (bench/symgen_filter.py) on the same file. Side by side, in
  * one run, repeated; ratios of medians are reported.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,14 +23,17 @@ const input = join(OUT, 'geoquery-candidates.jsonl');
 writeFileSync(input, `${examples.map((line) => JSON.stringify(line)).join('\n')}\n`);
 const candidates = examples.reduce((sum, example) => sum + example.candidates.length, 0);
 
-function floor(): number {
-  const distinct = new Set<string>();
-  for (const example of examples) {
-    for (const candidate of example.candidates) {
-      const program = extractSql(candidate.program);
-      if (program) distinct.add(program);
-    }
+const distinct = new Set<string>();
+for (const example of examples) {
+  for (const candidate of example.candidates) {
+    const program = extractSql(candidate.program);
+    if (program) distinct.add(program);
   }
+}
+const programsFile = join(OUT, 'distinct-programs.json');
+writeFileSync(programsFile, JSON.stringify([...distinct]));
+
+function floor(): number {
   const started = performance.now();
   const db = new Database(DB, { readonly: true });
   for (const program of distinct) {
@@ -85,8 +88,10 @@ function timed(command: string, args: string[]): number {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const times = {
   floor: [] as number[],
+  floorProcess: [] as number[],
   api: [] as number[],
   verify: [] as number[],
+  verifyOneThread: [] as number[],
   verifyProcesses: [] as number[],
   symgen: [] as number[],
   symgenNoSqlparse: [] as number[],
@@ -100,6 +105,7 @@ if (!python)
 const filter = join(import.meta.dirname, 'symgen_filter.py');
 for (let round = 0; round < REPEATS; round++) {
   times.floor.push(floor());
+  times.floorProcess.push(timed('node', [join(import.meta.dirname, 'floor-process.mjs'), DB, programsFile]));
   times.api.push(await inProcess());
   const cli = (output: string, ...extra: string[]) =>
     timed('node', [
@@ -118,6 +124,7 @@ for (let round = 0; round < REPEATS; round++) {
       ...extra,
     ]);
   times.verify.push(cli(join(OUT, 'verified.jsonl')));
+  times.verifyOneThread.push(cli(join(OUT, 'verified-1.jsonl'), '--workers', '1'));
   times.verifyProcesses.push(cli(join(OUT, 'verified-processes.jsonl'), '--executor', 'processes'));
   if (python) times.symgen.push(timed(python, [filter, DB, input, join(OUT, 'symgen.jsonl'), '5']));
   times.symgenNoSqlparse.push(
@@ -129,6 +136,10 @@ const verified = readFileSync(join(OUT, 'verified.jsonl'), 'utf8')
   .split('\n')
   .map((line) => JSON.parse(line));
 const accepted = verified.filter((line) => line.status === 'accepted').length;
+const outputs = ['verified.jsonl', 'verified-1.jsonl', 'verified-processes.jsonl', 'verified-api.jsonl'].map(
+  (file) => readFileSync(join(OUT, file), 'utf8'),
+);
+const identical = outputs.every((output) => output === outputs[0]);
 const floorMs = median(times.floor);
 // Round 1 starts the shared verify threads (cold); later rounds find them loaded and JIT-warm.
 const apiColdMs = times.api[0]!;
@@ -138,17 +149,24 @@ const rate = (ms: number) => `${Math.round(candidates / (ms / 1000)).toLocaleStr
 const row = (label: string, ms: number) =>
   console.log(`${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms)}`);
 console.log(`GeoQuery: ${examples.length} questions, ${candidates} candidates, ${REPEATS} rounds (medians)`);
-row('floor (distinct programs executed once, in-process)', floorMs);
+row(`floor (${distinct.size} distinct programs executed once, in-process)`, floorMs);
+const floorProcessMs = median(times.floorProcess);
+row('floor as a command (fresh node process: start, open, execute)', floorProcessMs);
 row('verifySqlFile, first call (starts the shared threads)', apiColdMs);
 row('verifySqlFile, later calls (shared threads warm; median)', apiMs);
 row(`symgen verify (whole CLI run, node start included), accepted ${accepted}`, verifyMs);
+row('symgen verify --workers 1 (the main thread alone)', median(times.verifyOneThread));
 row('symgen verify --executor processes (executor processes, as before)', median(times.verifyProcesses));
 if (times.symgen.length > 0)
   row('SymGen filter as published (python, sqlparse, Pool(8))', median(times.symgen));
 row('SymGen filter without its sqlparse step', median(times.symgenNoSqlparse));
 console.log(
+  `outputs (CLI on two threads, on one, executor processes, verifySqlFile): ${identical ? 'byte-identical' : 'DIFFERENT'}`,
+);
+console.log(
   `ratios: API warm / floor ${(apiMs / floorMs).toFixed(2)}x   API first call / floor ${(apiColdMs / floorMs).toFixed(2)}x   ` +
-    `CLI / floor ${(verifyMs / floorMs).toFixed(2)}x   CLI processes / threads ${(median(times.verifyProcesses) / verifyMs).toFixed(2)}x   ` +
+    `CLI / floor ${(verifyMs / floorMs).toFixed(2)}x   CLI / floor as a command ${(verifyMs / floorProcessMs).toFixed(2)}x   ` +
+    `CLI one thread / two ${(median(times.verifyOneThread) / verifyMs).toFixed(2)}x   CLI processes / threads ${(median(times.verifyProcesses) / verifyMs).toFixed(2)}x   ` +
     (times.symgen.length > 0
       ? `SymGen filter / CLI ${(median(times.symgen) / verifyMs).toFixed(1)}x   `
       : '') +

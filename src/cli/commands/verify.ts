@@ -42,7 +42,10 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
     )
     .option('--timeout-ms <ms>', 'time budget of one statement', '5000')
     .option('--max-rows <n>', 'most rows a result may have', '100000')
-    .option('--workers <n>', 'SQL: verify threads (default: cores) or executor processes (cores - 1)')
+    .option(
+      '--workers <n>',
+      'SQL: verify threads, this one included (default: cores), or executor processes (cores - 1)',
+    )
     .option(
       '--executor <kind>',
       'SQL: threads (guarded in-process connections; default when the guard extension is built) or processes',

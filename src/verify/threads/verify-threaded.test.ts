@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +86,36 @@ describe('verifySqlFile on worker threads', () => {
     expect(read(first)).toBe(read(join(folder, 'processes.jsonl')));
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.at(-1)).toBe(480);
+  });
+
+  it('writes the same bytes when the calling thread verifies too, alone or beside a worker', async () => {
+    for (const threads of [1, 2]) {
+      const output = join(folder, `main-thread-${threads}.jsonl`);
+      const progress: number[] = [];
+      const summary = await verifySqlFile({
+        db: GEOGRAPHY_DB,
+        input,
+        output,
+        minVotes: 2,
+        threads: VerifyThreadPool.start(threads, { mainThread: true }),
+        onProgress: (running) => progress.push(running.examples),
+      });
+      expect(read(output)).toBe(read(join(folder, 'processes.jsonl')));
+      expect(summary.examples).toBe(480);
+      expect(progress.at(-1)).toBe(480);
+    }
+    // A whole-run failure in the calling thread fails the run as a worker's does.
+    const missing = join(folder, 'missing-db-main.jsonl');
+    writeFileSync(missing, `${JSON.stringify({ id: 1, db_id: 'no_such_db', candidates: ['SELECT 1'] })}\n`);
+    await expect(
+      verifySqlFile({
+        db: SPIDER_DATABASES,
+        input: missing,
+        output: join(folder, 'never-written.jsonl'),
+        threads: VerifyThreadPool.start(1, { mainThread: true }),
+      }),
+    ).rejects.toThrow(DatabaseError);
+    expect(existsSync(join(folder, 'never-written.jsonl'))).toBe(false);
   });
 
   it('reports bad lines with their numbers, skips blank ones, reads CRLF, and verifies the rest', async () => {

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { extractSql } from '../src/tasks/sql/index.js';
+import { executeEach } from './floor-process.mjs';
 import { makeCandidates, readGold } from './make-candidates.js';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data', 'geoquery-sql');
@@ -36,15 +37,7 @@ writeFileSync(programsFile, JSON.stringify([...distinct]));
 function floor(): number {
   const started = performance.now();
   const db = new Database(DB, { readonly: true });
-  for (const program of distinct) {
-    try {
-      // The same row cap as the verifier (100000), or a cartesian product would exhaust memory.
-      let rows = 0;
-      for (const _row of db.prepare(program).raw(true).iterate()) if (++rows > 100_000) break;
-    } catch {
-      // failing candidates cost their prepare, as in the verifier
-    }
-  }
+  executeEach(db, distinct);
   db.close();
   return performance.now() - started;
 }

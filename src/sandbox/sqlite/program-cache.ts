@@ -8,7 +8,7 @@ export interface ExactHit<T> {
 
 /**
  * No result for this very text: perhaps one for another text with the same normal form (`hit`),
- * which the caller may reuse (`store(hit)`) or replace by running this text (`store(result)`).
+ * which the caller may `reuse()`, or replace by running this text and `store`-ing its result.
  */
 export interface NormalFormLookup<T> {
   readonly exact: false;
@@ -18,6 +18,8 @@ export interface NormalFormLookup<T> {
   readonly key: string;
   /** Record `result` for this text, and for its normal form when none is recorded yet. */
   store(result: T): void;
+  /** Answer this text with `hit` (counted as a cache hit), and record it for this text. */
+  reuse(): T;
 }
 
 /**
@@ -39,15 +41,21 @@ export class ProgramCache<T> {
     }
     const textKey = normalised ?? normaliseSql(program);
     const key = `${path}\u0000${textKey}`;
+    const hit = this.entries.get(key);
     return {
       exact: false,
-      hit: this.entries.get(key),
+      hit,
       textKey,
       key,
       store: (result) => {
-        if (result === this.entries.get(key)) this.counters.cacheHits++;
-        else if (!this.entries.has(key)) this.entries.set(key, result);
+        if (hit === undefined) this.entries.set(key, result);
         this.entries.set(rawKey, result);
+      },
+      reuse: () => {
+        if (hit === undefined) throw new Error(`no result for the normal form of ${program}`);
+        this.counters.cacheHits++;
+        this.entries.set(rawKey, hit);
+        return hit;
       },
     };
   }

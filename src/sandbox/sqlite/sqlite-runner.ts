@@ -67,10 +67,7 @@ export class SqliteRunner implements Executor {
     if (!path) throw new SandboxError(`no database file for environment ${environment.id}`);
     const found = this.cache.lookup(path, program, normalised);
     if (found.exact) return found.hit;
-    if (found.hit && sharesAcrossTexts(found.hit)) {
-      found.store(found.hit);
-      return found.hit;
-    }
+    if (found.hit && sharesAcrossTexts(found.hit)) return found.reuse();
     const { textKey } = found;
     // With the parser loaded, programs that differ in text but print alike share one execution.
     const canonical = this.format?.(program) ?? undefined;

@@ -23,6 +23,13 @@ function largeInput(): string {
   return path;
 }
 
+/** One example whose `db_id` names no database in the Spider folder. */
+function missingDatabaseInput(): string {
+  const path = join(folder, 'missing-db.jsonl');
+  writeFileSync(path, `${JSON.stringify({ id: 1, db_id: 'no_such_db', candidates: ['SELECT 1'] })}\n`);
+  return path;
+}
+
 describe('verifySqlFile on worker threads', () => {
   const input = largeInput();
 
@@ -105,12 +112,10 @@ describe('verifySqlFile on worker threads', () => {
       expect(progress.at(-1)).toBe(480);
     }
     // A whole-run failure in the calling thread fails the run as a worker's does.
-    const missing = join(folder, 'missing-db-main.jsonl');
-    writeFileSync(missing, `${JSON.stringify({ id: 1, db_id: 'no_such_db', candidates: ['SELECT 1'] })}\n`);
     await expect(
       verifySqlFile({
         db: SPIDER_DATABASES,
-        input: missing,
+        input: missingDatabaseInput(),
         output: join(folder, 'never-written.jsonl'),
         threads: VerifyThreadPool.start(1, { mainThread: true }),
       }),
@@ -202,8 +207,7 @@ describe('verifySqlFile on worker threads', () => {
   });
 
   it('fails the whole run on a missing database, writing nothing and keeping an older output', async () => {
-    const path = join(folder, 'missing-db.jsonl');
-    writeFileSync(path, `${JSON.stringify({ id: 1, db_id: 'no_such_db', candidates: ['SELECT 1'] })}\n`);
+    const path = missingDatabaseInput();
     const output = join(folder, 'kept.jsonl');
     writeFileSync(output, 'older output\n');
     await expect(

@@ -268,20 +268,18 @@ export class VerifyThreadPool {
     // Each chunk goes to the thread with the most room (workers first on a tie), so a thread held up
     // by one slow statement does not hold up more than its few queued chunks. The calling thread
     // takes one at a time: it answers the workers only between its chunks, so they keep more queued.
-    const capacity = this.workers.map((thread) => (thread instanceof MainThreadVerifier ? 1 : AHEAD));
-    const load = new Array<number>(this.workers.length).fill(0);
+    const room = this.workers.map((thread) => (thread instanceof MainThreadVerifier ? 1 : AHEAD));
     let roomWaiter: Deferred<void> | undefined;
     const mostRoom = (): number => {
       let best = 0;
-      for (let thread = 1; thread < load.length; thread++)
-        if (capacity[thread]! - load[thread]! > capacity[best]! - load[best]!) best = thread;
+      for (let thread = 1; thread < room.length; thread++) if (room[thread]! > room[best]!) best = thread;
       return best;
     };
     const waitForRoom = async (): Promise<number> => {
       for (;;) {
         if (this.failure) throw this.failure;
         const thread = mostRoom();
-        if (load[thread]! < capacity[thread]!) return thread;
+        if (room[thread]! > 0) return thread;
         roomWaiter = deferred<void>();
         await roomWaiter.promise;
       }
@@ -295,7 +293,7 @@ export class VerifyThreadPool {
         addCounts(summary, message.counts);
         resultFor(message.seq).resolve(message.output);
         onProgress?.(summary);
-        load[thread]!--;
+        room[thread]!++;
         roomWaiter?.resolve();
         roomWaiter = undefined;
       } else if (message.type === 'fatal') {
@@ -310,7 +308,7 @@ export class VerifyThreadPool {
       let seq = 0;
       for await (const chunk of readChunks(input)) {
         const thread = await waitForRoom();
-        load[thread]!++;
+        room[thread]!--;
         resultFor(seq);
         this.workers[thread]!.postMessage({ type: 'chunk', seq, ...chunk } satisfies VerifyChunk);
         seq++;

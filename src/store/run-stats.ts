@@ -1,4 +1,4 @@
-import type { RunStore } from './run-store.js';
+import type { RunStore, UsageEntry } from './run-store.js';
 
 /**
  * `stats.json` of a run directory (shape version 1; documented in docs/architecture.md, read by
@@ -49,15 +49,8 @@ export interface RunStats {
     string,
     { quota: number; questions: number; accepted: number; rejected: number }
   >;
-  readonly usage: {
-    /** Calls that reached the model (not served whole from the response cache). */
-    readonly requests: number;
-    readonly promptTokens: number;
-    readonly completionTokens: number;
-    readonly cachedTokens: number;
-    readonly costUsd: number;
-    readonly samples: number;
-    readonly cachedSamples: number;
+  /** The usage counters summed over the run's calls (`requests`: calls that reached the model). */
+  readonly usage: Omit<UsageEntry, 'stage' | 'durationMs'> & {
     readonly byStage: Record<
       string,
       { requests: number; promptTokens: number; completionTokens: number; costUsd: number }

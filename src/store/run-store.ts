@@ -47,6 +47,7 @@ export interface NewQuestion {
 /** Counters of one call to the model, recorded per stage. */
 export interface UsageEntry {
   readonly stage: string;
+  /** Calls that reached the model (not served whole from the response cache). */
   readonly requests: number;
   readonly promptTokens: number;
   readonly completionTokens: number;

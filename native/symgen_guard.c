@@ -20,9 +20,13 @@
  * An interrupt that lands between statements is harmless: SQLite clears it when the next statement
  * starts, so a caller may re-arm before each statement without disarming after it.
  *   SELECT symgen_guard_limit(token, bytes);-- longest string or blob a statement may build
+ *   SELECT symgen_guard_run(token, sql, ms, maxRows, maxBytes, previewRows, mode);
+ *                                           -- run one statement under its budget, hash its result
+ *                                              (run_statement.c) and answer with it as JSON
  */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
+#include "run_statement.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -111,22 +115,51 @@ static void tokenFunction(sqlite3_context *context, int argc, sqlite3_value **ar
   sqlite3_result_int64(context, guard->token);
 }
 
-static void armFunction(sqlite3_context *context, int argc, sqlite3_value **argv) {
-  (void)argc;
-  Guard *guard = (Guard *)sqlite3_user_data(context);
-  if (!tokenMatches(context, argv[0])) return;
-  double ms = sqlite3_value_double(argv[1]);
-  /*
-   * The watchdog is woken only when the new deadline comes before it would wake anyway. Otherwise it
-   * sleeps until the deadline it last saw and then reads the current one, so re-arming before every
-   * statement (with the same budget, so a later deadline) costs a lock, not a thread switch.
-   */
+/*
+ * Interrupt whatever runs `ms` milliseconds from now (0 disarms). The watchdog is woken only when
+ * the new deadline comes before it would wake anyway. Otherwise it sleeps until the deadline it last
+ * saw and then reads the current one, so re-arming before every statement (with the same budget, so
+ * a later deadline) costs a lock, not a thread switch.
+ */
+static void setDeadline(Guard *guard, double ms) {
   pthread_mutex_lock(&guard->mutex);
   guard->deadline = ms > 0 ? nowNs() + (int64_t)(ms * 1e6) : 0;
   if (guard->deadline != 0 && (guard->wakeAt == 0 || guard->deadline < guard->wakeAt))
     pthread_cond_signal(&guard->cond);
   pthread_mutex_unlock(&guard->mutex);
+}
+
+static void armFunction(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  (void)argc;
+  Guard *guard = (Guard *)sqlite3_user_data(context);
+  if (!tokenMatches(context, argv[0])) return;
+  setDeadline(guard, sqlite3_value_double(argv[1]));
   sqlite3_result_null(context);
+}
+
+/*
+ * symgen_guard_run(token, sql, timeoutMs, maxRows, maxBytes, previewRows, mode): run one statement
+ * under its budget and answer with its result as JSON (run_statement.h). The statement is prepared
+ * on this connection, so the authorizer and the length limit apply to it as to any other.
+ */
+static void runFunction(sqlite3_context *context, int argc, sqlite3_value **argv) {
+  (void)argc;
+  Guard *guard = (Guard *)sqlite3_user_data(context);
+  if (!tokenMatches(context, argv[0])) return;
+  const char *sql = (const char *)sqlite3_value_text(argv[1]);
+  if (!sql) {
+    sqlite3_result_error(context, "symgen_guard_run: no statement", -1);
+    return;
+  }
+  RunLimits limits;
+  limits.maxRows = sqlite3_value_int64(argv[3]);
+  limits.maxBytes = sqlite3_value_int64(argv[4]);
+  limits.previewRows = sqlite3_value_int(argv[5]);
+  limits.mode = sqlite3_value_int(argv[6]);
+  setDeadline(guard, sqlite3_value_double(argv[2]));
+  symgenRunStatement(context, guard->db, sql, sqlite3_value_bytes(argv[1]), &limits);
+  /* Disarmed at once, so the budget of this statement never reaches the next one. */
+  setDeadline(guard, 0);
 }
 
 static void limitFunction(sqlite3_context *context, int argc, sqlite3_value **argv) {
@@ -209,6 +242,8 @@ int sqlite3_symgenguard_init(sqlite3 *db, char **error, const sqlite3_api_routin
   if (rc == SQLITE_OK)
     rc = sqlite3_create_function_v2(db, "symgen_guard_limit", 2, flags, guard, limitFunction, NULL, NULL,
                                     NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function_v2(db, "symgen_guard_run", 7, flags, guard, runFunction, NULL, NULL, NULL);
   if (rc != SQLITE_OK) return rc;
   sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);

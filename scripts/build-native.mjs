@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'native', 'symgen_guard.c');
+const sources = ['symgen_guard.c', 'run_statement.c'].map((name) => join(root, 'native', name));
+const inputs = [...sources, join(root, 'native', 'run_statement.h')];
 const target = join(root, 'build', 'native', 'symgen_guard.so');
 
 function warn(message) {
@@ -27,9 +28,9 @@ try {
   warn('better-sqlite3 is not installed, so the SQLite headers are missing');
   process.exit(0);
 }
-if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) process.exit(0);
+if (existsSync(target) && inputs.every((input) => statSync(target).mtimeMs >= statSync(input).mtimeMs)) process.exit(0);
 mkdirSync(dirname(target), { recursive: true });
-const flags = ['-O2', '-fPIC', '-shared', '-I', headers, source, '-o', target, '-lpthread'];
+const flags = ['-O2', '-fPIC', '-shared', '-I', headers, ...sources, '-o', target, '-lpthread', '-lm'];
 if (process.platform === 'darwin') flags.splice(2, 1, '-dynamiclib', '-undefined', 'dynamic_lookup');
 for (const compiler of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean)) {
   try {

@@ -35,7 +35,11 @@ export interface ResultKeys {
 export function cellKey(value: unknown): string {
   if (value === null || value === undefined) return 'N';
   if (typeof value === 'number') return `n${canonicalNumber(value)}`;
-  if (typeof value === 'bigint') return `n${value}`;
+  if (typeof value === 'bigint') {
+    // A bigint a double holds exactly is that number; a larger one keeps its digits.
+    const number = Number(value);
+    return Number.isFinite(number) && BigInt(number) === value ? `n${number}` : `n${value}`;
+  }
   if (typeof value === 'string') return `s${value}`;
   if (value instanceof Uint8Array) return `b${Buffer.from(value).toString('hex')}`;
   return `?${String(value)}`;
@@ -106,18 +110,16 @@ function hashCell(value: unknown): void {
   if (value === null || value === undefined) {
     hashWords(TAG_NULL, 0, 0);
   } else if (typeof value === 'number') {
-    const number = canonicalNumber(value);
-    if (Number.isInteger(number) && !Number.isSafeInteger(number)) {
-      hashText(TAG_NUMBER, String(number));
-    } else {
-      float[0] = number;
-      hashWords(TAG_NUMBER, floatWords[0]!, floatWords[1]!);
-    }
+    // Equal doubles have equal texts and equal bits, so the bits are hashed (as native/run_statement.c does).
+    float[0] = canonicalNumber(value);
+    hashWords(TAG_NUMBER, floatWords[0]!, floatWords[1]!);
   } else if (typeof value === 'string') {
     hashText(TAG_STRING, value);
   } else if (typeof value === 'bigint') {
-    if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
-      float[0] = Number(value);
+    const number = Number(value);
+    if (Number.isFinite(number) && BigInt(number) === value) {
+      // A bigint a double holds exactly hashes as that double: its text is the double's text.
+      float[0] = number;
       hashWords(TAG_NUMBER, floatWords[0]!, floatWords[1]!);
     } else {
       hashText(TAG_NUMBER, value.toString());

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { GuardedConnection } from './guarded-connection.js';
 import { ordersNormalisedOutput } from './order-by.js';
 import type { SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
 import { cellSize, ResultHasher } from './result-key.js';
@@ -19,17 +20,14 @@ export function runStatement(
   started: number,
   normalised?: string,
 ): StatementResult {
-  const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-  const base = normalised ? { normalised } : {};
+  const answer = outcome(normalised, started);
   let statement: Database.Statement;
   try {
     statement = db.prepare(job.sql);
   } catch (error) {
-    return { ...base, status: 'error', phase: 'prepare', error: firstLine(error), durationMs: elapsed() };
+    return answer.failed(firstLine(error), 'prepare');
   }
-  if (!statement.reader || !statement.readonly) {
-    return { ...base, status: 'refused', error: 'only read-only queries may run', durationMs: elapsed() };
-  }
+  if (!statement.reader || !statement.readonly) return answer.refused();
   let read: ReadRows;
   try {
     statement.raw(true);
@@ -43,32 +41,90 @@ export function runStatement(
           : readRows(statement, limits, limits.maxRows);
     }
   } catch (error) {
-    if (isInterrupt(error)) {
-      return { ...base, status: 'timeout', error: timeoutMessage(limits.timeoutMs), durationMs: elapsed() };
-    }
-    return { ...base, status: 'error', error: firstLine(error), durationMs: elapsed() };
+    return isInterrupt(error) ? answer.timeout(limits) : answer.failed(firstLine(error));
   }
-  if (read.stop !== undefined) {
-    const error =
-      read.stop === 'bytes'
-        ? `result is larger than ${limits.maxBytes} bytes`
-        : `result has more than ${limits.maxRows} rows`;
-    return { ...base, status: 'error', error, durationMs: elapsed() };
-  }
+  if (read.stop !== undefined)
+    return answer.failed(capMessage(read.stop === 'bytes' ? 'bytes' : 'rows', limits));
   const { hasher, preview } = read;
   const ordered = ordersNormalisedOutput(job.textKey);
-  const keys = hasher.keys(ordered);
-  const columns = statement.columns().map((column) => column.name);
-  return {
-    ...base,
-    status: 'ok',
-    ...keys,
+  return answer.ok({
+    ...hasher.keys(ordered),
     ordered,
     rows: hasher.rows,
-    columns,
+    columns: statement.columns().map((column) => column.name),
     preview,
-    durationMs: elapsed(),
+  });
+}
+
+/**
+ * {@link runStatement} on a guarded connection, in C (`symgen_guard_run`): the statement runs and its
+ * result is hashed without a JavaScript value per cell, to the same result. An answer too long for
+ * SQLite's length limit (a preview of huge cells) is run again here in JavaScript.
+ */
+export function runGuarded(
+  connection: GuardedConnection,
+  job: Pick<SqliteJob, 'sql' | 'textKey'>,
+  limits: SqliteLimits,
+  started: number,
+  normalised?: string,
+): StatementResult {
+  const answer = outcome(normalised, started);
+  const native = connection.run(job.sql, limits);
+  if ('rows' in native) {
+    const ordered = ordersNormalisedOutput(job.textKey);
+    const { rows, bagKey, listKey, columns, preview } = native;
+    return answer.ok({
+      key: ordered && rows > 1 ? listKey : bagKey,
+      bagKey,
+      listKey,
+      ordered,
+      rows,
+      columns,
+      preview,
+    });
+  }
+  if ('error' in native) return answer.failed(firstLine(native.error), native.phase);
+  if ('stop' in native) return answer.failed(capMessage(native.stop, limits));
+  if ('refused' in native) return answer.refused();
+  if ('timeout' in native) return answer.timeout(limits);
+  connection.arm(limits.timeoutMs);
+  return runStatement(connection.db, job, limits, started, normalised);
+}
+
+/** The result shapes of one statement, with its parser form and its time so far. */
+function outcome(normalised: string | undefined, started: number) {
+  const base = normalised ? { normalised } : {};
+  const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
+  return {
+    ok: (result: Omit<StatementResult, 'status' | 'durationMs' | 'normalised'>): StatementResult => ({
+      ...base,
+      status: 'ok',
+      ...result,
+      durationMs: elapsed(),
+    }),
+    failed: (error: string, phase?: 'prepare'): StatementResult =>
+      phase
+        ? { ...base, status: 'error', phase, error, durationMs: elapsed() }
+        : { ...base, status: 'error', error, durationMs: elapsed() },
+    refused: (): StatementResult => ({
+      ...base,
+      status: 'refused',
+      error: 'only read-only queries may run',
+      durationMs: elapsed(),
+    }),
+    timeout: (limits: SqliteLimits): StatementResult => ({
+      ...base,
+      status: 'timeout',
+      error: timeoutMessage(limits.timeoutMs),
+      durationMs: elapsed(),
+    }),
   };
+}
+
+function capMessage(stop: 'rows' | 'bytes', limits: SqliteLimits): string {
+  return stop === 'bytes'
+    ? `result is larger than ${limits.maxBytes} bytes`
+    : `result has more than ${limits.maxRows} rows`;
 }
 
 /**

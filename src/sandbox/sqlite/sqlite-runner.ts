@@ -7,7 +7,7 @@ import { guardAvailable } from './guard-extension.js';
 import { type GuardedConnection, openGuarded } from './guarded-connection.js';
 import { ProgramCache, sharesAcrossTexts } from './program-cache.js';
 import type { SqliteLimits } from './protocol.js';
-import { runStatement, type StatementResult, toExecutionResult } from './run-statement.js';
+import { runGuarded, type StatementResult, toExecutionResult } from './run-statement.js';
 import type { SqlExecutionResult, SqliteExecutorStats } from './sqlite-executor.js';
 
 /**
@@ -100,9 +100,7 @@ export class SqliteRunner implements Executor {
     const started = performance.now();
     const refusal = refusalReasonNormalised(textKey);
     if (refusal) return { status: 'refused', error: refusal, durationMs: 0 };
-    const connection = this.connections.get(path);
-    // Re-armed before every statement, never disarmed: a late interrupt between statements is void.
-    connection.arm(this.limits.timeoutMs);
-    return runStatement(connection.db, { sql, textKey }, this.limits, started, canonical);
+    // The statement runs and its result is hashed in C, armed with its budget and disarmed after.
+    return runGuarded(this.connections.get(path), { sql, textKey }, this.limits, started, canonical);
   }
 }

@@ -29,32 +29,40 @@ export interface NormalFormLookup<T> {
  */
 export class ProgramCache<T> {
   readonly counters = { requests: 0, cacheHits: 0 };
-  private readonly entries = new Map<string, T>();
+  /** By database: results by exact text, and by text normal form. */
+  private readonly databases = new Map<string, { texts: Map<string, T>; forms: Map<string, T> }>();
 
   lookup(path: string, program: string, normalised?: string): ExactHit<T> | NormalFormLookup<T> {
     this.counters.requests++;
-    const rawKey = `${path}\u0001${program}`;
-    const exact = this.entries.get(rawKey);
+    let database = this.databases.get(path);
+    if (!database) {
+      database = { texts: new Map(), forms: new Map() };
+      this.databases.set(path, database);
+    }
+    const { texts, forms } = database;
+    const exact = texts.get(program);
     if (exact !== undefined) {
       this.counters.cacheHits++;
       return { exact: true, hit: exact };
     }
     const textKey = normalised ?? normaliseSql(program);
-    const key = `${path}\u0000${textKey}`;
-    const hit = this.entries.get(key);
+    const hit = forms.get(textKey);
+    const counters = this.counters;
     return {
       exact: false,
       hit,
       textKey,
-      key,
+      get key() {
+        return `${path}\u0000${textKey}`;
+      },
       store: (result) => {
-        if (hit === undefined) this.entries.set(key, result);
-        this.entries.set(rawKey, result);
+        if (hit === undefined) forms.set(textKey, result);
+        texts.set(program, result);
       },
       reuse: () => {
         if (hit === undefined) throw new Error(`no result for the normal form of ${program}`);
-        this.counters.cacheHits++;
-        this.entries.set(rawKey, hit);
+        counters.cacheHits++;
+        texts.set(program, hit);
         return hit;
       },
     };

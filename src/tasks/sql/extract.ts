@@ -129,7 +129,10 @@ function firstStatement(body: string): { program: string; tokens: SqlToken[] } {
 }
 
 function endsParagraph(body: string, previous: SqlToken, token: SqlToken): boolean {
-  const gap = body.slice(previous.start + previous.text.length, token.start);
+  const gapStart = previous.start + previous.text.length;
+  // A blank line needs two characters at least; most gaps are one space or none.
+  if (token.start - gapStart < 2) return false;
+  const gap = body.slice(gapStart, token.start);
   if (!/\n[ \t]*\n/.test(gap)) return false;
   return (
     !(token.kind === 'word' && CONTINUATION_KEYWORDS.has(token.text.toUpperCase())) && token.text !== ')'

@@ -31,7 +31,49 @@ function isWordStartCode(code: number): boolean {
 function isWordPartCode(code: number): boolean {
   return isWordStartCode(code) || isDigitCode(code) || code === 36;
 }
-const TWO_CHAR_OPERATORS = new Set(['<=', '>=', '<>', '!=', '==', '||', '<<', '>>', '->']);
+/** `<=`, `>=`, `<>`, `!=`, `==`, `||`, `<<`, `>>`, `->`, by their two character codes. */
+function isTwoCharOperator(first: number, second: number): boolean {
+  switch (first) {
+    case 60: // <
+      return second === 61 || second === 62 || second === 60;
+    case 62: // >
+      return second === 61 || second === 62;
+    case 33: // !
+    case 61: // =
+      return second === 61;
+    case 124: // |
+      return second === 124;
+    case 45: // -
+      return second === 62;
+    default:
+      return false;
+  }
+}
+
+/** One of `(),;.=<>+-*\/%|&~`. */
+function isPunctCode(code: number): boolean {
+  switch (code) {
+    case 40:
+    case 41:
+    case 44:
+    case 59:
+    case 46:
+    case 61:
+    case 60:
+    case 62:
+    case 43:
+    case 45:
+    case 42:
+    case 47:
+    case 37:
+    case 124:
+    case 38:
+    case 126:
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** Split SQL text into tokens, dropping whitespace and comments; stops after `maxTokens`. */
 export function tokenizeSql(source: string, maxTokens = Number.POSITIVE_INFINITY): SqlToken[] {
@@ -39,74 +81,77 @@ export function tokenizeSql(source: string, maxTokens = Number.POSITIVE_INFINITY
   const length = source.length;
   let index = 0;
   while (index < length && tokens.length < maxTokens) {
-    const char = source[index]!;
-    if (char === ' ' || char === '\n' || char === '\t' || char === '\r' || char === '\f') {
+    const code = source.charCodeAt(index);
+    // space, \n, \t, \r, \f
+    if (code === 32 || code === 10 || code === 9 || code === 13 || code === 12) {
       index++;
       continue;
     }
     const start = index;
-    if (char === '-' && source[index + 1] === '-') {
+    const next = source.charCodeAt(index + 1);
+    if (code === 45 && next === 45) {
+      // -- comment
       const end = source.indexOf('\n', index);
       index = end === -1 ? length : end + 1;
       continue;
     }
-    if (char === '/' && source[index + 1] === '*') {
+    if (code === 47 && next === 42) {
+      // /* comment */
       const end = source.indexOf('*/', index + 2);
       index = end === -1 ? length : end + 2;
       continue;
     }
-    if (char === "'" || char === '"' || char === '`') {
-      index = skipQuoted(source, index, char);
+    if (code === 39 || code === 34 || code === 96) {
+      // ' " `
+      index = skipQuoted(source, index, code);
       tokens.push({
-        kind: char === "'" ? 'string' : 'quoted-identifier',
+        kind: code === 39 ? 'string' : 'quoted-identifier',
         text: source.slice(start, index),
         start,
       });
       continue;
     }
-    if (char === '[') {
+    if (code === 91) {
+      // [identifier]
       const end = source.indexOf(']', index);
       index = end === -1 ? length : end + 1;
       tokens.push({ kind: 'quoted-identifier', text: source.slice(start, index), start });
       continue;
     }
-    if (
-      isDigitCode(source.charCodeAt(index)) ||
-      (char === '.' && isDigitCode(source.charCodeAt(index + 1)))
-    ) {
+    if (isDigitCode(code) || (code === 46 && isDigitCode(next))) {
       index = skipNumber(source, index);
       tokens.push({ kind: 'number', text: source.slice(start, index), start });
       continue;
     }
-    if (isWordStartCode(source.charCodeAt(index))) {
+    if (isWordStartCode(code)) {
       index++;
       while (index < length && isWordPartCode(source.charCodeAt(index))) index++;
       tokens.push({ kind: 'word', text: source.slice(start, index), start });
       continue;
     }
-    if (char === '?' || char === ':' || char === '@' || char === '$') {
+    if (code === 63 || code === 58 || code === 64 || code === 36) {
+      // ? : @ $
       index++;
       while (index < length && isWordPartCode(source.charCodeAt(index))) index++;
       tokens.push({ kind: 'parameter', text: source.slice(start, index), start });
       continue;
     }
-    const pair = source.slice(index, index + 2);
-    if (TWO_CHAR_OPERATORS.has(pair)) {
+    if (isTwoCharOperator(code, next)) {
       index += 2;
-      tokens.push({ kind: 'punct', text: pair, start });
+      tokens.push({ kind: 'punct', text: source.slice(start, index), start });
       continue;
     }
     index++;
-    tokens.push({ kind: '(),;.=<>+-*/%|&~'.includes(char) ? 'punct' : 'other', text: char, start });
+    tokens.push({ kind: isPunctCode(code) ? 'punct' : 'other', text: source[start]!, start });
   }
   return tokens;
 }
 
-function skipQuoted(source: string, index: number, quote: string): number {
+function skipQuoted(source: string, index: number, quote: number): number {
   let position = index + 1;
   while (position < source.length) {
-    if (source[position] === quote) {
-      if (source[position + 1] === quote) {
+    if (source.charCodeAt(position) === quote) {
+      if (source.charCodeAt(position + 1) === quote) {
         position += 2;
         continue;
       }

@@ -50,7 +50,8 @@ export async function* verifyStream(
   }
 }
 
-async function verifyLine(line: JsonlLine, context: VerifyContext): Promise<VerifiedRecord> {
+/** Verify one input line: invalid lines become `invalid-input` rejections. */
+export async function verifyLine(line: JsonlLine, context: VerifyContext): Promise<VerifiedRecord> {
   const checked = checkLine(line);
   return checked.example ? verifyExample(checked.example, context) : checked.rejected;
 }

@@ -44,7 +44,7 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
     .option('--max-rows <n>', 'most rows a result may have', '100000')
     .option(
       '--workers <n>',
-      'SQL: verify threads, this one included (default: cores), or executor processes (cores - 1)',
+      'SQL: verify threads, this one included (default: cores; with 2, the second runs the SQL), or executor processes (cores - 1)',
     )
     .option(
       '--executor <kind>',

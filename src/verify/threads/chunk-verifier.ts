@@ -3,47 +3,78 @@
  * verify chunks of input lines into output lines. The worker threads use it, and so does the main
  * thread when it takes chunks too.
  */
+
+import type { JsonlLine } from '../../io/jsonl.js';
 import { parseJsonlLine } from '../../io/jsonl.js';
 import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
-import type { Task } from '../../tasks/spec.js';
+import type { ExecutionEnvironment, Task } from '../../tasks/spec.js';
 import { DatabaseSet } from '../../tasks/sql/databases.js';
 import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { prepareSql } from '../../tasks/sql/prepare.js';
 import { countCandidates, countRecord, emptyVerifySummary, type VerifySummary } from '../summary.js';
-import { type RunProgram, type VerifyContext, verifyLineSync } from '../verify-stream.js';
-import type { VerifyChunk, VerifyInitMessage, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
+import {
+  type RunProgram,
+  type VerifiedRecord,
+  type VerifyContext,
+  verifyLine,
+  verifyLineSync,
+} from '../verify-stream.js';
+import type {
+  ChunkCounts,
+  VerifyChunk,
+  VerifyInitMessage,
+  VerifyWorkerInit,
+  VerifyWorkerMessage,
+} from './protocol.js';
+import type { SqlThread } from './sql-thread.js';
+import { threadError } from './thread-errors.js';
 
+/**
+ * How a thread verifies chunks: with its own runner, in this thread; or with the statements on a SQL
+ * thread, and (except with the parser's canonical form) its own runner for the chunks that come
+ * before that thread is ready.
+ */
 export interface ChunkVerifier {
-  readonly runner: SqliteRunner;
   readonly context: VerifyContext;
-  readonly run: RunProgram;
+  readonly runner?: SqliteRunner;
+  readonly run?: RunProgram;
+  readonly sql?: SqlThread;
 }
 
-/** Open the databases and a guarded runner for one verify run. */
-export async function setUpChunkVerifier(init: VerifyWorkerInit): Promise<ChunkVerifier> {
+/** Open the databases and a guarded runner (and, given one, start a run on the SQL thread) for one verify run. */
+export async function setUpChunkVerifier(init: VerifyWorkerInit, sql?: SqlThread): Promise<ChunkVerifier> {
   const databases = DatabaseSet.open(init.db);
-  const runner = new SqliteRunner(init.limits);
-  await runner.init();
+  // The parser loads slowly: with it, a SQL thread runs every statement.
+  const runner = sql && init.limits.parserCanonical ? undefined : new SqliteRunner(init.limits);
+  await runner?.init();
+  sql?.init(init.limits);
+  const executor = sql ?? runner!;
   // The SQL task's verify half, imported narrowly: a thread starts faster without the parser and features.
   const task: Task<never> = {
     id: 'sql',
     extract: extractSql,
     normalise: normaliseSql,
     prepare: prepareSql,
-    createExecutor: () => runner,
+    createExecutor: () => executor,
   };
   const context: VerifyContext = {
     task,
-    executor: runner,
+    executor,
     environment: (dbId) => databases.resolve(dbId),
     options: init.options,
     provenance: init.provenance,
   };
   return {
-    runner,
     context,
-    run: (program, environment, normalised) => runner.run(program, environment, normalised),
+    ...(sql ? { sql } : {}),
+    ...(runner
+      ? {
+          runner,
+          run: (program: string, environment: ExecutionEnvironment, normalised: string) =>
+            runner.run(program, environment, normalised),
+        }
+      : {}),
   };
 }
 
@@ -59,31 +90,64 @@ export function verifyChunk(chunk: VerifyChunk, verifier: ChunkVerifier): Verify
   }
 }
 
-function verifyLines(chunk: VerifyChunk, { runner, context, run }: ChunkVerifier): VerifyWorkerMessage {
-  const { durationMs: _unused, ...counts }: VerifySummary = emptyVerifySummary();
+function verifyLines(chunk: VerifyChunk, verifier: ChunkVerifier): VerifyWorkerMessage {
+  const { context, runner, run } = verifier as Required<ChunkVerifier>;
+  const counts = emptyCounts();
   const executedBefore = runner.stats.executed;
   let output = '';
-  let number = chunk.firstLine - 1;
-  for (const text of chunk.text.split('\n')) {
-    // readJsonl's reader drops the CR of a CRLF line ending; so does this.
-    const line = parseJsonlLine(text.endsWith('\r') ? text.slice(0, -1) : text, ++number);
-    if (!line) continue;
+  forEachLine(chunk, (line) => {
     countCandidates(counts, line.value);
     const record = verifyLineSync(line, context, run);
     countRecord(counts, record);
     output += `${JSON.stringify(record)}\n`;
-  }
+  });
   counts.executed = runner.stats.executed - executedBefore;
   return { type: 'done', seq: chunk.seq, output, counts };
 }
 
+/**
+ * Verify one chunk with the SQL on the SQL thread: every line is planned first (its statements
+ * queued in the order {@link verifyChunk} would run them), the statements go as one batch, and the
+ * votes are taken when the results come back; meanwhile this thread plans the next chunk.
+ */
+export async function verifyChunkRemote(
+  { context, sql }: ChunkVerifier & { sql: SqlThread },
+  chunk: VerifyChunk,
+): Promise<VerifyWorkerMessage> {
+  const counts = emptyCounts();
+  const pending: Promise<VerifiedRecord>[] = [];
+  forEachLine(chunk, (line) => {
+    countCandidates(counts, line.value);
+    pending.push(verifyLine(line, context));
+  });
+  const executed = sql.flush();
+  let output = '';
+  for (const record of await Promise.all(pending)) {
+    countRecord(counts, record);
+    output += `${JSON.stringify(record)}\n`;
+  }
+  counts.executed = await executed;
+  return { type: 'done', seq: chunk.seq, output, counts };
+}
+
+function emptyCounts(): ChunkCounts {
+  const { durationMs: _unused, ...counts }: VerifySummary = emptyVerifySummary();
+  return counts;
+}
+
+/** The chunk's lines, parsed and numbered (blank lines skipped). */
+function forEachLine(chunk: VerifyChunk, each: (line: JsonlLine) => void): void {
+  let number = chunk.firstLine - 1;
+  for (const text of chunk.text.split('\n')) {
+    // readJsonl's reader drops the CR of a CRLF line ending; so does this.
+    const line = parseJsonlLine(text.endsWith('\r') ? text.slice(0, -1) : text, ++number);
+    if (line) each(line);
+  }
+}
+
 /** A whole-run failure as a message (errors do not cross threads with their class). */
 export function fatalMessage(error: unknown): VerifyWorkerMessage {
-  const { name, message, path } = error as { name?: string; message?: string; path?: string };
-  return {
-    type: 'fatal',
-    error: { name: name ?? 'Error', message: message ?? String(error), ...(path ? { path } : {}) },
-  };
+  return { type: 'fatal', error: threadError(error) };
 }
 
 /** A verify thread's side of the messages: what the worker threads and the main thread run. */
@@ -97,25 +161,30 @@ export interface ChunkHandler {
   close(): Promise<void>;
 }
 
-/** Handle a verify thread's messages, answering each through `post`. */
-export function chunkHandler(post: (message: VerifyWorkerMessage) => void): ChunkHandler {
+/** Handle a verify thread's messages, answering each through `post`; with `sql`, statements run there. */
+export function chunkHandler(post: (message: VerifyWorkerMessage) => void, sql?: SqlThread): ChunkHandler {
   const fatal = (error: unknown) => post(fatalMessage(error));
   let verifier: Promise<ChunkVerifier> | undefined;
   const closeWhenDone = (done: Promise<ChunkVerifier> | undefined) =>
     done?.then(
-      (ready) => ready.runner.closeSync(),
+      (ready) => ready.runner?.closeSync(),
       () => undefined,
     );
   return {
     handle(message) {
       if (message.type === 'init') {
         const previous = verifier;
-        verifier = setUpChunkVerifier(message.init);
+        verifier = setUpChunkVerifier(message.init, sql);
         verifier.catch(fatal);
         void closeWhenDone(previous);
         return;
       }
       verifier?.then((ready) => {
+        // While the SQL thread starts, this thread runs the statements itself.
+        if (ready.sql && (ready.sql.ready || !ready.runner)) {
+          verifyChunkRemote({ ...ready, sql: ready.sql }, message).then(post, fatal);
+          return;
+        }
         try {
           post(verifyChunk(message, ready));
         } catch (error) {

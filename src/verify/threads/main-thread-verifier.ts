@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ChunkHandler } from './chunk-verifier.js';
 import type { VerifyChunk, VerifyInitMessage, VerifyWorkerMessage } from './protocol.js';
+import { SqlThread } from './sql-thread.js';
 
 /**
  * The calling thread as one more verify thread, with a worker's interface (`postMessage`, `message`
@@ -8,17 +9,26 @@ import type { VerifyChunk, VerifyInitMessage, VerifyWorkerMessage } from './prot
  * message is handled in its own macrotask, so reading input and writing output go on between
  * chunks. The CLI uses it: its main thread would otherwise only read and write, and one worker
  * fewer has to start.
+ *
+ * With `sqlThread`, a second thread ({@link SqlThread}) runs its statements: this thread plans a
+ * chunk, sends its statements and plans the next while they run, and votes when they come back, so
+ * it takes several chunks ahead as a worker does.
  */
 export class MainThreadVerifier extends EventEmitter {
   private readonly handler: Promise<ChunkHandler>;
+  private readonly sql: SqlThread | undefined;
   private terminated = false;
+  /** Chunks to hand this thread ahead of its answers. */
+  readonly ahead: number;
 
-  constructor() {
+  constructor({ sqlThread = false, ahead = 4 }: { sqlThread?: boolean; ahead?: number } = {}) {
     super();
+    this.sql = sqlThread ? new SqlThread() : undefined;
+    this.ahead = sqlThread ? ahead : 1;
     this.handler = import('./chunk-verifier.js').then(({ chunkHandler }) =>
       chunkHandler((message: VerifyWorkerMessage) => {
         if (!this.terminated) queueMicrotask(() => this.emit('message', message));
-      }),
+      }, this.sql),
     );
     // Failing to load is a whole-run failure, reported as a worker reports one.
     this.handler.catch((error: unknown) => this.emit('error', error));
@@ -40,6 +50,7 @@ export class MainThreadVerifier extends EventEmitter {
       (handler) => handler.close(),
       () => undefined,
     );
+    await this.sql?.close();
     return 0;
   }
 

@@ -4,13 +4,15 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DatabaseError, SandboxError, SymgenError } from '../../errors/index.js';
+import { SandboxError } from '../../errors/index.js';
 import { assertReadableFile, writeTextAtomically } from '../../io/index.js';
 import { guardAvailable } from '../../sandbox/sqlite/guard-extension.js';
 import { profileArguments } from '../../sandbox/sqlite/profile-arguments.js';
 import { addCounts, emptyVerifySummary, type VerifySummary } from '../summary.js';
 import { MainThreadVerifier } from './main-thread-verifier.js';
 import type { VerifyChunk, VerifyInitMessage, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
+import { startWorker } from './start-worker.js';
+import { reviveError } from './thread-errors.js';
 
 /** Bytes of input lines per chunk: small enough to balance the threads, large enough that messages cost little. */
 const CHUNK_BYTES = 32 * 1024;
@@ -67,30 +69,20 @@ export interface VerifyThread {
 
 /**
  * `threads` verify threads: worker threads, and the calling thread among them when `mainThread`.
- * The calling thread comes last, so it takes a chunk only when no worker has fewer waiting.
+ * The calling thread comes last, so it takes a chunk only when no worker has fewer waiting. Two
+ * threads with the calling thread are that thread and a SQL thread that runs its statements.
  */
 function startThreads(threads: number, mainThread: boolean): VerifyThread[] {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new SandboxError(`Expected \`workers\` to be a whole number from 1 up, got ${threads}`);
   }
-  const workers = Array.from({ length: mainThread ? threads - 1 : threads }, () => startWorker());
-  return mainThread ? [...workers, new MainThreadVerifier()] : workers;
-}
-
-/** Start one verify thread: the built JavaScript, or (under vitest or tsx) the TypeScript source through tsx. */
-function startWorker(): Worker {
-  const profile = profileArguments();
-  if (!fileURLToPath(import.meta.url).endsWith('.ts')) {
-    return new Worker(new URL('./verify-worker.js', import.meta.url), { execArgv: profile });
-  }
-  // Workers do not take `--import tsx`: register tsx's loader in the thread, then import the source.
-  const tsx = join(
-    dirname(createRequire(import.meta.url).resolve('tsx/package.json')),
-    'dist/esm/api/index.mjs',
+  // Two threads split the work by kind: this one extracts, votes and writes, the other runs SQL.
+  // Each verifying whole chunks would compile the same code twice and run shared statements twice.
+  if (mainThread && threads === 2) return [new MainThreadVerifier({ sqlThread: true, ahead: AHEAD })];
+  const workers = Array.from({ length: mainThread ? threads - 1 : threads }, () =>
+    startWorker('verify-worker'),
   );
-  const source = new URL('./verify-worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(code, { eval: true, execArgv: profile });
+  return mainThread ? [...workers, new MainThreadVerifier()] : workers;
 }
 
 /** Whole lines of `path` in chunks of about {@link CHUNK_BYTES}, numbered from 1. */
@@ -133,13 +125,6 @@ function deferred<T>(): Deferred<T> {
   });
   promise.catch(() => undefined);
   return { promise, resolve, reject };
-}
-
-/** Rebuild a worker's whole-run failure as the error class the CLI maps to its exit code. */
-function reviveError(error: { name: string; message: string; path?: string }): Error {
-  if (error.name === 'DatabaseError') return new DatabaseError(error.message, error.path ?? '');
-  if (error.name === 'SandboxError') return new SandboxError(error.message);
-  return new SymgenError(error.message);
 }
 
 /**
@@ -268,7 +253,7 @@ export class VerifyThreadPool {
     // Each chunk goes to the thread with the most room (workers first on a tie), so a thread held up
     // by one slow statement does not hold up more than its few queued chunks. The calling thread
     // takes one at a time: it answers the workers only between its chunks, so they keep more queued.
-    const room = this.workers.map((thread) => (thread instanceof MainThreadVerifier ? 1 : AHEAD));
+    const room = this.workers.map((thread) => (thread instanceof MainThreadVerifier ? thread.ahead : AHEAD));
     let roomWaiter: Deferred<void> | undefined;
     const mostRoom = (): number => {
       let best = 0;

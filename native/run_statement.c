@@ -505,6 +505,32 @@ static int onlyCommentsFollow(const char *tail) {
   return 1;
 }
 
+/*
+ * Rows read before the rest are counted inside SQLite (run-statement.ts's COUNT_AFTER_ROWS): a
+ * runaway join that passes the row cap is stopped after this many rows and one count, which
+ * skips decoding every column of every row.
+ */
+#define COUNT_AFTER_ROWS 1000
+
+/* The statement's rows counted up to `cap + 1`, as `countRows` counts them; -1 when it cannot be wrapped. */
+static sqlite3_int64 countRows(sqlite3 *db, const char *sql, sqlite3_int64 cap) {
+  size_t length = strlen(sql);
+  while (length > 0 && (sql[length - 1] == ';' || sql[length - 1] == ' ' ||
+                        (sql[length - 1] >= '\t' && sql[length - 1] <= '\r')))
+    length--;
+  char *wrapped = sqlite3_mprintf("SELECT count(*) FROM (SELECT 1 FROM (\n%.*s\n) LIMIT %lld)", (int)length, sql,
+                                  (long long)(cap + 1));
+  if (!wrapped) return -1;
+  sqlite3_stmt *counter = NULL;
+  sqlite3_int64 count = -1;
+  if (sqlite3_prepare_v2(db, wrapped, -1, &counter, NULL) == SQLITE_OK && counter &&
+      sqlite3_step(counter) == SQLITE_ROW)
+    count = sqlite3_column_int64(counter, 0);
+  sqlite3_finalize(counter);
+  sqlite3_free(wrapped);
+  return count;
+}
+
 static void answer(sqlite3_context *context, Text *out) {
   if (out->failed) {
     sqlite3_result_error_nomem(context);
@@ -563,6 +589,11 @@ void symgenRunStatement(sqlite3_context *context, sqlite3 *db, const char *sql, 
   textPut(&preview, "[");
   while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
     if (count >= limits->maxRows) {
+      stop = "rows";
+      break;
+    }
+    if (count == COUNT_AFTER_ROWS && limits->maxRows > COUNT_AFTER_ROWS &&
+        countRows(db, sql, limits->maxRows) > limits->maxRows) {
       stop = "rows";
       break;
     }

@@ -258,23 +258,15 @@ static Lanes hashNumber(double value) {
   return hashWords(TAG_NUMBER, (uint32_t)bits, (uint32_t)(bits >> 32));
 }
 
-static Lanes hashUnits(uint32_t tag, const uint16_t *units, size_t count) {
+/* Hash `count` elements after `tag` (UTF-16 units of text, or bytes of a blob): hashText and the blob branch of hashCell. */
+static Lanes hashSequence(uint32_t tag, const void *elements, size_t count, int wide) {
   uint32_t a = mixA(SEED_A, tag);
   uint32_t b = mixB(SEED_B, tag);
   for (size_t index = 0; index < count; index++) {
-    a = mixA(a, units[index]);
-    b = mixB(b, units[index]);
-  }
-  Lanes lanes = {finish(a ^ (uint32_t)count), finish(b ^ (uint32_t)count)};
-  return lanes;
-}
-
-static Lanes hashBytes(uint32_t tag, const unsigned char *bytes, size_t count) {
-  uint32_t a = mixA(SEED_A, tag);
-  uint32_t b = mixB(SEED_B, tag);
-  for (size_t index = 0; index < count; index++) {
-    a = mixA(a, bytes[index]);
-    b = mixB(b, bytes[index]);
+    uint32_t element =
+        wide ? ((const uint16_t *)elements)[index] : ((const unsigned char *)elements)[index];
+    a = mixA(a, element);
+    b = mixB(b, element);
   }
   Lanes lanes = {finish(a ^ (uint32_t)count), finish(b ^ (uint32_t)count)};
   return lanes;
@@ -631,13 +623,13 @@ void symgenRunStatement(sqlite3_context *context, sqlite3 *db, const char *sql, 
           failed = 1;
           break;
         }
-        lanes = hashUnits(TAG_STRING, decoded, length);
+        lanes = hashSequence(TAG_STRING, decoded, length, 1);
         total += (sqlite3_int64)length;
         if (previewed) jsonString(&preview, decoded, length);
       } else if (type == SQLITE_BLOB) {
         const unsigned char *blob = (const unsigned char *)sqlite3_column_blob(statement, column);
         size_t length = (size_t)sqlite3_column_bytes(statement, column);
-        lanes = hashBytes(TAG_BLOB, blob, length);
+        lanes = hashSequence(TAG_BLOB, blob, length, 0);
         total += (sqlite3_int64)length;
         if (previewed) jsonBlob(&preview, blob, length);
       } else {

@@ -274,14 +274,6 @@ static Lanes hashSequence(uint32_t tag, const void *elements, size_t count, int 
 
 /* ---- keys of a whole result (ResultHasher.keys) ---- */
 
-static void hex8(char *out, uint32_t value) {
-  static const char digits[] = "0123456789abcdef";
-  for (int index = 7; index >= 0; index--) {
-    out[index] = digits[value & 15];
-    value >>= 4;
-  }
-}
-
 typedef struct Signature {
   int32_t sumA;
   int32_t sumB;
@@ -317,71 +309,53 @@ static int columnOrder(const uint32_t *a, const uint32_t *b, int width, sqlite3_
   return 1;
 }
 
-/* Append `"bagKey":"…","listKey":"…"`; 0 when out of memory. */
-static int writeKeys(Text *out, const uint32_t *a, const uint32_t *b, int width, sqlite3_int64 count, int mode) {
-  char key[96];
-  if (count == 0) {
-    textPut(out, "\"bagKey\":\"empty\",\"listKey\":\"empty\"");
-    return 1;
-  }
-  if (mode == 2) {
-    /* SymGen's comparison: the set of rows, each row the multiset of its values. */
-    size_t slots = 16;
-    while (slots < (size_t)count * 2) slots *= 2;
-    uint64_t *seen = (uint64_t *)sqlite3_malloc64(slots * sizeof(uint64_t));
-    unsigned char *used = (unsigned char *)sqlite3_malloc64(slots);
-    if (!seen || !used) {
-      sqlite3_free(seen);
-      sqlite3_free(used);
-      return 0;
-    }
-    memset(used, 0, slots);
-    sqlite3_int64 distinct = 0;
-    uint32_t sumA = 0;
-    uint32_t sumB = 0;
-    for (sqlite3_int64 row = 0; row < count; row++) {
-      uint32_t rowA = 0;
-      uint32_t rowB = 0;
-      for (int column = 0; column < width; column++) {
-        rowA += finish(a[row * width + column]);
-        rowB += finish(b[row * width + column]);
-      }
-      rowA = finish(rowA ^ (uint32_t)width);
-      rowB = finish(rowB ^ (uint32_t)width);
-      uint64_t id = ((uint64_t)rowA << 21) + (rowB >> 11);
-      size_t slot = (size_t)(finish((uint32_t)id ^ (uint32_t)(id >> 32)) & (slots - 1));
-      int fresh = 1;
-      while (used[slot]) {
-        if (seen[slot] == id) {
-          fresh = 0;
-          break;
-        }
-        slot = (slot + 1) & (slots - 1);
-      }
-      if (!fresh) continue;
-      used[slot] = 1;
-      seen[slot] = id;
-      distinct++;
-      sumA += rowA;
-      sumB += rowB;
-    }
+/* SymGen's comparison (ResultHasher.setKey): the set of rows, each row the multiset of its values. */
+static int setKey(char *key, size_t size, const uint32_t *a, const uint32_t *b, int width, sqlite3_int64 count) {
+  size_t slots = 16;
+  while (slots < (size_t)count * 2) slots *= 2;
+  uint64_t *seen = (uint64_t *)sqlite3_malloc64(slots * sizeof(uint64_t));
+  unsigned char *used = (unsigned char *)sqlite3_malloc64(slots);
+  if (!seen || !used) {
     sqlite3_free(seen);
     sqlite3_free(used);
-    int length = snprintf(key, sizeof key, "set:%lld:", (long long)distinct);
-    hex8(key + length, sumA);
-    hex8(key + length + 8, sumB);
-    key[length + 16] = 0;
-    textPut(out, "\"bagKey\":\"");
-    textPut(out, key);
-    textPut(out, "\",\"listKey\":\"");
-    textPut(out, key);
-    textPut(out, "\"");
-    return 1;
+    return 0;
   }
-  int *order = (int *)sqlite3_malloc64(sizeof(int) * (size_t)(width > 0 ? width : 1));
+  memset(used, 0, slots);
+  sqlite3_int64 distinct = 0;
+  uint32_t sumA = 0;
+  uint32_t sumB = 0;
+  for (sqlite3_int64 row = 0; row < count; row++) {
+    uint32_t rowA = 0;
+    uint32_t rowB = 0;
+    for (int column = 0; column < width; column++) {
+      rowA += finish(a[row * width + column]);
+      rowB += finish(b[row * width + column]);
+    }
+    rowA = finish(rowA ^ (uint32_t)width);
+    rowB = finish(rowB ^ (uint32_t)width);
+    uint64_t id = ((uint64_t)rowA << 21) + (rowB >> 11);
+    size_t slot = (size_t)(finish((uint32_t)id ^ (uint32_t)(id >> 32)) & (slots - 1));
+    while (used[slot] && seen[slot] != id) slot = (slot + 1) & (slots - 1);
+    if (used[slot]) continue;
+    used[slot] = 1;
+    seen[slot] = id;
+    distinct++;
+    sumA += rowA;
+    sumB += rowB;
+  }
+  sqlite3_free(seen);
+  sqlite3_free(used);
+  snprintf(key, size, "set:%lld:%08x%08x", (long long)distinct, sumA, sumB);
+  return 1;
+}
+
+/* The bag and list keys of ResultHasher.keys; `strict` keeps the columns in their order. */
+static int bagAndListKeys(char *bag, char *list, size_t size, const uint32_t *a, const uint32_t *b, int width,
+                          sqlite3_int64 count, int strict) {
+  int *order = (int *)sqlite3_malloc64(sizeof(int) * (size_t)width);
   if (!order) return 0;
   for (int column = 0; column < width; column++) order[column] = column;
-  if (mode == 0 && width >= 2 && !columnOrder(a, b, width, count, order)) {
+  if (!strict && width >= 2 && !columnOrder(a, b, width, count, order)) {
     sqlite3_free(order);
     return 0;
   }
@@ -407,20 +381,25 @@ static int writeKeys(Text *out, const uint32_t *a, const uint32_t *b, int width,
     sumC += finish(rowA ^ rotl(rowB, 7));
   }
   sqlite3_free(order);
-  int length = snprintf(key, sizeof key, "bag:%lldx%d:", (long long)count, width);
-  hex8(key + length, sumA);
-  hex8(key + length + 8, sumB);
-  hex8(key + length + 16, sumC);
-  key[length + 24] = 0;
-  textPut(out, "\"bagKey\":\"");
-  textPut(out, key);
-  length = snprintf(key, sizeof key, "list:%lldx%d:", (long long)count, width);
-  hex8(key + length, finish(listA ^ (uint32_t)count));
-  hex8(key + length + 8, finish(listB ^ (uint32_t)count));
-  key[length + 16] = 0;
-  textPut(out, "\",\"listKey\":\"");
-  textPut(out, key);
-  textPut(out, "\"");
+  snprintf(bag, size, "bag:%lldx%d:%08x%08x%08x", (long long)count, width, sumA, sumB, sumC);
+  snprintf(list, size, "list:%lldx%d:%08x%08x", (long long)count, width, finish(listA ^ (uint32_t)count),
+           finish(listB ^ (uint32_t)count));
+  return 1;
+}
+
+/* Append `"bagKey":"…","listKey":"…"` for `mode` (0 multiset, 1 strict, 2 set); 0 when out of memory. */
+static int writeKeys(Text *out, const uint32_t *a, const uint32_t *b, int width, sqlite3_int64 count, int mode) {
+  char bag[96] = "empty";
+  char list[96] = "empty";
+  if (count > 0 && mode == 2) {
+    if (!setKey(bag, sizeof bag, a, b, width, count)) return 0;
+    memcpy(list, bag, sizeof bag);
+  } else if (count > 0 && !bagAndListKeys(bag, list, sizeof bag, a, b, width, count, mode == 1)) {
+    return 0;
+  }
+  char keys[240];
+  snprintf(keys, sizeof keys, "\"bagKey\":\"%s\",\"listKey\":\"%s\"", bag, list);
+  textPut(out, keys);
   return 1;
 }
 

@@ -35,14 +35,25 @@ export interface ResultKeys {
 export function cellKey(value: unknown): string {
   if (value === null || value === undefined) return 'N';
   if (typeof value === 'number') return `n${canonicalNumber(value)}`;
-  if (typeof value === 'bigint') {
-    // A bigint a double holds exactly is that number; a larger one keeps its digits.
-    const number = Number(value);
-    return Number.isFinite(number) && BigInt(number) === value ? `n${number}` : `n${value}`;
-  }
+  // A bigint a double holds exactly is that number; a larger one keeps its digits.
+  if (typeof value === 'bigint') return `n${exactDouble(value) ?? value}`;
   if (typeof value === 'string') return `s${value}`;
   if (value instanceof Uint8Array) return `b${Buffer.from(value).toString('hex')}`;
   return `?${String(value)}`;
+}
+
+/** The double equal to `value`, if one is. */
+function exactDouble(value: bigint): number | undefined {
+  const number = Number(value);
+  return Number.isFinite(number) && BigInt(number) === value ? number : undefined;
+}
+
+/**
+ * The key results group by: the list key when the query orders a result of two or more rows, else
+ * the bag key (row order ignored).
+ */
+export function groupKey(ordered: boolean, rows: number, bagKey: string, listKey: string): string {
+  return ordered && rows > 1 ? listKey : bagKey;
 }
 
 function canonicalNumber(value: number): number {
@@ -116,8 +127,8 @@ function hashCell(value: unknown): void {
   } else if (typeof value === 'string') {
     hashText(TAG_STRING, value);
   } else if (typeof value === 'bigint') {
-    const number = Number(value);
-    if (Number.isFinite(number) && BigInt(number) === value) {
+    const number = exactDouble(value);
+    if (number !== undefined) {
       // A bigint a double holds exactly hashes as that double: its text is the double's text.
       float[0] = number;
       hashWords(TAG_NUMBER, floatWords[0]!, floatWords[1]!);
@@ -211,7 +222,7 @@ export class ResultHasher {
     const shape = `${count}x${width}`;
     const listKey = `list:${shape}:${hex(finish(listA ^ count))}${hex(finish(listB ^ count))}`;
     const bagKey = `bag:${shape}:${hex(sumA)}${hex(sumB)}${hex(sumC)}`;
-    return { key: ordered && count > 1 ? listKey : bagKey, bagKey, listKey };
+    return { key: groupKey(ordered, count, bagKey, listKey), bagKey, listKey };
   }
 
   /**

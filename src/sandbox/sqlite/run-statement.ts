@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { GuardedConnection } from './guarded-connection.js';
 import { ordersNormalisedOutput } from './order-by.js';
 import type { SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
-import { cellSize, ResultHasher } from './result-key.js';
+import { cellSize, groupKey, ResultHasher } from './result-key.js';
 import type { SqlExecutionResult } from './sqlite-executor.js';
 
 /** A statement's result without the job id: what the executor process and the in-thread runner both produce. */
@@ -74,7 +74,7 @@ export function runGuarded(
     const ordered = ordersNormalisedOutput(job.textKey);
     const { rows, bagKey, listKey, columns, preview } = native;
     return answer.ok({
-      key: ordered && rows > 1 ? listKey : bagKey,
+      key: groupKey(ordered, rows, bagKey, listKey),
       bagKey,
       listKey,
       ordered,

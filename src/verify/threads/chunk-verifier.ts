@@ -3,23 +3,15 @@
  * verify chunks of input lines into output lines. The worker threads use it, and so does the main
  * thread when it takes chunks too.
  */
-
-import type { JsonlLine } from '../../io/jsonl.js';
-import { parseJsonlLine } from '../../io/jsonl.js';
+import { type JsonlLine, parseJsonlLine } from '../../io/jsonl.js';
 import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
-import type { ExecutionEnvironment, Task } from '../../tasks/spec.js';
+import type { Task } from '../../tasks/spec.js';
 import { DatabaseSet } from '../../tasks/sql/databases.js';
 import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { prepareSql } from '../../tasks/sql/prepare.js';
 import { countCandidates, countRecord, emptyVerifySummary, type VerifySummary } from '../summary.js';
-import {
-  type RunProgram,
-  type VerifiedRecord,
-  type VerifyContext,
-  verifyLine,
-  verifyLineSync,
-} from '../verify-stream.js';
+import { type VerifiedRecord, type VerifyContext, verifyLine, verifyLineSync } from '../verify-stream.js';
 import type {
   ChunkCounts,
   VerifyChunk,
@@ -38,7 +30,6 @@ import { threadError } from './thread-errors.js';
 export interface ChunkVerifier {
   readonly context: VerifyContext;
   readonly runner?: SqliteRunner;
-  readonly run?: RunProgram;
   readonly sql?: SqlThread;
 }
 
@@ -65,17 +56,7 @@ export async function setUpChunkVerifier(init: VerifyWorkerInit, sql?: SqlThread
     options: init.options,
     provenance: init.provenance,
   };
-  return {
-    context,
-    ...(sql ? { sql } : {}),
-    ...(runner
-      ? {
-          runner,
-          run: (program: string, environment: ExecutionEnvironment, normalised: string) =>
-            runner.run(program, environment, normalised),
-        }
-      : {}),
-  };
+  return { context, runner, sql };
 }
 
 /** Verify one chunk of lines: its output lines, in order, and its counts. */
@@ -91,7 +72,8 @@ export function verifyChunk(chunk: VerifyChunk, verifier: ChunkVerifier): Verify
 }
 
 function verifyLines(chunk: VerifyChunk, verifier: ChunkVerifier): VerifyWorkerMessage {
-  const { context, runner, run } = verifier as Required<ChunkVerifier>;
+  const { context, runner } = verifier as Required<ChunkVerifier>;
+  const run = runner.run.bind(runner);
   const counts = emptyCounts();
   const executedBefore = runner.stats.executed;
   let output = '';
@@ -111,7 +93,8 @@ function verifyLines(chunk: VerifyChunk, verifier: ChunkVerifier): VerifyWorkerM
  * votes are taken when the results come back; meanwhile this thread plans the next chunk.
  */
 export async function verifyChunkRemote(
-  { context, sql }: ChunkVerifier & { sql: SqlThread },
+  context: VerifyContext,
+  sql: SqlThread,
   chunk: VerifyChunk,
 ): Promise<VerifyWorkerMessage> {
   const counts = emptyCounts();
@@ -182,7 +165,7 @@ export function chunkHandler(post: (message: VerifyWorkerMessage) => void, sql?:
       verifier?.then((ready) => {
         // While the SQL thread starts, this thread runs the statements itself.
         if (ready.sql && (ready.sql.ready || !ready.runner)) {
-          verifyChunkRemote({ ...ready, sql: ready.sql }, message).then(post, fatal);
+          verifyChunkRemote(ready.context, ready.sql, message).then(post, fatal);
           return;
         }
         try {

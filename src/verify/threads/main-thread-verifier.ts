@@ -18,13 +18,10 @@ export class MainThreadVerifier extends EventEmitter {
   private readonly handler: Promise<ChunkHandler>;
   private readonly sql: SqlThread | undefined;
   private terminated = false;
-  /** Chunks to hand this thread ahead of its answers. */
-  readonly ahead: number;
 
-  constructor({ sqlThread = false, ahead = 4 }: { sqlThread?: boolean; ahead?: number } = {}) {
+  constructor({ sqlThread = false }: { sqlThread?: boolean } = {}) {
     super();
     this.sql = sqlThread ? new SqlThread() : undefined;
-    this.ahead = sqlThread ? ahead : 1;
     this.handler = import('./chunk-verifier.js').then(({ chunkHandler }) =>
       chunkHandler((message: VerifyWorkerMessage) => {
         if (!this.terminated) queueMicrotask(() => this.emit('message', message));
@@ -52,6 +49,11 @@ export class MainThreadVerifier extends EventEmitter {
     );
     await this.sql?.close();
     return 0;
+  }
+
+  /** Whether its statements run on a SQL thread: it then takes chunks ahead, as a worker does. */
+  get batchesSql(): boolean {
+    return this.sql !== undefined;
   }
 
   ref(): void {}

@@ -11,32 +11,27 @@ import type { SqlThreadReply, SqlThreadRequest } from './sql-thread-protocol.js'
 import { threadError } from './thread-errors.js';
 
 const port = parentPort!;
+// Failing candidates are common and only their message is kept: no stack traces in this thread.
+Error.stackTraceLimit = 0;
 let runner: Promise<SqliteRunner> | undefined;
 let numbers = new Map<SqlExecutionResult, number>();
 
 function runBatch(ready: SqliteRunner, seq: number, calls: readonly string[]): SqlThreadReply {
-  // Failing candidates are common and only their message is kept: skip capturing stack traces.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    const executedBefore = ready.stats.executed;
-    const ids: number[] = new Array(calls.length / 3);
-    const fresh: SqlExecutionResult[] = [];
-    for (let index = 0; index < calls.length; index += 3) {
-      const path = calls[index]!;
-      const result = ready.run(calls[index + 1]!, { id: path, path }, calls[index + 2] || undefined);
-      let number = numbers.get(result);
-      if (number === undefined) {
-        number = numbers.size;
-        numbers.set(result, number);
-        fresh.push(result);
-      }
-      ids[index / 3] = number;
+  const executedBefore = ready.stats.executed;
+  const ids: number[] = new Array(calls.length / 3);
+  const fresh: SqlExecutionResult[] = [];
+  for (let index = 0; index < calls.length; index += 3) {
+    const path = calls[index]!;
+    const result = ready.run(calls[index + 1]!, { id: path, path }, calls[index + 2] || undefined);
+    let number = numbers.get(result);
+    if (number === undefined) {
+      number = numbers.size;
+      numbers.set(result, number);
+      fresh.push(result);
     }
-    return { type: 'results', seq, ids, fresh, executed: ready.stats.executed - executedBefore };
-  } finally {
-    Error.stackTraceLimit = limit;
+    ids[index / 3] = number;
   }
+  return { type: 'results', seq, ids, fresh, executed: ready.stats.executed - executedBefore };
 }
 
 port.postMessage({ type: 'ready' } satisfies SqlThreadReply);

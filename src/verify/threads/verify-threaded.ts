@@ -1,13 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { SandboxError } from '../../errors/index.js';
 import { assertReadableFile, writeTextAtomically } from '../../io/index.js';
 import { guardAvailable } from '../../sandbox/sqlite/guard-extension.js';
-import { profileArguments } from '../../sandbox/sqlite/profile-arguments.js';
 import { addCounts, emptyVerifySummary, type VerifySummary } from '../summary.js';
 import { MainThreadVerifier } from './main-thread-verifier.js';
 import type { VerifyChunk, VerifyInitMessage, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
@@ -78,7 +73,7 @@ function startThreads(threads: number, mainThread: boolean): VerifyThread[] {
   }
   // Two threads split the work by kind: this one extracts, votes and writes, the other runs SQL.
   // Each verifying whole chunks would compile the same code twice and run shared statements twice.
-  if (mainThread && threads === 2) return [new MainThreadVerifier({ sqlThread: true, ahead: AHEAD })];
+  if (mainThread && threads === 2) return [new MainThreadVerifier({ sqlThread: true })];
   const workers = Array.from({ length: mainThread ? threads - 1 : threads }, () =>
     startWorker('verify-worker'),
   );
@@ -253,7 +248,9 @@ export class VerifyThreadPool {
     // Each chunk goes to the thread with the most room (workers first on a tie), so a thread held up
     // by one slow statement does not hold up more than its few queued chunks. The calling thread
     // takes one at a time: it answers the workers only between its chunks, so they keep more queued.
-    const room = this.workers.map((thread) => (thread instanceof MainThreadVerifier ? thread.ahead : AHEAD));
+    const room = this.workers.map((thread) =>
+      thread instanceof MainThreadVerifier && !thread.batchesSql ? 1 : AHEAD,
+    );
     let roomWaiter: Deferred<void> | undefined;
     const mostRoom = (): number => {
       let best = 0;

@@ -1,10 +1,14 @@
 import { type JsonlLine, readJsonl, writeLinesAtomically } from '../io/index.js';
-import { resolveSqliteLimits } from '../sandbox/sqlite/protocol.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
+import { resolveSqliteLimits } from '../tasks/sql/execute/protocol.js';
+import {
+  chooseVerifyExecutor,
+  defaultVerifyThreads,
+  VerifyThreadPool,
+} from '../tasks/sql/verify-threads/verify-threaded.js';
 import { SYMGEN_VERSION } from '../version.js';
 import { parseVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.js';
 import { countCandidates, countRecord, emptyVerifySummary, type VerifySummary } from './summary.js';
-import { chooseVerifyExecutor, defaultVerifyThreads, VerifyThreadPool } from './threads/verify-threaded.js';
 
 export { emptyVerifySummary, type VerifySummary };
 
@@ -73,7 +77,7 @@ export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifyS
   }
   // The executor processes' path loads its modules only when taken.
   const [{ SqliteExecutor }, { sqlTask }] = await Promise.all([
-    import('../sandbox/sqlite/sqlite-executor.js'),
+    import('../tasks/sql/execute/sqlite-executor.js'),
     import('../tasks/sql/index.js'),
   ]);
   const executor = new SqliteExecutor({

@@ -4,7 +4,7 @@ import {
   chooseVerifyExecutor,
   defaultVerifyThreads,
   VerifyThreadPool,
-} from '../../verify/threads/verify-threaded.js';
+} from '../../tasks/sql/verify-threads/verify-threaded.js';
 import type { VerifySummary } from '../../verify/verify-file.js';
 import { Progress } from '../progress.js';
 import { integerFlag, requireDb } from './flags.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB, SHARED_DATA } from '../../../test/shared-data.js';
+import { GEOGRAPHY_DB, SHARED_DATA } from '../../../../test/shared-data.js';
 import { resolveSqliteLimits } from './protocol.js';
 import { ResultHasher } from './result-key.js';
 import { countRows } from './run-statement.js';

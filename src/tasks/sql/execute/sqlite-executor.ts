@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { SandboxError } from '../../errors/index.js';
-import type { ExecuteOptions, ExecutionEnvironment, ExecutionResult, Executor } from '../../tasks/spec.js';
+import { SandboxError } from '../../../errors/index.js';
+import type { ExecuteOptions, ExecutionEnvironment, ExecutionResult, Executor } from '../../spec.js';
 import { ExecutorProcess } from './executor-process.js';
 import { ProgramCache, sharesAcrossTexts } from './program-cache.js';
 import { resolveSqliteLimits, type SqliteLimits } from './protocol.js';

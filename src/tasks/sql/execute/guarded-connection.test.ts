@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB } from '../../../test/shared-data.js';
+import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
 import { GUARD_EXTENSION_PATH, guardAvailable } from './guard-extension.js';
 import { openGuarded } from './guarded-connection.js';
 

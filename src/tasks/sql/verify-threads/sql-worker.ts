@@ -5,8 +5,8 @@
  * cached result crosses threads once.
  */
 import { parentPort } from 'node:worker_threads';
-import type { SqlExecutionResult } from '../../sandbox/sqlite/sqlite-executor.js';
-import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
+import type { SqlExecutionResult } from '../execute/sqlite-executor.js';
+import { SqliteRunner } from '../execute/sqlite-runner.js';
 import type { SqlThreadReply, SqlThreadRequest } from './sql-thread-protocol.js';
 import { threadError } from './thread-errors.js';
 

@@ -5,9 +5,9 @@
  * so nothing here needs to be interruptible.
  */
 import Database from 'better-sqlite3';
-import { normaliseSql } from '../../tasks/sql/normalise.js';
-import { formatSql, loadSqlParser } from '../../tasks/sql/parse.js';
-import { openReadOnly } from '../../tasks/sql/schema.js';
+import { normaliseSql } from '../normalise.js';
+import { formatSql, loadSqlParser } from '../parse.js';
+import { openReadOnly } from '../schema.js';
 import { ConnectionCache } from './connection-cache.js';
 import { refusalReasonNormalised } from './guard.js';
 import { sharesAcrossTexts } from './program-cache.js';

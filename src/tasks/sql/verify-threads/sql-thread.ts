@@ -1,8 +1,8 @@
 import type { Worker } from 'node:worker_threads';
-import { SandboxError } from '../../errors/index.js';
-import type { SqliteLimits } from '../../sandbox/sqlite/protocol.js';
-import type { SqlExecutionResult } from '../../sandbox/sqlite/sqlite-executor.js';
-import type { ExecuteOptions, ExecutionEnvironment, Executor } from '../../tasks/spec.js';
+import { SandboxError } from '../../../errors/index.js';
+import type { ExecuteOptions, ExecutionEnvironment, Executor } from '../../spec.js';
+import type { SqliteLimits } from '../execute/protocol.js';
+import type { SqlExecutionResult } from '../execute/sqlite-executor.js';
 import type { SqlThreadReply, SqlThreadRequest } from './sql-thread-protocol.js';
 import { startWorker } from './start-worker.js';
 import { reviveError } from './thread-errors.js';

@@ -3,15 +3,25 @@
  * verify chunks of input lines into output lines. The worker threads use it, and so does the main
  * thread when it takes chunks too.
  */
-import { type JsonlLine, parseJsonlLine } from '../../io/jsonl.js';
-import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
-import type { Task } from '../../tasks/spec.js';
-import { DatabaseSet } from '../../tasks/sql/databases.js';
-import { extractSql } from '../../tasks/sql/extract.js';
-import { normaliseSql } from '../../tasks/sql/normalise.js';
-import { prepareSql } from '../../tasks/sql/prepare.js';
-import { countCandidates, countRecord, emptyVerifySummary, type VerifySummary } from '../summary.js';
-import { type VerifiedRecord, type VerifyContext, verifyLine, verifyLineSync } from '../verify-stream.js';
+import { type JsonlLine, parseJsonlLine } from '../../../io/jsonl.js';
+import {
+  countCandidates,
+  countRecord,
+  emptyVerifySummary,
+  type VerifySummary,
+} from '../../../verify/summary.js';
+import {
+  type VerifiedRecord,
+  type VerifyContext,
+  verifyLine,
+  verifyLineSync,
+} from '../../../verify/verify-stream.js';
+import type { Task } from '../../spec.js';
+import { DatabaseSet } from '../databases.js';
+import { SqliteRunner } from '../execute/sqlite-runner.js';
+import { extractSql } from '../extract.js';
+import { normaliseSql } from '../normalise.js';
+import { prepareSql } from '../prepare.js';
 import type {
   ChunkCounts,
   VerifyChunk,

@@ -1,4 +1,4 @@
-import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { normaliseSql } from '../normalise.js';
 
 /** The result cached for this very text. */
 export interface ExactHit<T> {

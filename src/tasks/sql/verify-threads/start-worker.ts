@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { profileArguments } from '../../sandbox/sqlite/profile-arguments.js';
+import { profileArguments } from '../execute/profile-arguments.js';
 
 /**
  * Start the worker thread `name` of this folder (`verify-worker`, `sql-worker`): the built

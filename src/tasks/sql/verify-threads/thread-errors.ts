@@ -1,4 +1,4 @@
-import { DatabaseError, SandboxError, SymgenError } from '../../errors/index.js';
+import { DatabaseError, SandboxError, SymgenError } from '../../../errors/index.js';
 
 /** A whole-run failure as it crosses threads (errors do not keep their class on the way). */
 export interface ThreadError {

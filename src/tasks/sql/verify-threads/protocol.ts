@@ -1,6 +1,6 @@
-import type { SqliteLimits } from '../../sandbox/sqlite/protocol.js';
-import type { VerifyOptions } from '../options.js';
-import type { VerifySummary } from '../summary.js';
+import type { VerifyOptions } from '../../../verify/options.js';
+import type { VerifySummary } from '../../../verify/summary.js';
+import type { SqliteLimits } from '../execute/protocol.js';
 
 /** What a verify worker thread starts with. */
 export interface VerifyWorkerInit {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openReadOnly } from '../../tasks/sql/schema.js';
+import { openReadOnly } from '../schema.js';
 import { GUARD_EXTENSION_PATH } from './guard-extension.js';
 import type { SqliteLimits } from './protocol.js';
 import type { CompareMode } from './result-key.js';

@@ -1,4 +1,4 @@
-import type { ExecutionStatus } from '../../tasks/spec.js';
+import type { ExecutionStatus } from '../../spec.js';
 import type { CompareMode } from './result-key.js';
 import type { SqliteExecutorOptions } from './sqlite-executor.js';
 

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { SandboxError } from '../../errors/index.js';
-import { assertReadableFile, writeTextAtomically } from '../../io/index.js';
-import { guardAvailable } from '../../sandbox/sqlite/guard-extension.js';
-import { addCounts, emptyVerifySummary, type VerifySummary } from '../summary.js';
+import { SandboxError } from '../../../errors/index.js';
+import { assertReadableFile, writeTextAtomically } from '../../../io/index.js';
+import { addCounts, emptyVerifySummary, type VerifySummary } from '../../../verify/summary.js';
+import { guardAvailable } from '../execute/guard-extension.js';
 import { MainThreadVerifier } from './main-thread-verifier.js';
 import type { VerifyChunk, VerifyInitMessage, VerifyWorkerInit, VerifyWorkerMessage } from './protocol.js';
 import { startWorker } from './start-worker.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { normaliseSql } from '../normalise.js';
 import { refusalReason, refusalReasonNormalised } from './guard.js';
 
 const STATEMENTS = [

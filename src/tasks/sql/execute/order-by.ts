@@ -1,4 +1,4 @@
-import { isKeyword, tokenizeSql } from '../../tasks/sql/tokenize.js';
+import { isKeyword, tokenizeSql } from '../tokenize.js';
 
 /** True when the query orders its output: an ORDER BY outside every parenthesis. */
 export function ordersOutput(sql: string): boolean {

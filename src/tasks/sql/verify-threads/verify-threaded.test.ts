@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../test/shared-data.js';
-import { DatabaseError } from '../../errors/index.js';
-import { verifySqlFile } from '../verify-file.js';
+import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../../test/shared-data.js';
+import { DatabaseError } from '../../../errors/index.js';
+import { verifySqlFile } from '../../../verify/verify-file.js';
 import { VerifyThreadPool } from './verify-threaded.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'symgen-threads-'));
-const EXAMPLE = join(import.meta.dirname, '..', '..', '..', 'examples', 'geoquery', 'candidates.jsonl');
+const EXAMPLE = join(import.meta.dirname, '..', '..', '..', '..', 'examples', 'geoquery', 'candidates.jsonl');
 const read = (path: string) => readFileSync(path, 'utf8');
 
 /** The example file repeated (ids renumbered) so that it spans many chunks of both threads. */

@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB } from '../../../test/shared-data.js';
-import { DatabaseError } from '../../errors/index.js';
-import { resolveSqliteLimits } from '../../sandbox/sqlite/protocol.js';
-import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
-import { normaliseSql } from '../../tasks/sql/normalise.js';
-import { verifySqlFile } from '../verify-file.js';
+import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
+import { DatabaseError } from '../../../errors/index.js';
+import { verifySqlFile } from '../../../verify/verify-file.js';
+import { resolveSqliteLimits } from '../execute/protocol.js';
+import { SqliteRunner } from '../execute/sqlite-runner.js';
+import { normaliseSql } from '../normalise.js';
 import { SqlThread } from './sql-thread.js';
 import { VerifyThreadPool } from './verify-threaded.js';
 
@@ -92,7 +92,16 @@ describe('the SQL thread', () => {
 
   it('verifies a file with the parser canonical form, every statement on the SQL thread', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'symgen-sql-thread-'));
-    const input = join(import.meta.dirname, '..', '..', '..', 'examples', 'geoquery', 'candidates.jsonl');
+    const input = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      '..',
+      '..',
+      'examples',
+      'geoquery',
+      'candidates.jsonl',
+    );
     const outputs = { one: join(folder, 'one.jsonl'), two: join(folder, 'two.jsonl') };
     for (const [threads, output] of [
       [1, outputs.one],

@@ -1,5 +1,5 @@
-import type { SqliteLimits } from '../../sandbox/sqlite/protocol.js';
-import type { SqlExecutionResult } from '../../sandbox/sqlite/sqlite-executor.js';
+import type { SqliteLimits } from '../execute/protocol.js';
+import type { SqlExecutionResult } from '../execute/sqlite-executor.js';
 import type { ThreadError } from './thread-errors.js';
 
 export type SqlThreadRequest =

@@ -1,4 +1,4 @@
-import { tokenizeSql } from '../../tasks/sql/tokenize.js';
+import { tokenizeSql } from '../tokenize.js';
 
 const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES']);
 

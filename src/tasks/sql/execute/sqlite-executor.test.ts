@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB } from '../../../test/shared-data.js';
+import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
 import { SqliteExecutor } from './sqlite-executor.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'symgen-exec-'));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * instead of in executor processes that must be killed to stop a runaway statement.
  */
 export const GUARD_EXTENSION_PATH = fileURLToPath(
-  new URL('../../../build/native/symgen_guard.so', import.meta.url),
+  new URL('../../../../build/native/symgen_guard.so', import.meta.url),
 );
 
 /** True when the guard extension is built for this platform (Linux or macOS with a C compiler at build time). */

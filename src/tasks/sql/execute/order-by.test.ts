@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHARED_DATA } from '../../../test/shared-data.js';
-import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { SHARED_DATA } from '../../../../test/shared-data.js';
+import { normaliseSql } from '../normalise.js';
 import { ordersNormalisedOutput, ordersOutput } from './order-by.js';
 
 describe('ordersOutput', () => {

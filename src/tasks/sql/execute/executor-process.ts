@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SandboxError } from '../../errors/index.js';
+import { SandboxError } from '../../../errors/index.js';
 import { profileArguments } from './profile-arguments.js';
 import type { ChildMessage, SqliteJob, SqliteJobResult, SqliteLimits } from './protocol.js';
 

@@ -1,6 +1,6 @@
-import { SandboxError } from '../../errors/index.js';
-import type { ExecuteOptions, ExecutionEnvironment, Executor } from '../../tasks/spec.js';
-import { normaliseSql } from '../../tasks/sql/normalise.js';
+import { SandboxError } from '../../../errors/index.js';
+import type { ExecuteOptions, ExecutionEnvironment, Executor } from '../../spec.js';
+import { normaliseSql } from '../normalise.js';
 import { ConnectionCache } from './connection-cache.js';
 import { refusalReasonNormalised } from './guard.js';
 import { guardAvailable } from './guard-extension.js';
@@ -37,7 +37,7 @@ export class SqliteRunner implements Executor {
   async init(): Promise<void> {
     if (!this.limits.parserCanonical || this.format) return;
     try {
-      const { formatSql, loadSqlParser } = await import('../../tasks/sql/parse.js');
+      const { formatSql, loadSqlParser } = await import('../parse.js');
       await loadSqlParser();
       this.format = formatSql;
     } catch {

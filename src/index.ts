@@ -282,6 +282,8 @@ export {
   sampleTableRows,
   sqlFeatures,
   sqlTask,
+  type VerifyFileOptions,
+  verifySqlFile,
 } from './tasks/sql/index.js';
 export { sqlTemplate } from './tasks/sql/template.js';
 export { createStructuralExecutor, type StructuralCheck } from './tasks/structural-executor.js';
@@ -314,7 +316,6 @@ export {
   type VoteOptions,
   verifyExample,
   verifyExampleSync,
-  verifySqlFile,
   verifyStream,
   verifyTaskFile,
   vote,

@@ -8,13 +8,6 @@
  *   (test-suite accuracy, column permutations).
  */
 
-import type { Task } from '../spec.js';
-import { SqliteExecutor, type SqliteExecutorOptions } from './execute/index.js';
-import { extractSql } from './extract.js';
-import { sqlFeatures } from './features.js';
-import { normaliseSql } from './normalise.js';
-import { prepareSql } from './prepare.js';
-
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
 export { type SqlFeatures, sqlFeatures } from './features.js';
@@ -39,14 +32,6 @@ export {
   type SqlTable,
   sampleTableRows,
 } from './schema.js';
+export { sqlTask } from './task.js';
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
-
-/** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
-export const sqlTask: Task<SqliteExecutorOptions> = {
-  id: 'sql',
-  extract: extractSql,
-  normalise: normaliseSql,
-  prepare: prepareSql,
-  createExecutor: (options) => new SqliteExecutor(options),
-  features: (program) => ({ ...sqlFeatures(program) }),
-};
+export { sqlVerifierProvenance, type VerifyFileOptions, verifySqlFile } from './verify-file.js';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
 import { DatabaseError } from '../../../errors/index.js';
-import { verifySqlFile } from '../../../verify/verify-file.js';
 import { resolveSqliteLimits } from '../execute/protocol.js';
 import { SqliteRunner } from '../execute/sqlite-runner.js';
 import { normaliseSql } from '../normalise.js';
+import { verifySqlFile } from '../verify-file.js';
 import { SqlThread } from './sql-thread.js';
 import { VerifyThreadPool } from './verify-threaded.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../../test/shared-data.js';
 import { DatabaseError } from '../../../errors/index.js';
-import { verifySqlFile } from '../../../verify/verify-file.js';
+import { verifySqlFile } from '../verify-file.js';
 import { VerifyThreadPool } from './verify-threaded.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'symgen-threads-'));

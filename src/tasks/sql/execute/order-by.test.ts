@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GEOQUERY_DEV, GEOQUERY_TRAIN } from '../../../../test/shared-data.js';
 import { normaliseSql } from '../normalise.js';

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,17 @@ describe('layering (docs/architecture.md)', () => {
     expect(edges.length).toBeGreaterThan(300);
     expect(edges).toContainEqual({ from: 'tasks/sql/verify-file.ts', to: 'verify/verify-file.js' });
     expect(layeringViolations(edges)).toEqual([]);
+  });
+
+  it('keeps the test runner out of the package: no source but tests imports vitest', () => {
+    const sources = importEdges(SRC).map((edge) => edge.from);
+    const offenders = [...new Set(sources)].filter((path) =>
+      /^\s*(?:import|export)\b[^;]*['"]vitest['"]|\bimport\(['"]vitest['"]\)/m.test(
+        readFileSync(join(SRC, path), 'utf8'),
+      ),
+    );
+    expect(sources).toContain('testing/task-contract.ts');
+    expect(offenders).toEqual([]);
   });
 
   it('reads static, type-only, re-export and dynamic imports', () => {

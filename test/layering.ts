@@ -20,8 +20,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['tasks/spec.ts', 'tasks/structural-executor.ts', 'tasks/shared/', 'verify/'],
   // process isolation, model providers, files
   ['sandbox/', 'llm/', 'io/'],
-  // errors and the version
-  ['errors/', 'version.ts'],
+  // errors, the version, the seeded random generator
+  ['errors/', 'version.ts', 'random.ts'],
 ];
 
 /** The task plugin folders: none may import another. */

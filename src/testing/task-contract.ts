@@ -1,10 +1,13 @@
 /**
  * The contract every task plugin passes: one shared suite, each task's test feeding it its cases
- * (like hono's `src/router/common.case.test.ts`). Call `describeTaskContract(task, cases)` inside a
- * test file.
+ * (like hono's `src/router/common.case.test.ts`). Call `describeTaskContract(task, cases, vitest)`
+ * inside a test file, passing the test functions in (`import * as vitest from 'vitest'`), so this
+ * module works with vitest (or any runner with the same `describe`/`it`/`expect`) without making a
+ * test runner a dependency of symgen. An optional member the task lacks skips its test with the
+ * reason in the test's name, never silently.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutionEnvironment, ExecutionResult, Executor, TaskPlugin } from '../src/tasks/spec.js';
+import { seededRandom } from '../random.js';
+import type { ExecutionEnvironment, ExecutionResult, Executor, TaskPlugin } from '../tasks/spec.js';
 
 /** The cases a task feeds the contract suite. */
 export interface TaskContractCases<Options> {
@@ -23,14 +26,36 @@ export interface TaskContractCases<Options> {
   readonly equalGroups: readonly (readonly string[])[];
   /** Programs that must give a result that is not `ok`, with an error message, and never throw. */
   readonly invalid: readonly string[];
+  /** A label added to the suite's name, to tell runs of one task with different executors apart. */
+  readonly label?: string;
+}
+
+type TestBody = () => unknown;
+
+/** The test functions the suite registers with: vitest's (`import * as vitest from 'vitest'`) fit. */
+export interface ContractTestApi {
+  describe(name: string, body: () => void): unknown;
+  it: ((name: string, body: TestBody) => unknown) & { skip(name: string, body: TestBody): unknown };
+  beforeAll(body: TestBody): unknown;
+  afterAll(body: TestBody): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: the runner's own matcher types are not a dependency here
+  expect: (value: unknown) => any;
 }
 
 /** Register the contract tests of one task plugin. */
 export function describeTaskContract<Options>(
   task: TaskPlugin<Options>,
   cases: TaskContractCases<Options>,
+  api: ContractTestApi,
 ): void {
-  describe(`task contract: ${task.id}`, () => {
+  const { describe, it, expect, beforeAll, afterAll } = api;
+  /** A test of an optional member: run when the task has it, else skipped with the reason in its name. */
+  const optional = (has: boolean, name: string, member: string, body: TestBody) =>
+    has
+      ? it(name, body)
+      : it.skip(`${name} (skipped: ${task.id} has no ${member}, an optional member)`, body);
+
+  describe(`task contract: ${task.id}${cases.label ? ` (${cases.label})` : ''}`, () => {
     let executor: Executor;
     beforeAll(() => {
       executor = task.createExecutor(cases.options);
@@ -53,12 +78,11 @@ export function describeTaskContract<Options>(
         expect({ text, got: task.extract(text) }).toEqual({ text, got: null });
     });
 
-    it('prepares text as extract then normalise do, when it has prepare', () => {
-      if (!task.prepare) return;
+    optional(!!task.prepare, 'prepares text as extract then normalise do', 'prepare', () => {
       for (const text of [...cases.extract.map((entry) => entry.text), ...cases.noProgram]) {
         const program = task.extract(text);
         const expected = program === null ? null : { program, normalised: task.normalise(program) };
-        expect({ text, prepared: task.prepare(text) }).toEqual({ text, prepared: expected });
+        expect({ text, prepared: task.prepare!(text) }).toEqual({ text, prepared: expected });
       }
     });
 
@@ -102,21 +126,31 @@ export function describeTaskContract<Options>(
       });
     });
 
-    it('gives JSON features when it has them', () => {
-      if (!task.features) return;
-      const features = task.features(cases.equalGroups[0]![0]!);
+    optional(!!task.features, 'gives JSON features', 'features', () => {
+      const features = task.features!(cases.equalGroups[0]![0]!);
       expect(JSON.parse(JSON.stringify(features))).toEqual(features);
     });
 
-    it('samples programs that execute, the same for the same seed, and describes them', async () => {
-      if (!task.sample) return;
-      const programs = [1, 2, 3].map((seed) => task.sample!(seededRandom(seed)));
-      expect(task.sample(seededRandom(1))).toBe(programs[0]);
-      for (const program of programs) {
-        expect({ program, status: (await run(program)).status }).toEqual({ program, status: 'ok' });
-        if (task.describe) expect(task.describe(program)).toMatch(/\w/);
-      }
-    });
+    optional(
+      !!task.sample,
+      'samples programs that execute, the same for the same seed',
+      'sample (no offline generation)',
+      async () => {
+        const programs = [1, 2, 3].map((seed) => task.sample!(seededRandom(seed)));
+        expect(task.sample!(seededRandom(1))).toBe(programs[0]);
+        for (const program of programs)
+          expect({ program, status: (await run(program)).status }).toEqual({ program, status: 'ok' });
+      },
+    );
+
+    optional(
+      !!task.sample && !!task.describe,
+      'describes the programs it samples in words',
+      task.sample ? 'describe' : 'sample and describe',
+      () => {
+        for (const seed of [1, 2, 3]) expect(task.describe!(task.sample!(seededRandom(seed)))).toMatch(/\w/);
+      },
+    );
 
     it('closes its executor twice without error, releasing its resources', async () => {
       const own = task.createExecutor(cases.options);
@@ -128,14 +162,4 @@ export function describeTaskContract<Options>(
   });
 }
 
-/** A small seeded generator (mulberry32), so sampled programs are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };

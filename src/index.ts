@@ -168,20 +168,6 @@ export {
   type SandboxResult,
   type SandboxStatus,
 } from './sandbox/index.js';
-// sql task and its executor
-export {
-  type CompareMode,
-  cellKey,
-  FLOAT_DIGITS,
-  GUARD_EXTENSION_PATH,
-  guardAvailable,
-  resolveSqliteLimits,
-  type SqlExecutionResult,
-  SqliteExecutor,
-  type SqliteExecutorOptions,
-  type SqliteExecutorStats,
-  SqliteRunner,
-} from './sandbox/sqlite/index.js';
 export {
   type ExportFormat,
   type ExportOptions,
@@ -262,6 +248,20 @@ export type {
   TaskRecord,
   TaskReference,
 } from './tasks/spec.js';
+// sql task and its executor
+export {
+  type CompareMode,
+  cellKey,
+  FLOAT_DIGITS,
+  GUARD_EXTENSION_PATH,
+  guardAvailable,
+  resolveSqliteLimits,
+  type SqlExecutionResult,
+  SqliteExecutor,
+  type SqliteExecutorOptions,
+  type SqliteExecutorStats,
+  SqliteRunner,
+} from './tasks/sql/execute/index.js';
 export {
   type DatabaseEnvironment,
   DatabaseSet,
@@ -282,6 +282,8 @@ export {
   sampleTableRows,
   sqlFeatures,
   sqlTask,
+  type VerifyFileOptions,
+  verifySqlFile,
 } from './tasks/sql/index.js';
 export { sqlTemplate } from './tasks/sql/template.js';
 export { createStructuralExecutor, type StructuralCheck } from './tasks/structural-executor.js';
@@ -314,7 +316,6 @@ export {
   type VoteOptions,
   verifyExample,
   verifyExampleSync,
-  verifySqlFile,
   verifyStream,
   verifyTaskFile,
   vote,

@@ -12,12 +12,12 @@ import {
 import { compilePromptTemplate } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import { SqlKnowledge } from '../../prompt/sql-knowledge.js';
-import { SqliteExecutor } from '../../sandbox/sqlite/index.js';
 import { exportRun } from '../../store/export/index.js';
 import { computeRunStats, type RunStats } from '../../store/run-stats.js';
 import { RunStore } from '../../store/run-store.js';
 import { writeRunOutputs } from '../../store/write-outputs.js';
 import { type DatabaseEnvironment, DatabaseSet } from '../../tasks/sql/databases.js';
+import { SqliteExecutor } from '../../tasks/sql/execute/index.js';
 import { loadSqlParser, sqlTask } from '../../tasks/sql/index.js';
 import { createSqlConditionSampler, type SqlConditionSampler } from '../conditions/index.js';
 import { verificationProvenance } from './gen-a.js';

@@ -1,0 +1,153 @@
+/**
+ * `symgen verify --queue` and `symgen worker` with a real Redis (Debian's redis-server on 127.0.0.1,
+ * a free port) and workers as separate processes: kill -9 a worker mid-job and the coordinator
+ * mid-run; the output equals a single-process run's, byte for byte.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { parseQueueUrl } from '../src/distributed/connection.js';
+import { WORK_QUEUE } from '../src/distributed/jobs.js';
+import { startTestRedisServer, type TestRedisServer } from '../src/testing/index.js';
+import { GEOGRAPHY_DB } from './shared-data.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const CANDIDATES = join(ROOT, 'examples', 'geoquery', 'candidates.jsonl');
+const folder = mkdtempSync(join(tmpdir(), 'symgen-distributed-'));
+const children: ChildProcess[] = [];
+
+function cli(args: readonly string[]): {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; stderr: string }>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'run-cli.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stderr })),
+  );
+  return { child, exited };
+}
+
+async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+let redis: TestRedisServer;
+let local: string;
+beforeAll(async () => {
+  redis = await startTestRedisServer();
+  const out = join(folder, 'local.jsonl');
+  expect(
+    await main([
+      'verify',
+      '--task',
+      'sql',
+      '--db',
+      GEOGRAPHY_DB,
+      '--in',
+      CANDIDATES,
+      '--out',
+      out,
+      '--min-votes',
+      '2',
+    ]),
+  ).toBe(0);
+  local = readFileSync(out, 'utf8');
+}, 60_000);
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await redis?.stop();
+});
+
+const verifyArgs = (out: string) => [
+  'verify',
+  '--task',
+  'sql',
+  '--db',
+  GEOGRAPHY_DB,
+  '--in',
+  CANDIDATES,
+  '--out',
+  out,
+  '--min-votes',
+  '2',
+  '--queue',
+  redis.url,
+  '--chunk-lines',
+  '4',
+];
+
+describe('symgen verify --queue with symgen worker processes', () => {
+  it('reads only redis:// URLs, with a one-line error', () => {
+    expect(parseQueueUrl('redis://10.0.0.5:6380/2')).toMatchObject({ host: '10.0.0.5', port: 6380, db: 2 });
+    expect(() => parseQueueUrl('http://127.0.0.1:6379')).toThrow(/expected a redis:\/\/HOST:PORT URL/);
+    expect(() => parseQueueUrl('127.0.0.1')).toThrow(/not a URL/);
+  });
+
+  it('a worker killed mid-job has its job run by another; a killed coordinator resumes; the bytes equal a local run', async () => {
+    const queue = new Queue(WORK_QUEUE, { connection: parseQueueUrl(redis.url) });
+    const completed = async () => (await queue.getJobCounts('completed')).completed ?? 0;
+    try {
+      // one worker starts alone; it is killed while it holds a job, after two finished
+      const first = cli(['worker', '--queue', redis.url, '--lock-ms', '2000']);
+      const out = join(folder, 'queued.jsonl');
+      const coordinator = cli(verifyArgs(out));
+      await until(async () => (await completed()) >= 2, 60_000, 'two chunks done by the first worker');
+      const activeAtKill = (await queue.getJobCounts('active')).active ?? 0;
+      first.child.kill('SIGKILL');
+      // the coordinator is killed too, and started again with the same arguments
+      coordinator.child.kill('SIGKILL');
+      await coordinator.exited;
+      const doneBefore = await completed();
+      expect(doneBefore).toBeLessThan(15);
+      const second = cli(['worker', '--queue', redis.url, '--lock-ms', '2000']);
+      const again = await cli(verifyArgs(out)).exited;
+      expect(again.stderr).not.toContain('unexpected error');
+      expect(again.code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(local);
+      // every chunk was verified once, except one the killed worker held (run again after its lock lapsed)
+      const jobs = await queue.getJobs(['completed']);
+      expect(jobs).toHaveLength(15);
+      const runs = jobs.reduce((sum, job) => sum + job.attemptsStarted, 0);
+      expect(runs).toBeLessThanOrEqual(15 + activeAtKill);
+      second.child.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  }, 120_000);
+
+  it('a worker whose database differs from the coordinator’s refuses the job, naming both SHA-256s', async () => {
+    const other = join(folder, 'other.sqlite');
+    copyFileSync(GEOGRAPHY_DB, other);
+    writeFileSync(other, Buffer.concat([readFileSync(other), Buffer.alloc(4096)]));
+    const worker = cli(['worker', '--queue', redis.url, '--db', other]);
+    const result = await cli(verifyArgs(join(folder, 'refused.jsonl'))).exited;
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /--db .*other\.sqlite on this worker has SHA-256 [0-9a-f]{16}, the coordinator's has [0-9a-f]{16}/,
+    );
+    const queue = new Queue(WORK_QUEUE, { connection: parseQueueUrl(redis.url) });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }, 60_000);
+});

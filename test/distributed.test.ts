@@ -11,8 +11,9 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { parseQueueUrl } from '../src/distributed/connection.js';
-import { WORK_QUEUE } from '../src/distributed/jobs.js';
-import { startTestRedisServer, type TestRedisServer } from '../src/testing/index.js';
+import { LLM_QUEUE, WORK_QUEUE } from '../src/distributed/jobs.js';
+import { createLlmTestServer, startTestRedisServer, type TestRedisServer } from '../src/testing/index.js';
+import { createGeoQueryModel } from './geoquery-model.js';
 import { GEOGRAPHY_DB } from './shared-data.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -150,4 +151,63 @@ describe('symgen verify --queue with symgen worker processes', () => {
     await queue.obliterate({ force: true });
     await queue.close();
   }, 60_000);
+});
+
+describe('symgen generate --queue: model calls on symgen worker processes', () => {
+  it('writes the same dataset as a local run, with a worker killed mid-run', async () => {
+    const server = await createLlmTestServer({
+      respond: (() => {
+        const model = createGeoQueryModel();
+        return (request) => {
+          const reply = model(request);
+          return reply && { ...reply, delayMs: 30 };
+        };
+      })(),
+    });
+    const config = (out: string) => {
+      const path = `${out}.yaml`;
+      writeFileSync(
+        path,
+        [
+          'task: sql',
+          'count: 10',
+          'seed: 5',
+          `knowledge: { db: ${JSON.stringify(GEOGRAPHY_DB)}, rows: 1 }`,
+          'generation:',
+          '  genQ: { n: 8 }',
+          '  genA: { n: 6 }',
+          '  promptsPerRound: 2',
+          'verify: { minVotes: 3 }',
+          `llm: { provider: { kind: openai-compatible, model: geo-model, baseURL: ${JSON.stringify(server.baseURL)} } }`,
+          `output: { dir: ${JSON.stringify(out)}, formats: [] }`,
+        ].join('\n'),
+      );
+      return path;
+    };
+    const llmQueue = new Queue(LLM_QUEUE, { connection: parseQueueUrl(redis.url) });
+    try {
+      const localOut = join(folder, 'gen-local');
+      expect(await main(['generate', config(localOut)])).toBe(0);
+      const sentLocally = server.requests.length;
+
+      const first = cli(['worker', '--queue', redis.url, '--lock-ms', '2000']);
+      const second = cli(['worker', '--queue', redis.url, '--lock-ms', '2000']);
+      const queuedOut = join(folder, 'gen-queued');
+      const run = cli(['generate', config(queuedOut), '--queue', redis.url]);
+      await until(() => server.requests.length >= sentLocally + 3, 60_000, 'model calls from the workers');
+      first.child.kill('SIGKILL');
+      const result = await run.exited;
+      expect(result.stderr).not.toContain('unexpected error');
+      expect(result.code).toBe(0);
+      for (const file of ['dataset.jsonl', 'rejected.jsonl']) {
+        expect(readFileSync(join(queuedOut, file), 'utf8')).toBe(readFileSync(join(localOut, file), 'utf8'));
+      }
+      second.child.kill('SIGTERM');
+      await second.exited;
+    } finally {
+      await llmQueue.obliterate({ force: true });
+      await llmQueue.close();
+      await server.close();
+    }
+  }, 180_000);
 });

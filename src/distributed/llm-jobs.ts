@@ -1,6 +1,6 @@
 import { Queue, QueueEvents, UnrecoverableError } from 'bullmq';
-import type { LlmConfig } from '../llm/config.js';
-import { createLlm, type Llm } from '../llm/create-llm.js';
+import { type LlmConfig, llmConfigSchema } from '../llm/config.js';
+import { createLlm, createProvider, type Llm } from '../llm/create-llm.js';
 import type { LlmProvider, LlmRequest, LlmResult } from '../llm/spec.js';
 import { parseQueueUrl } from './connection.js';
 import { jobId, KEEP_FINISHED, LLM_QUEUE } from './jobs.js';
@@ -33,6 +33,30 @@ export async function handleLlmCall(job: LlmCallJob): Promise<LlmResult> {
     models.set(key, llm);
   }
   return llm.model.doGenerate(job.request);
+}
+
+/**
+ * The queue provider for an `llm:` config section: named as the local provider would be (provider,
+ * model id, endpoint), so a distributed run and a local one share response-cache keys.
+ */
+export async function createQueuedLlmProvider(
+  queueUrl: string,
+  config: unknown,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<{ provider: LlmProvider; close(): Promise<void> }> {
+  const parsed = llmConfigSchema.parse(config);
+  // built only to read its name and endpoint: the key is the workers' business, so a placeholder
+  // stands in when this machine has none
+  const local = createProvider(parsed.provider, {
+    ...env,
+    OPENAI_API_KEY: env.OPENAI_API_KEY ?? 'held-by-the-workers',
+    ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY ?? 'held-by-the-workers',
+  });
+  return createQueuedProvider(queueUrl, parsed, {
+    provider: local.provider,
+    modelId: local.modelId,
+    ...(local.cacheScope ? { cacheScope: local.cacheScope } : {}),
+  });
 }
 
 /**

@@ -24,6 +24,10 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
     .option('--candidates <n>', 'gen_a candidate programs per question')
     .option('--format <list>', 'extra exports written at the end: parquet, chat (comma-separated)')
     .option('--offline', 'ignore the llm section and run the offline programs-first generator', false)
+    .option(
+      '--queue <url>',
+      'send model calls to `symgen worker` processes through a Redis queue (redis://HOST:PORT)',
+    )
     .action(async (config: string | undefined, flags: Record<string, string | boolean | undefined>) => {
       const { runGenerateCommand } = await import('./generate-action.js');
       setExitCode(await runGenerateCommand(config, flags));

@@ -1,5 +1,4 @@
 export { type CheckedInput, checkVerifyInput, type VerifyCandidate, type VerifyInput } from './input.js';
-export { describeInputIssues, verifyInputSchema } from './input-schema.js';
 export {
   parseMinVotes,
   parseVerifyOptions,

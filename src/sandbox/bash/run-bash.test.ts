@@ -67,8 +67,10 @@ describe('runBash', () => {
 
   it('contains hostile scripts and keeps running', async () => {
     const corpus: Record<string, readonly string[]> = {
-      ':(){ :|:& };:': ['timeout', 'error'],
-      'kill -9 -1': ['crash'],
+      // bash is pid 1 of the candidate's pid namespace: when it ends, all it started dies with it.
+      ':(){ :|:& };:': ['timeout', 'error', 'ok'],
+      // -1 is every process of the candidate's own namespace, none of the sandbox's.
+      'kill -9 -1': ['ok', 'error'],
       'rm -rf /usr/bin 2>/dev/null; ls /usr/bin/bash': ['error', 'ok'],
       'echo x > /etc/evil': ['error'],
       'exec 3<>/dev/tcp/1.1.1.1/53': ['error'],

@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import { openProcessSandbox, type ProcessSandbox } from '../../sandbox/process/index.js';
 import { runPython } from '../../sandbox/python/index.js';
 import type { ExecutionResult, Executor } from '../spec.js';
-import { INPUTS_HARNESS } from './harness.js';
 import type { PythonEnvironmentData } from './python-environment.js';
 
 /** Options of the Python executors (Python and math tasks). */
@@ -47,7 +46,8 @@ export function lazySandbox(options: PythonExecutorOptions): {
 }
 
 /**
- * The Python executor: with tests, a candidate's result is `pass` (every test passed) or an error;
+ * The Python executor: with tests, a candidate's result is `pass` (the sandbox's worker saw every
+ * test hold, comparing builtin values it decoded itself) or an error;
  * without, its key is the list of its outputs on the shared inputs (an input that raises counts as
  * the same `!error` for everyone, so an input no candidate runs tells no one apart). With neither,
  * there is nothing to compare on and the candidate is an error.
@@ -81,16 +81,13 @@ export function createPythonExecutor(options: PythonExecutorOptions = {}): Execu
       }
       const result = await runPython(
         box,
-        {
-          code: `${code}\n\n${INPUTS_HARNESS}`,
-          expression: `__symgen_outputs(${JSON.stringify(data.entryPoint ?? '')}, ${JSON.stringify(data.inputs)})`,
-        },
+        { code, calls: { entry: data.entryPoint, inputs: data.inputs } },
         executeOptions?.signal,
       );
       const durationMs = performance.now() - started;
       if (result.status !== 'ok') return failed(result.status, result.error, durationMs);
-      const outputs = result.result as [string, string][] | undefined;
-      if (!Array.isArray(outputs)) return failed('error', 'the harness returned no outputs', durationMs);
+      const outputs = result.outputs;
+      if (!outputs) return failed('error', 'the sandbox returned no outputs', durationMs);
       if (outputs.every(([, text]) => text === '!error'))
         return failed('error', 'raised on every input', durationMs);
       return {

@@ -124,11 +124,12 @@ class Planner(ast.NodeTransformer):
     def __init__(self, trusted):
         self.trusted = trusted
         self.probes = []
+        self.forced = set()
 
     def is_trusted(self, node):
         bound = set()
         for part in ast.walk(node):
-            if isinstance(part, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+            if id(part) in self.forced or isinstance(part, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
                 return False
             if isinstance(part, ast.Lambda):
                 bound.update(argument.arg for argument in ast.walk(part.args) if isinstance(argument, ast.arg))
@@ -141,6 +142,8 @@ class Planner(ast.NodeTransformer):
         return ast.copy_location(ast.Name(id='__symgen_p%d' % (len(self.probes) - 1), ctx=ast.Load()), node)
 
     def visit(self, node):
+        if id(node) in self.forced:
+            return self.probe(node)
         if not isinstance(node, ast.expr) or self.is_trusted(node):
             return node
         if isinstance(node, (ast.Compare, ast.UnaryOp, ast.BinOp, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)):
@@ -157,10 +160,12 @@ def plan_tests(tests, code):
     # become probes evaluated in the candidate's process and sent back as typed builtin values;
     # the rest of each assert (the comparison, expected values, math.isclose, set(...)) is
     # evaluated here, in the worker, which the candidate can neither see nor reach.
-    defined = defined_names(code)
-    trusted = (BUILTIN_NAMES | SAFE_MODULES) - defined
-    if '*' in defined:
-        trusted = set()
+    # A test's helpers (set, sorted, abs, math.isclose, ...) always mean the real ones, whatever the
+    # candidate rebinds: otherwise a candidate could redefine the expected side of a comparison.
+    # The one exception is a builtin name the candidate defines and the test calls as the function
+    # under test (the left of the comparison: MBPP 126 defines sum), which is the candidate's.
+    shadowed = defined_names(code) & BUILTIN_NAMES
+    trusted = BUILTIN_NAMES | SAFE_MODULES
     steps, checks = [], []
     for index, text in enumerate(tests):
         try:
@@ -171,6 +176,11 @@ def plan_tests(tests, code):
         for statement in tree.body:
             if isinstance(statement, ast.Assert):
                 planner = Planner(trusted)
+                tested = statement.test.left if isinstance(statement.test, ast.Compare) else statement.test
+                if isinstance(tested, ast.UnaryOp):
+                    tested = tested.operand
+                if isinstance(tested, ast.Call) and isinstance(tested.func, ast.Name) and tested.func.id in shadowed:
+                    planner.forced.add(id(tested))
                 residual = planner.visit(statement.test)
                 first = len(steps)
                 steps.extend(['eval', probe] for probe in planner.probes)
@@ -184,7 +194,8 @@ def plan_tests(tests, code):
                         trusted.discard(node.id)
                     elif isinstance(node, (ast.Import, ast.ImportFrom)):
                         for alias in node.names:
-                            trusted.discard((alias.asname or alias.name).split('.')[0])
+                            if isinstance(node, ast.ImportFrom) or alias.asname or alias.name not in SAFE_MODULES:
+                                trusted.discard((alias.asname or alias.name).split('.')[0])
     return steps, checks
 
 def trusted_scope(code_obj):

@@ -17,8 +17,9 @@ const forgers: Record<string, string> = {
   'a return value whose __eq__ is always true': `class Anything:\n    def __eq__(self, other):\n        return True\n    __hash__ = object.__hash__\n    def __repr__(self):\n        return '3'\ndef add(a, b):\n    return Anything()`,
   'an int subclass equal to everything': `class Int(int):\n    def __eq__(self, other):\n        return True\n    __hash__ = int.__hash__\ndef add(a, b):\n    return Int(a - b)`,
   'a forged result file, then os._exit(0)': `${wrongAdd}import json, os\nfor path in ('/tmp/.io/result', '/tmp/result', 'result'):\n    try:\n        open(path, 'w').write(json.dumps({'status': 'ok'}))\n    except OSError:\n        pass\nos._exit(0)`,
-  'a forged report on the values pipe, then os._exit(0)': `${wrongAdd}import json, os\nos.write(3, json.dumps({'steps': [['ok', True], ['ok', True]], 'done': True}).encode())\nos._exit(0)`,
+  'a forged report on the values pipe, then os._exit(0)': `${wrongAdd}import json, os\nos.write(3, json.dumps({'steps': [['ok', True]] * 4, 'done': True}).encode())\nos._exit(0)`,
   'an exception that hides the failure': `${wrongAdd}import builtins\nbuiltins.AssertionError = SystemExit`,
+  'helpers of the test redefined': `${wrongAdd}import math\nmath.isclose = lambda *a, **k: True\ndef set(*a):\n    return 0\ndef sorted(*a, **k):\n    return 0`,
 };
 const correctAdd = 'def add(a, b):\n    return a + b';
 
@@ -38,7 +39,14 @@ describe.each(['warm', 'process'] as const)('forged passes, %s mode', (mode) => 
   });
 
   it('with tests: no forger passes, the correct program does', async () => {
-    const environment = pythonEnvironment({ tests: ['assert add(1, 2) == 3', 'assert add(5, 5) == 10'] });
+    const environment = pythonEnvironment({
+      tests: [
+        'assert add(1, 2) == 3',
+        'assert math.isclose(add(5, 5), 10)',
+        'assert set([add(2, 2)]) == set([4])',
+        'assert sorted([add(0, 1), 3]) == sorted([3, 1])',
+      ],
+    });
     const programs = [...Object.values(forgers), ...Object.values(forgers), correctAdd];
     const results = await Promise.all(programs.map((program) => executor.execute(program, environment)));
     const names = [...Object.keys(forgers), ...Object.keys(forgers), 'correct'];
@@ -47,6 +55,15 @@ describe.each(['warm', 'process'] as const)('forged passes, %s mode', (mode) => 
       correct: 'ok',
     });
     expect(results.at(-1)).toMatchObject({ status: 'ok', key: 'pass' });
+  });
+
+  it('a function under test named like a builtin is the candidate’s own (MBPP 126 defines sum)', async () => {
+    const environment = pythonEnvironment({
+      tests: ['assert sum(10, 15) == 6', 'assert sum(100, 150) == 93'],
+    });
+    const divisors =
+      'def sum(a, b):\n    total = 0\n    for i in range(1, min(a, b) + 1):\n        if a % i == 0 and b % i == 0:\n            total += i\n    return total';
+    expect(await executor.execute(divisors, environment)).toMatchObject({ status: 'ok', key: 'pass' });
   });
 
   it('on shared inputs: a forger does not join the correct programs’ outputs', async () => {

@@ -167,6 +167,7 @@ export {
   type SandboxRequest,
   type SandboxResult,
   type SandboxStatus,
+  type TestOutcome,
 } from './sandbox/index.js';
 // sql task and its executor
 export {

@@ -62,7 +62,8 @@ os.waitpid(child, 0)
 me = os.getpid()
 visible = sorted(int(name) for name in os.listdir('/proc') if name.isdigit())
 won = {pid: attempts(pid) for pid in range(1, 300) if pid != me}
-print(json.dumps({'me': me, 'ppid': os.getppid(), 'visible': visible, 'fds': sorted(os.listdir('/proc/self/fd')),
+targets = [os.readlink('/proc/self/fd/%d' % fd) for fd in range(4)]
+print(json.dumps({'me': me, 'ppid': os.getppid(), 'visible': visible, 'fds': sorted(os.listdir('/proc/self/fd')), 'targets': targets,
                   'control': control, 'won': {pid: how for pid, how in won.items() if how}}))
 def add(a, b):
     return a - b
@@ -185,6 +186,7 @@ describe.each(['warm', 'process'] as const)('sandbox integrity, %s mode', (mode)
       ppid: number;
       visible: number[];
       fds: string[];
+      targets: string[];
       control: string[];
       won: Record<string, string[]>;
     };
@@ -193,6 +195,10 @@ describe.each(['warm', 'process'] as const)('sandbox integrity, %s mode', (mode)
     // ...but it is pid 1 of a namespace holding nothing else: no worker to name, no pipe to symgen.
     expect(report).toMatchObject({ me: 1, ppid: 0, visible: [1], won: {} });
     expect(report.fds).toEqual(['0', '1', '2', '3', '4']);
+    // fds 0-2 are its own files, 3 its values pipe (the 4th is the listing itself): none of the
+    // worker's pipes to symgen is open in it.
+    expect(report.targets.slice(0, 3)).toEqual(['/tmp/.io/stdin', '/tmp/.io/stdout', '/tmp/.io/stderr']);
+    expect(report.targets[3]).toMatch(/^pipe:/);
     // The same worker then judges correct candidates as it should.
     const after = await Promise.all(
       [1, 2, 3, 4].map(() => runPython(sandbox, { code: correctAdd, tests: addTests })),

@@ -92,6 +92,8 @@ def make_encoder():
     # Captured before the candidate runs, so that rebinding builtins does not change the encoding.
     # Only exact builtin types are encoded; anything else (a subclass, an object with its own
     # __eq__ or __repr__) is reported by type name and never equals anything on the worker side.
+    # A Fraction or Decimal can exist only if the candidate imported its module.
+    modules = sys.modules
     _type, _len, _str, _list, _hex, _b64 = type, len, str, list, hex, base64.b64encode
     islice = itertools.islice
     iterator_types = ITERATOR_TYPES + tuple(value for value in vars(itertools).values() if isinstance(value, type))
@@ -125,10 +127,10 @@ def make_encoder():
             return seq('dq', _list(value), depth)
         if kind is range:
             return ['r', _hex(value.start), _hex(value.stop), _hex(value.step)]
-        if kind is fractions.Fraction:
+        if kind is getattr(modules.get('fractions'), 'Fraction', None):
             return ['q', _hex(value.numerator), _hex(value.denominator)]
-        if kind is decimal.Decimal:
-            return ['D', decimal.Decimal.__str__(value)]
+        if kind is getattr(modules.get('decimal'), 'Decimal', None):
+            return ['D', kind.__str__(value)]
         if kind is keys_t or kind is values_t or kind is items_t:
             return seq({keys_t: 'dk', values_t: 'dv', items_t: 'di'}[kind], _list(value), depth)
         if kind in iterator_types:
@@ -298,13 +300,14 @@ def zygote_main(control):
             os._exit(code)
         os.close(request_r)
         os.close(values_w)
-        socket.send_fds(control, [b'pid %d' % pid], [request_w, values_r])
+        sys.modules['socket'].send_fds(control, [b'pid %d' % pid], [request_w, values_r])
         os.close(request_w)
         os.close(values_r)
         _, status, usage = os.wait4(pid, 0)
         control.sendall(b'exit %d %r %r' % (status, usage.ru_utime, usage.ru_stime))
 
 def start_zygote():
+    import socket
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
     if pid == 0:

@@ -6,7 +6,9 @@
  */
 // biome-ignore lint/complexity/noUselessStringRaw: keeps any backslash escape a later edit adds literal Python
 export const workerCommonSource = String.raw`
-import ast, base64, builtins, collections, ctypes, decimal, fractions, hashlib, itertools, json, os, re, resource, select, shutil, signal, socket, stat, struct, sys, time, traceback, types
+# ast, socket, fractions and decimal are imported where needed: a sandbox per candidate starts
+# Python each time, and candidates never import what they do not use.
+import base64, builtins, collections, ctypes, hashlib, itertools, json, os, re, resource, select, shutil, signal, stat, struct, sys, time, traceback, types
 
 ROOT = '/tmp'
 MAX_VALUES_BYTES = 16 * 1024 * 1024

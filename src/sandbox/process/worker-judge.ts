@@ -68,14 +68,16 @@ def decode(value, depth=0):
         return frozenset(items())
     if tag in ('d', 'od', 'ct'):
         pairs = [tuple(pair) for pair in items()]
-        return {'d': dict, 'od': collections.OrderedDict, 'ct': collections.Counter}[tag](pairs)
+        return {'d': dict, 'od': collections.OrderedDict, 'ct': collections.Counter}[tag](dict(pairs))
     if tag == 'dq':
         return collections.deque(items())
     if tag == 'r':
         return range(int(value[1], 16), int(value[2], 16), int(value[3], 16))
     if tag == 'q':
+        import fractions
         return fractions.Fraction(int(value[1], 16), int(value[2], 16))
     if tag == 'D':
+        import decimal
         return decimal.Decimal(value[1])
     if tag == 'dk':
         return dict.fromkeys(items()).keys()
@@ -120,7 +122,7 @@ def canon(value, depth=0):
         return 'iter[' + ','.join(canon(item, depth + 1) for item in value) + ']'
     return repr(value)
 
-class Planner(ast.NodeTransformer):
+class Planner:
     def __init__(self, trusted):
         self.trusted = trusted
         self.probes = []
@@ -147,7 +149,12 @@ class Planner(ast.NodeTransformer):
         if not isinstance(node, ast.expr) or self.is_trusted(node):
             return node
         if isinstance(node, (ast.Compare, ast.UnaryOp, ast.BinOp, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)):
-            return self.generic_visit(node)
+            for field, old in ast.iter_fields(node):
+                if isinstance(old, list):
+                    setattr(node, field, [self.visit(item) if isinstance(item, ast.AST) else item for item in old])
+                elif isinstance(old, ast.AST):
+                    setattr(node, field, self.visit(old))
+            return node
         if isinstance(node, ast.Call) and self.is_trusted(node.func):
             node.args = [self.visit(arg) for arg in node.args]
             for keyword in node.keywords:
@@ -156,6 +163,8 @@ class Planner(ast.NodeTransformer):
         return self.probe(node)
 
 def plan_tests(tests, code):
+    global ast  # imported on first use: bash candidates and plain scripts never pay for it
+    import ast
     # Each test statement is split: the parts that need the candidate's names (its function calls)
     # become probes evaluated in the candidate's process and sent back as typed builtin values;
     # the rest of each assert (the comparison, expected values, math.isclose, set(...)) is

@@ -140,7 +140,7 @@ class Zygote:
 
     def run(self, command, payload, deadline):
         self.control.sendall(command)
-        message, fds, _, _ = socket.recv_fds(self.control, 256, 2)
+        message, fds, _, _ = sys.modules['socket'].recv_fds(self.control, 256, 2)
         if message.startswith(b'error'):
             raise OSError(message.decode('utf-8', 'replace'))
         def read_status():

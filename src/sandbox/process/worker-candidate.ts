@@ -144,7 +144,7 @@ def make_encoder():
         return enc(value)
     return encode
 
-def failure(error, skip_worker_frames=True):
+def failure(error):
     lines = traceback.format_exception(type(error), error, error.__traceback__)
     frames = [line for line in lines if 'File "<string>"' not in line]
     text = str(error)

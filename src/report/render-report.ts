@@ -359,16 +359,18 @@ function table(rows: readonly [string, string, string | undefined][], withRefere
 }
 
 const PREVIEW_ROWS = 5;
+/** Rows shown of each result group of a rejected example (several groups are shown). */
+const GROUP_PREVIEW_ROWS = 3;
 const CELL_CHARACTERS = 60;
 
-function previewTable(preview: ResultPreview | undefined): string {
+function previewTable(preview: ResultPreview | undefined, limit = PREVIEW_ROWS): string {
   if (!preview) return '<div class="meta">no result preview recorded</div>';
   if (preview.rows.length === 0) return '<div class="meta">result: no rows</div>';
   const cell = (value: unknown) => {
     const text = value === null ? 'NULL' : typeof value === 'string' ? value : JSON.stringify(value);
     return escapeHtml(text.length > CELL_CHARACTERS ? `${text.slice(0, CELL_CHARACTERS - 1)}…` : text);
   };
-  const shown = preview.rows.slice(0, PREVIEW_ROWS);
+  const shown = preview.rows.slice(0, limit);
   const size = preview.size ?? preview.rows.length;
   const more = size > shown.length ? `<div class="meta">${formatNumber(size)} rows in all</div>` : '';
   return `<table class="preview"><tbody>${shown
@@ -401,7 +403,7 @@ function pairHtml(pair: ExamplePair): string {
       : `${pair.groups
           .map(
             (group, index) =>
-              `<div class="meta">result group ${index + 1}: ${formatNumber(group.votes)} vote${group.votes === 1 ? '' : 's'}${group.program && group.program !== pair.program ? `, e.g. ${escapeHtml(group.program)}` : ''}</div>${previewTable(group.preview)}`,
+              `<div class="meta">result group ${index + 1}: ${formatNumber(group.votes)} vote${group.votes === 1 ? '' : 's'}${group.program && group.program !== pair.program ? `, e.g. ${escapeHtml(group.program)}` : ''}</div>${previewTable(group.preview, GROUP_PREVIEW_ROWS)}`,
           )
           .join(
             '',

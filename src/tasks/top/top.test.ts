@@ -1,49 +1,57 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../test/shared-data.js';
-import { describeTaskContract } from '../../../test/task-contract.js';
+import { describeTaskContract } from '../../testing/task-contract.js';
 import { verifyTaskFile } from '../../verify/verify-task-file.js';
 import { normaliseTop, parseTop, printTop, topTask } from './index.js';
 
 const call = '[IN:CREATE_CALL [SL:CONTACT Nicholas ] [SL:CONTACT Natasha ] ]';
 const unlabelled = '[SEND_MESSAGE [SL:RECIPIENT [IN:GET_CONTACT [SL:CONTACT_RELATED mom ] ] ] ]';
 
-describeTaskContract(topTask, {
-  environment: { id: 'mtop' },
-  extract: [
-    { text: `\`\`\`\n${call}\n\`\`\``, program: call },
-    { text: `The parse is ${call}. Hope it helps!`, program: call },
-    { text: '[IN:GET_WEATHER\n  [SL:LOCATION Paris ]\n]', program: '[IN:GET_WEATHER [SL:LOCATION Paris ] ]' },
-    // A root with no IN: label is kept whole (and is invalid), never cut down to the intent inside it.
-    { text: unlabelled, program: unlabelled },
-    { text: `Answer:\n${unlabelled}`, program: unlabelled },
-    { text: `Sure [see below]: ${call}`, program: call },
-    { text: `Prose with a stray [ bracket\n\n${call}`, program: call },
-  ],
-  noProgram: ['I cannot parse that.', '[SL:CONTACT Bob ]'],
-  equalGroups: [
-    [
-      call,
-      '[IN:CREATE_CALL [SL:CONTACT Natasha ] [SL:CONTACT Nicholas ]]',
-      '[IN:CREATE_CALL  [SL:CONTACT Nicholas] [SL:CONTACT Natasha] ]',
+describeTaskContract(
+  topTask,
+  {
+    environment: { id: 'mtop' },
+    extract: [
+      { text: `\`\`\`\n${call}\n\`\`\``, program: call },
+      { text: `The parse is ${call}. Hope it helps!`, program: call },
+      {
+        text: '[IN:GET_WEATHER\n  [SL:LOCATION Paris ]\n]',
+        program: '[IN:GET_WEATHER [SL:LOCATION Paris ] ]',
+      },
+      // A root with no IN: label is kept whole (and is invalid), never cut down to the intent inside it.
+      { text: unlabelled, program: unlabelled },
+      { text: `Answer:\n${unlabelled}`, program: unlabelled },
+      { text: `Sure [see below]: ${call}`, program: call },
+      { text: `Prose with a stray [ bracket\n\n${call}`, program: call },
     ],
-    ['[IN:GET_WEATHER [SL:LOCATION Paris ] ]'],
-    ['[IN:GET_WEATHER [SL:LOCATION paris ] ]'],
-  ],
-  invalid: [
-    '[IN:X [SL:Y a ]',
-    '[SL:Y a ]',
-    '[IN:X [IN:Y a ] ]',
-    'IN:X a',
-    '[IN:X a ] ]',
-    '[IN:X [SL:Y ] ]',
-    '[XX:Y a ]',
-    unlabelled,
-    '[SL:RECIPIENT [IN:GET_CONTACT [SL:CONTACT_RELATED mom ] ] ]',
-  ],
-});
+    noProgram: ['I cannot parse that.', '[SL:CONTACT Bob ]'],
+    equalGroups: [
+      [
+        call,
+        '[IN:CREATE_CALL [SL:CONTACT Natasha ] [SL:CONTACT Nicholas ]]',
+        '[IN:CREATE_CALL  [SL:CONTACT Nicholas] [SL:CONTACT Natasha] ]',
+      ],
+      ['[IN:GET_WEATHER [SL:LOCATION Paris ] ]'],
+      ['[IN:GET_WEATHER [SL:LOCATION paris ] ]'],
+    ],
+    invalid: [
+      '[IN:X [SL:Y a ]',
+      '[SL:Y a ]',
+      '[IN:X [IN:Y a ] ]',
+      'IN:X a',
+      '[IN:X a ] ]',
+      '[IN:X [SL:Y ] ]',
+      '[XX:Y a ]',
+      unlabelled,
+      '[SL:RECIPIENT [IN:GET_CONTACT [SL:CONTACT_RELATED mom ] ] ]',
+    ],
+  },
+  vitest,
+);
 
 describe('top on MTOP dev', () => {
   const rows = readFileSync(join(SHARED_DATA, 'mtop', 'dev.jsonl'), 'utf8')

@@ -9,11 +9,20 @@
  */
 import { SqliteExecutor, type SqliteExecutorOptions } from '../../sandbox/sqlite/index.js';
 import type { Task } from '../spec.js';
+import { checkTypeTraps } from './checks/type-trap.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
 import { normaliseSql } from './normalise.js';
 import { prepareSql } from './prepare.js';
 
+export {
+  checkTypeTraps,
+  describeTypeTraps,
+  findTypeTraps,
+  type TextNumberColumn,
+  type TypeTrap,
+  textNumberColumns,
+} from './checks/type-trap.js';
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
 export { type SqlFeatures, sqlFeatures } from './features.js';
@@ -48,4 +57,5 @@ export const sqlTask: Task<SqliteExecutorOptions> = {
   prepare: prepareSql,
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
+  check: checkTypeTraps,
 };

@@ -3,9 +3,11 @@
  * verify chunks of input lines into output lines. The worker threads use it, and so does the main
  * thread when it takes chunks too.
  */
+
 import { type JsonlLine, parseJsonlLine } from '../../io/jsonl.js';
 import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
 import type { Task } from '../../tasks/spec.js';
+import { checkTypeTraps } from '../../tasks/sql/checks/type-trap.js';
 import { DatabaseSet } from '../../tasks/sql/databases.js';
 import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
@@ -48,6 +50,7 @@ export async function setUpChunkVerifier(init: VerifyWorkerInit, sql?: SqlThread
     normalise: normaliseSql,
     prepare: prepareSql,
     createExecutor: () => executor,
+    check: checkTypeTraps,
   };
   const context: VerifyContext = {
     task,

@@ -64,6 +64,11 @@ export interface RunStats {
   };
   /** Coverage of the condition sampler (hardness, tables, clauses), when conditions were used. */
   readonly coverage?: unknown;
+  /**
+   * The target mix (hardness, clauses, tables) the generation aimed at, where it came from, what the
+   * accepted examples have, and the divergence between the two.
+   */
+  readonly mix?: unknown;
 }
 
 /** Computes `stats.json` from the store. */
@@ -78,6 +83,7 @@ export function computeRunStats(
     quotas: ReadonlyMap<string, number>;
     complete: boolean;
     coverage?: unknown;
+    mix?: unknown;
     currentSessionMs?: number;
   },
 ): RunStats {
@@ -189,6 +195,7 @@ export function computeRunStats(
     usage: { ...usage, costUsd: round(usage.costUsd, 6) },
     timings: { wallMs: round(wallMs), stageMs },
     ...(context.coverage === undefined ? {} : { coverage: context.coverage }),
+    ...(context.mix === undefined ? {} : { mix: context.mix }),
   };
 }
 

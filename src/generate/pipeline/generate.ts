@@ -18,8 +18,11 @@ import { computeRunStats, type RunStats } from '../../store/run-stats.js';
 import { RunStore } from '../../store/run-store.js';
 import { writeRunOutputs } from '../../store/write-outputs.js';
 import { type DatabaseEnvironment, DatabaseSet } from '../../tasks/sql/databases.js';
+import type { SqlFeatures } from '../../tasks/sql/features.js';
 import { loadSqlParser, sqlTask } from '../../tasks/sql/index.js';
 import { createSqlConditionSampler, type SqlConditionSampler } from '../conditions/index.js';
+import { type ResolvedTarget, resolveMixTarget } from '../conditions/resolve-target.js';
+import { measureMix, mixDivergence } from '../conditions/target.js';
 import { verificationProvenance } from './gen-a.js';
 import { runLlmPipeline } from './llm-run.js';
 import { runOfflinePipeline } from './offline-run.js';
@@ -98,6 +101,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
     const progress = createProgressTracker(mode, usage, options.onProgress);
     const samplers = new Map<string, SqlConditionSampler | undefined>();
+    let target: ResolvedTarget | undefined;
     const writeOutputs = async (complete: boolean) => {
       const coverage = Object.fromEntries(
         [...samplers].flatMap(([dbId, sampler]) => (sampler ? [[dbId, sampler.coverage()]] : [])),
@@ -111,6 +115,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         quotas,
         complete,
         ...(Object.keys(coverage).length > 0 ? { coverage } : {}),
+        ...(target ? { mix: mixReport(target, store.acceptedFeatures() as SqlFeatures[]) } : {}),
         currentSessionMs: performance.now() - sessionStarted,
       });
       await writeRunOutputs(store, stats);
@@ -145,19 +150,36 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
 
     async function runPipeline(): Promise<{ complete: boolean }> {
+      await loadSqlParser();
+      const pool = config.demonstrations
+        ? await loadDemonstrations(config.demonstrations.file, {
+            question: config.demonstrations.questionField,
+            program: config.demonstrations.programField,
+          })
+        : undefined;
+      if (pool && pool.skipped.length > 0)
+        options.onMessage?.(
+          `demonstrations: skipped ${pool.skipped.length} unusable lines of ${config.demonstrations!.file} (first: line ${pool.skipped[0]!.line}, ${pool.skipped[0]!.reason})`,
+        );
+      target = await resolveMixTarget(config, pool?.items);
       if (mode === 'programs-first') {
-        options.onMessage?.('no LLM configured: running the offline programs-first generator');
-        await loadSqlParser();
+        const grammar = config.generation.offline.method === 'grammar' && pool !== undefined;
+        options.onMessage?.(
+          grammar
+            ? 'no LLM configured: expanding a grammar induced from the demonstrations (programs-first for what it does not cover)'
+            : 'no LLM configured: running the offline programs-first generator',
+        );
         return await runOfflinePipeline({
           config,
           store,
           databases,
           quotas,
           progress,
+          target: target.target,
+          ...(grammar ? { demonstrations: pool!.items } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } else {
-        await loadSqlParser();
         const knowledge = new Map<string, SqlKnowledge>();
         cleanups.push(() => {
           for (const opened of knowledge.values()) opened.close();
@@ -172,15 +194,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         };
         let selector: DemonstrationSelector | undefined;
         let demonstrationKeys = new Set<string>();
-        if (config.demonstrations) {
-          const pool = await loadDemonstrations(config.demonstrations.file, {
-            question: config.demonstrations.questionField,
-            program: config.demonstrations.programField,
-          });
-          if (pool.skipped.length > 0)
-            options.onMessage?.(
-              `demonstrations: skipped ${pool.skipped.length} unusable lines of ${config.demonstrations.file} (first: line ${pool.skipped[0]!.line}, ${pool.skipped[0]!.reason})`,
-            );
+        if (config.demonstrations && pool) {
           selector = await createDemonstrationSelector(pool.items, config.demonstrations);
           demonstrationKeys = new Set(pool.items.map((item) => questionKey(item.question)));
         }
@@ -218,9 +232,9 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
                 dbId,
                 createSqlConditionSampler(knowledgeOf(dbId).schema, {
                   seed: seedFrom(config.seed, dbId, 'conditions'),
-                  ...(config.generation.conditions.hardnessMix
-                    ? { hardnessMix: config.generation.conditions.hardnessMix }
-                    : {}),
+                  hardnessMix: target!.target.hardness,
+                  clauseTargets: target!.target.clauses,
+                  tableTargets: target!.target.tables,
                 }),
               );
             }
@@ -234,4 +248,18 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
+}
+
+/**
+ * `stats.json`'s `mix`: the target, what the accepted examples have, and the divergence between
+ * them, over the run and per database.
+ */
+function mixReport(target: ResolvedTarget, features: readonly SqlFeatures[]) {
+  const produced = measureMix(features);
+  return {
+    source: target.source,
+    target: target.target,
+    produced,
+    divergence: mixDivergence(target.target, produced),
+  };
 }

@@ -2,8 +2,8 @@ import type { GenerateConfig } from '../../config/index.js';
 import { ConfigError } from '../../errors/index.js';
 import { readJsonl } from '../../io/index.js';
 import { sqlFeatures } from '../../tasks/sql/features.js';
+import { type MixTarget, measureMix } from '../../tasks/sql/mix.js';
 import { CONDITION_CLAUSES, DEFAULT_CLAUSE_TARGETS, DEFAULT_HARDNESS_MIX } from './condition.js';
-import { type MixTarget, measureMix } from './target.js';
 
 /** The target mix of a run and where it came from. */
 export interface ResolvedTarget {

@@ -3,7 +3,7 @@ import type { Demonstration } from '../../prompt/demonstrations/index.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { DatabaseEnvironment } from '../../tasks/sql/databases.js';
-import type { MixTarget } from '../conditions/target.js';
+import type { MixTarget } from '../../tasks/sql/mix.js';
 import { generateFromDemonstrations } from '../grammar/generate.js';
 import { generateProgramsFirst } from '../programs-first/index.js';
 

@@ -40,8 +40,8 @@ async function readPrograms(file: string): Promise<string[]> {
  */
 export async function resolveMixTarget(
   config: GenerateConfig,
-  demonstrations: readonly { program: string }[] | undefined,
-): Promise<ResolvedTarget> {
+  demonstrations: readonly { program: string; dbId?: string }[] | undefined,
+): Promise<ResolvedTarget & { forDatabase(dbId: string): ResolvedTarget }> {
   const conditions = config.generation.conditions;
   let source: string;
   let measured: MixTarget;
@@ -71,13 +71,38 @@ export async function resolveMixTarget(
   const set = [conditions.hardnessMix, conditions.clauseTargets, conditions.tableTargets].filter(
     (part) => part !== undefined,
   ).length;
-  return {
-    source: set === 3 ? 'config' : set > 0 ? `${source} (parts set in the config)` : source,
+  const resolved = (from: string, mix: MixTarget): ResolvedTarget => ({
+    source: set === 3 ? 'config' : set > 0 ? `${from} (parts set in the config)` : from,
     target: {
-      hardness: conditions.hardnessMix ?? measured.hardness,
-      clauses: conditions.clauseTargets ?? measured.clauses,
-      tables: conditions.tableTargets ?? measured.tables,
-      programs: measured.programs,
+      hardness: conditions.hardnessMix ?? mix.hardness,
+      clauses: conditions.clauseTargets ?? mix.clauses,
+      tables: conditions.tableTargets ?? mix.tables,
+      programs: mix.programs,
+    },
+  });
+  const overall = resolved(source, measured);
+  const byDatabase = new Map<string, ResolvedTarget>();
+  return {
+    ...overall,
+    /** The demonstrations of one database, when there are at least 3 of them; else the overall target. */
+    forDatabase(dbId) {
+      if (source !== 'demonstrations' || !demonstrations) return overall;
+      let found = byDatabase.get(dbId);
+      if (!found) {
+        const own = demonstrations.filter((demo) => demo.dbId === dbId);
+        found = overall;
+        if (own.length >= 3) {
+          const mix = measureMix(own.map((demo) => sqlFeatures(demo.program)));
+          found = resolved(`demonstrations of ${dbId}`, {
+            ...mix,
+            clauses: Object.fromEntries(
+              CONDITION_CLAUSES.map((clause) => [clause, mix.clauses[clause] ?? 0]),
+            ),
+          });
+        }
+        byDatabase.set(dbId, found);
+      }
+      return found;
     },
   };
 }

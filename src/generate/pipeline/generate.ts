@@ -102,7 +102,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
     const progress = createProgressTracker(mode, usage, options.onProgress);
     const samplers = new Map<string, SqlConditionSampler | undefined>();
-    let target: ResolvedTarget | undefined;
+    let target: Awaited<ReturnType<typeof resolveMixTarget>> | undefined;
     const writeOutputs = async (complete: boolean) => {
       const coverage = Object.fromEntries(
         [...samplers].flatMap(([dbId, sampler]) => (sampler ? [[dbId, sampler.coverage()]] : [])),
@@ -116,7 +116,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         quotas,
         complete,
         ...(Object.keys(coverage).length > 0 ? { coverage } : {}),
-        ...(target ? { mix: mixReport(target, store.acceptedFeatures() as SqlFeatures[]) } : {}),
+        ...(target ? { mix: mixReport(target, acceptedFeaturesByDatabase(store)) } : {}),
         currentSessionMs: performance.now() - sessionStarted,
       });
       await writeRunOutputs(store, stats);
@@ -176,7 +176,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
           databases,
           quotas,
           progress,
-          target: target.target,
+          target: (dbId: string) => target!.forDatabase(dbId).target,
           ...(grammar ? { demonstrations: pool!.items } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
@@ -233,9 +233,9 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
                 dbId,
                 createSqlConditionSampler(knowledgeOf(dbId).schema, {
                   seed: seedFrom(config.seed, dbId, 'conditions'),
-                  hardnessMix: target!.target.hardness,
-                  clauseTargets: target!.target.clauses,
-                  tableTargets: target!.target.tables,
+                  hardnessMix: target!.forDatabase(dbId).target.hardness,
+                  clauseTargets: target!.forDatabase(dbId).target.clauses,
+                  tableTargets: target!.forDatabase(dbId).target.tables,
                 }),
               );
             }
@@ -252,16 +252,42 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
   }
 }
 
+/** Features of the accepted examples, by database. */
+function acceptedFeaturesByDatabase(store: RunStore): Map<string, SqlFeatures[]> {
+  const rows = store.database
+    .prepare(
+      `SELECT db_id AS dbId, features FROM examples WHERE state = 'accepted' AND features IS NOT NULL ORDER BY seq`,
+    )
+    .all() as { dbId: string; features: string }[];
+  const byDatabase = new Map<string, SqlFeatures[]>();
+  for (const row of rows) {
+    const list = byDatabase.get(row.dbId) ?? [];
+    list.push(JSON.parse(row.features) as SqlFeatures);
+    byDatabase.set(row.dbId, list);
+  }
+  return byDatabase;
+}
+
 /**
  * `stats.json`'s `mix`: the target, what the accepted examples have, and the divergence between
- * them, over the run and per database.
+ * them, over the run and per database (against that database's own target when its demonstrations
+ * give one).
  */
-function mixReport(target: ResolvedTarget, features: readonly SqlFeatures[]) {
-  const produced = measureMix(features);
+function mixReport(
+  target: ResolvedTarget & { forDatabase(dbId: string): ResolvedTarget },
+  features: ReadonlyMap<string, readonly SqlFeatures[]>,
+) {
+  const produced = measureMix([...features.values()].flat());
   return {
     source: target.source,
     target: target.target,
     produced,
     divergence: mixDivergence(target.target, produced),
+    byDatabase: Object.fromEntries(
+      [...features].map(([dbId, list]) => {
+        const own = target.forDatabase(dbId);
+        return [dbId, { source: own.source, divergence: mixDivergence(own.target, measureMix(list)) }];
+      }),
+    ),
   };
 }

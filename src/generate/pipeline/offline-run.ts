@@ -37,8 +37,8 @@ export async function runOfflinePipeline(options: {
   databases: ReadonlyMap<string, DatabaseEnvironment>;
   quotas: ReadonlyMap<string, number>;
   progress: ProgressTracker;
-  /** The mix programs-first aims at. */
-  target: MixTarget;
+  /** The mix programs-first aims at, per database. */
+  target: (dbId: string) => MixTarget;
   /** Expand a grammar induced from these first. */
   demonstrations?: readonly Demonstration[];
   signal?: AbortSignal;
@@ -109,7 +109,7 @@ export async function runOfflinePipeline(options: {
     }
     if (count >= quota) continue;
     const seed = seedFrom(config.seed, dbId, 'programs-first');
-    const { target } = options;
+    const target = options.target(dbId);
     // asking for twice the quota leaves room for examples whose question repeats an earlier one
     for await (const example of generateProgramsFirst({
       dbPath: environment.path,

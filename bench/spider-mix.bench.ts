@@ -35,7 +35,13 @@ for (const entry of questions) {
   byDatabase.set(entry.db_id, list);
 }
 const demos = join(OUT, 'demos.jsonl');
-writeFileSync(demos, `${[...byDatabase.values()].flat().map((entry) => JSON.stringify(entry)).join('\n')}\n`);
+writeFileSync(
+  demos,
+  `${[...byDatabase.values()]
+    .flat()
+    .map((entry) => JSON.stringify(entry))
+    .join('\n')}\n`,
+);
 const ids = [...byDatabase.keys()].sort();
 
 async function generate(name: string, generation: Record<string, unknown>) {
@@ -53,7 +59,9 @@ async function generate(name: string, generation: Record<string, unknown>) {
   const lines = readFileSync(summary.files.dataset, 'utf8')
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { db_id: string; features: SqlFeatures; provenance: { method: string } });
+    .map(
+      (line) => JSON.parse(line) as { db_id: string; features: SqlFeatures; provenance: { method: string } },
+    );
   const features = new Map<string, SqlFeatures[]>();
   let grammar = 0;
   for (const line of lines) {

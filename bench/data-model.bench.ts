@@ -24,7 +24,6 @@ import { createGeoQueryModel } from '../test/geoquery-model.js';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data', 'geoquery-sql');
 const DB = join(import.meta.dirname, '..', 'examples', 'geoquery', 'geography.sqlite');
-const OUT = join(import.meta.dirname, 'out', 'data-model');
 const { values } = parseArgs({
   options: {
     epochs: { type: 'string', default: '40' },
@@ -33,6 +32,8 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true, default: [] },
   },
 });
+// one folder per selection, so selections can run side by side (`--only a` and `--only b`)
+const OUT = join(import.meta.dirname, 'out', 'data-model', (values.only ?? []).join('') || 'all');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 

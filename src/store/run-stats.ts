@@ -77,6 +77,11 @@ export interface RunStats {
   };
   /** Coverage of the condition sampler (hardness, tables, clauses), when conditions were used. */
   readonly coverage?: unknown;
+  /**
+   * The target mix (hardness, clauses, tables) the generation aimed at, where it came from, what the
+   * accepted examples have, and the divergence between the two.
+   */
+  readonly mix?: unknown;
 }
 
 /** Computes `stats.json` from the store. */
@@ -91,6 +96,7 @@ export function computeRunStats(
     quotas: ReadonlyMap<string, number>;
     complete: boolean;
     coverage?: unknown;
+    mix?: unknown;
     currentSessionMs?: number;
   },
 ): RunStats {
@@ -209,6 +215,7 @@ export function computeRunStats(
     usage: { ...usage, costUsd: round(usage.costUsd, 6) },
     timings: { wallMs: round(wallMs), stageMs },
     ...(context.coverage === undefined ? {} : { coverage: context.coverage }),
+    ...(context.mix === undefined ? {} : { mix: context.mix }),
   };
 }
 

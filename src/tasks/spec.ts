@@ -74,6 +74,13 @@ export interface Task<Options = unknown> {
   createExecutor(options?: Options): Executor;
   /** Structural features of a program (for SQL: hardness, clauses, tables), for curation and evaluation. */
   features?(program: string): Record<string, unknown>;
+  /**
+   * A static check of a program that ran in `environment`: a flag when the program is suspect even
+   * though it runs (for SQL, `type-trap`: a TEXT column holding numbers compared or ordered as text).
+   * A flagged candidate cannot win the vote; when it would have won, the example is rejected with the
+   * flag's reason unless unflagged candidates win on their own.
+   */
+  check?(program: string, environment: ExecutionEnvironment): { reason: string; detail: string } | undefined;
 }
 
 /**

@@ -52,13 +52,14 @@ export async function runEvaluate(given: Flags): Promise<number> {
       model: {
         epochs: integerFlag('--epochs', flags.epochs),
         maxSeconds: integerFlag('--max-train-seconds', flags.maxTrainSeconds),
+        seed: integerFlag('--seed', flags.seed),
         onEpoch: (epoch, loss, seconds) =>
           process.stderr.write(`epoch ${epoch}: loss ${loss.toFixed(3)} (${seconds.toFixed(0)} s)\n`),
       },
     });
     const { training } = result;
     process.stderr.write(
-      `trained the built-in model on ${training.examples} examples: ${training.epochs} epochs, ${training.steps} steps in ${training.seconds.toFixed(1)} s (${training.parameters} parameters, ${training.backend}); predicted in ${result.predictSeconds.toFixed(1)} s\n`,
+      `trained the built-in model (seed ${integerFlag('--seed', flags.seed)}) on ${training.examples} examples: ${training.epochs} epochs, ${training.steps} steps in ${training.seconds.toFixed(1)} s (${training.parameters} parameters, ${training.backend}); predicted in ${result.predictSeconds.toFixed(1)} s\n`,
     );
     return report(flags, result.evaluation, { training });
   }

@@ -21,6 +21,7 @@ export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
     .option('--train <file>', 'train the built-in task model on this dataset and score it on --gold')
     .option('--epochs <n>', 'training epochs of the built-in model', '40')
     .option('--max-train-seconds <s>', 'stop training after this many seconds', '900')
+    .option('--seed <n>', 'seed of the built-in model (initial weights, batch order, dropout masks)', '1')
     .option('--model <name>', 'score a model reached through the provider layer on --gold')
     .option('--model-base-url <url>', 'its endpoint (OpenAI-compatible by default)')
     .option('--model-provider <kind>', 'openai-compatible or anthropic', 'openai-compatible')

@@ -131,6 +131,11 @@ function flagOverrides(flags: Flags): ConfigOverrides {
   if (flags.questionsPerPrompt !== undefined)
     generation.genQ = { n: integerFlag('--questions-per-prompt', flags.questionsPerPrompt) };
   if (flags.candidates !== undefined) generation.genA = { n: integerFlag('--candidates', flags.candidates) };
+  if (flags.reference !== undefined)
+    generation.conditions = { target: 'reference', reference: resolve(String(flags.reference)) };
+  if (flags.noConditions === true || flags.conditions === false)
+    generation.conditions = { ...(generation.conditions as object | undefined), enabled: false };
+  if (flags.offlineMethod !== undefined) generation.offline = { method: string(flags.offlineMethod) };
   if (Object.keys(generation).length > 0) overrides.generation = generation;
   if (flags.model !== undefined || flags.baseUrl !== undefined || flags.apiKeyEnv !== undefined) {
     overrides.llm = {

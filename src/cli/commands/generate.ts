@@ -5,7 +5,7 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
   program
     .command('generate')
     .description(
-      'Generate verified examples: questions then candidate programs from an LLM, kept by execution agreement; with no LLM configured, the offline programs-first generator. Writes a resumable run directory.',
+      'Generate verified examples: questions then candidate programs from an LLM, kept by execution agreement; with no LLM configured, the offline generator (a grammar induced from --demos, else programs-first). Writes a resumable run directory.',
     )
     .argument('[config]', 'YAML config file (see schema/symgen-config.schema.json); flags override it')
     .option('--task <task>', 'task (sql)')
@@ -23,6 +23,15 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
     .option('--questions-per-prompt <n>', 'gen_q samples per prompt')
     .option('--candidates <n>', 'gen_a candidate programs per question')
     .option('--format <list>', 'extra exports written at the end: parquet, chat (comma-separated)')
+    .option(
+      '--reference <file>',
+      'a JSONL dataset whose mix of hardness, clauses and tables the conditions aim at (default: the demonstrations)',
+    )
+    .option('--no-conditions', 'no condition in the prompts (SymGen: demonstrations only)')
+    .option(
+      '--offline-method <method>',
+      'without a model: grammar (expand a grammar induced from --demos; the default) or programs-first',
+    )
     .option('--offline', 'ignore the llm section and run the offline programs-first generator', false)
     .option(
       '--queue <url>',

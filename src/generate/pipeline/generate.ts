@@ -20,8 +20,11 @@ import { RunStore } from '../../store/run-store.js';
 import { writeRunOutputs } from '../../store/write-outputs.js';
 import { type DatabaseEnvironment, DatabaseSet } from '../../tasks/sql/databases.js';
 import { SqliteExecutor } from '../../tasks/sql/execute/index.js';
+import type { SqlFeatures } from '../../tasks/sql/features.js';
 import { loadSqlParser, sqlTask, sqlVerifierProvenance } from '../../tasks/sql/index.js';
+import { measureMix, mixDivergence } from '../../tasks/sql/mix.js';
 import { createSqlConditionSampler, type SqlConditionSampler } from '../conditions/index.js';
+import { type ResolvedTarget, resolveMixTarget } from '../conditions/resolve-target.js';
 import { runLlmPipeline } from './llm-run.js';
 import { runOfflinePipeline } from './offline-run.js';
 import { createProgressTracker, type GenerateProgress } from './progress.js';
@@ -112,6 +115,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
     const progress = createProgressTracker(mode, usage, options.onProgress);
     const samplers = new Map<string, SqlConditionSampler | undefined>();
+    let target: Awaited<ReturnType<typeof resolveMixTarget>> | undefined;
     const writeOutputs = async (complete: boolean) => {
       const coverage = Object.fromEntries(
         [...samplers].flatMap(([dbId, sampler]) => (sampler ? [[dbId, sampler.coverage()]] : [])),
@@ -125,6 +129,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         quotas,
         complete,
         ...(Object.keys(coverage).length > 0 ? { coverage } : {}),
+        ...(target ? { mix: mixReport(target, acceptedFeaturesByDatabase(store)) } : {}),
         currentSessionMs: performance.now() - sessionStarted,
       });
       await writeRunOutputs(store, stats);
@@ -159,19 +164,36 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
 
     async function runPipeline(): Promise<{ complete: boolean }> {
+      await loadSqlParser();
+      const pool = config.demonstrations
+        ? await loadDemonstrations(config.demonstrations.file, {
+            question: config.demonstrations.questionField,
+            program: config.demonstrations.programField,
+          })
+        : undefined;
+      if (pool && pool.skipped.length > 0)
+        options.onMessage?.(
+          `demonstrations: skipped ${pool.skipped.length} unusable lines of ${config.demonstrations!.file} (first: line ${pool.skipped[0]!.line}, ${pool.skipped[0]!.reason})`,
+        );
+      target = await resolveMixTarget(config, pool?.items);
       if (mode === 'programs-first') {
-        options.onMessage?.('no LLM configured: running the offline programs-first generator');
-        await loadSqlParser();
+        const grammar = config.generation.offline.method === 'grammar' && pool !== undefined;
+        options.onMessage?.(
+          grammar
+            ? 'no LLM configured: expanding a grammar induced from the demonstrations (programs-first for what it does not cover)'
+            : 'no LLM configured: running the offline programs-first generator',
+        );
         return await runOfflinePipeline({
           config,
           store,
           databases,
           quotas,
           progress,
+          target: (dbId: string) => target!.forDatabase(dbId).target,
+          ...(grammar ? { demonstrations: pool!.items } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } else {
-        await loadSqlParser();
         const knowledge = new Map<string, SqlKnowledge>();
         cleanups.push(() => {
           for (const opened of knowledge.values()) opened.close();
@@ -186,15 +208,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         };
         let selector: DemonstrationSelector | undefined;
         let demonstrationKeys = new Set<string>();
-        if (config.demonstrations) {
-          const pool = await loadDemonstrations(config.demonstrations.file, {
-            question: config.demonstrations.questionField,
-            program: config.demonstrations.programField,
-          });
-          if (pool.skipped.length > 0)
-            options.onMessage?.(
-              `demonstrations: skipped ${pool.skipped.length} unusable lines of ${config.demonstrations.file} (first: line ${pool.skipped[0]!.line}, ${pool.skipped[0]!.reason})`,
-            );
+        if (config.demonstrations && pool) {
           selector = await createDemonstrationSelector(pool.items, config.demonstrations);
           demonstrationKeys = new Set(pool.items.map((item) => questionKey(item.question)));
         }
@@ -234,9 +248,9 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
                 dbId,
                 createSqlConditionSampler(knowledgeOf(dbId).schema, {
                   seed: seedFrom(config.seed, dbId, 'conditions'),
-                  ...(config.generation.conditions.hardnessMix
-                    ? { hardnessMix: config.generation.conditions.hardnessMix }
-                    : {}),
+                  hardnessMix: target!.forDatabase(dbId).target.hardness,
+                  clauseTargets: target!.forDatabase(dbId).target.clauses,
+                  tableTargets: target!.forDatabase(dbId).target.tables,
                 }),
               );
             }
@@ -251,4 +265,44 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
+}
+
+/** Features of the accepted examples, by database. */
+function acceptedFeaturesByDatabase(store: RunStore): Map<string, SqlFeatures[]> {
+  const rows = store.database
+    .prepare(
+      `SELECT db_id AS dbId, features FROM examples WHERE state = 'accepted' AND features IS NOT NULL ORDER BY seq`,
+    )
+    .all() as { dbId: string; features: string }[];
+  const byDatabase = new Map<string, SqlFeatures[]>();
+  for (const row of rows) {
+    const list = byDatabase.get(row.dbId) ?? [];
+    list.push(JSON.parse(row.features) as SqlFeatures);
+    byDatabase.set(row.dbId, list);
+  }
+  return byDatabase;
+}
+
+/**
+ * `stats.json`'s `mix`: the target, what the accepted examples have, and the divergence between
+ * them, over the run and per database (against that database's own target when its demonstrations
+ * give one).
+ */
+function mixReport(
+  target: ResolvedTarget & { forDatabase(dbId: string): ResolvedTarget },
+  features: ReadonlyMap<string, readonly SqlFeatures[]>,
+) {
+  const produced = measureMix([...features.values()].flat());
+  return {
+    source: target.source,
+    target: target.target,
+    produced,
+    divergence: mixDivergence(target.target, produced),
+    byDatabase: Object.fromEntries(
+      [...features].map(([dbId, list]) => {
+        const own = target.forDatabase(dbId);
+        return [dbId, { source: own.source, divergence: mixDivergence(own.target, measureMix(list)) }];
+      }),
+    ),
+  };
 }

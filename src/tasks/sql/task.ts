@@ -3,6 +3,7 @@
  * task for `symgen verify --task sql` costs little: its file verifier loads on first use.
  */
 import type { TaskPlugin } from '../spec.js';
+import { checkTypeTraps } from './checks/type-trap.js';
 import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-executor.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
@@ -17,6 +18,7 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   prepare: prepareSql,
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
+  check: checkTypeTraps,
   // Worker threads with statements run in C; `taskOptions.db` is `--db`.
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
 };

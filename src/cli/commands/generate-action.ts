@@ -42,6 +42,7 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
       config,
       resume: flags.resume === true,
       signal: controller.signal,
+      ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
       onProgress: (progress) => {
         last = progress;
         display.update(progress);

@@ -33,6 +33,10 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
       'without a model: grammar (expand a grammar induced from --demos; the default) or programs-first',
     )
     .option('--offline', 'ignore the llm section and run the offline programs-first generator', false)
+    .option(
+      '--queue <url>',
+      'send model calls to `symgen worker` processes through a Redis queue (redis://HOST:PORT)',
+    )
     .action(async (config: string | undefined, flags: Record<string, string | boolean | undefined>) => {
       const { runGenerateCommand } = await import('./generate-action.js');
       setExitCode(await runGenerateCommand(config, flags));

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import type { GenerateConfig } from '../../config/index.js';
+import { createQueuedLlmProvider } from '../../distributed/llm-jobs.js';
 import { ConfigError } from '../../errors/index.js';
 import { openSqliteResponseCache } from '../../llm/cache/index.js';
 import { createLlm, type Llm } from '../../llm/create-llm.js';
+import type { LlmProvider } from '../../llm/spec.js';
 import { defaultGenATemplate, defaultGenQTemplate } from '../../prompt/default-templates.js';
 import {
   createDemonstrationSelector,
@@ -40,6 +42,11 @@ export interface GenerateOptions {
   /** One-line notices (mode, retries, circuit breaker). */
   readonly onMessage?: (message: string) => void;
   readonly signal?: AbortSignal;
+  /**
+   * `redis://HOST:PORT`: send the model calls to `symgen worker` processes through this queue. This
+   * process stays the single writer of run.sqlite and the response cache.
+   */
+  readonly queue?: string;
 }
 
 /** What a finished (or interrupted) session produced. */
@@ -83,8 +90,15 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     const session = store.startSession(exists);
     if (mode === 'llm') {
       const cache = openSqliteResponseCache({ database: store.database });
+      let provider: LlmProvider | undefined;
+      if (options.queue) {
+        const queued = await createQueuedLlmProvider(options.queue, config.llm!, options.env);
+        cleanups.push(queued.close);
+        provider = queued.provider;
+      }
       llm = createLlm(config.llm, {
         cache,
+        ...(provider ? { provider } : {}),
         ...(options.env ? { env: options.env } : {}),
         ...(options.onMessage ? { onMessage: options.onMessage } : {}),
       });

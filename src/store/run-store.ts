@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors/index.js';
+import { describeWriteFailure, makeOutputFolder } from '../io/output-path.js';
 import type { LlmMessage } from '../llm/spec.js';
 
 /** Where an example is: waiting for its candidates, or decided. */
@@ -137,8 +138,8 @@ export class RunStore {
         file: RunStore.file(dir),
       });
     }
-    mkdirSync(dir, { recursive: true });
-    let database: Database.Database;
+    makeOutputFolder(dir);
+    let database: Database.Database | undefined;
     try {
       database = new Database(RunStore.file(dir));
       database.pragma('journal_mode = WAL');
@@ -147,7 +148,9 @@ export class RunStore {
       database.pragma('busy_timeout = 5000');
       database.exec(SCHEMA);
     } catch (error) {
-      throw new InputError(`cannot open ${RunStore.file(dir)}: ${(error as Error).message}`, {
+      database?.close();
+      const why = describeWriteFailure(error);
+      throw new InputError(`cannot open ${RunStore.file(dir)}: ${why ?? (error as Error).message}`, {
         file: RunStore.file(dir),
         cause: error,
       });

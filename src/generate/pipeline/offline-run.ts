@@ -20,6 +20,8 @@ export async function runOfflinePipeline(options: {
   quotas: ReadonlyMap<string, number>;
   progress: ProgressTracker;
   signal?: AbortSignal;
+  /** Rewrites the run's output files from the store (after each database). */
+  checkpoint?: () => Promise<void>;
 }): Promise<{ complete: boolean }> {
   const { config, store, progress } = options;
   let complete = true;
@@ -87,6 +89,7 @@ export async function runOfflinePipeline(options: {
       if (count >= quota) break;
     }
     if (count < quota) complete = false;
+    await options.checkpoint?.();
   }
   return { complete };
 }

@@ -47,9 +47,11 @@ export async function requestJson<T>(options: {
     text = await response.text();
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;
+    // a body cut off mid-transfer (a reset, a proxy giving up) is as transient as a reset before it
     throw new ApiCallError(`Connection to ${url} broke while reading the answer: ${describeCause(error)}`, {
       url,
       statusCode: response.status,
+      isRetryable: true,
       cause: error,
     });
   }

@@ -67,6 +67,11 @@ export interface LlmResult {
 /** Per-call options that are not part of the request (and so not part of the cache key). */
 export interface LlmCallOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Called as each attempt is sent to the model (by the scheduler: once per request, retries and
+   * split calls included), so a caller can count what was sent even if it is killed before the answer.
+   */
+  readonly onAttempt?: () => void;
 }
 
 /** A model behind one interface. */

@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS usage (
   id INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT NOT NULL, requests INTEGER NOT NULL,
   prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL, samples INTEGER NOT NULL, cached_samples INTEGER NOT NULL, duration_ms REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
   id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, resumed INTEGER NOT NULL);
 `;
@@ -401,6 +402,29 @@ export class RunStore {
          VALUES (@stage, @requests, @promptTokens, @completionTokens, @cachedTokens, @costUsd, @samples, @cachedSamples, @durationMs)`,
       )
       .run(entry);
+  }
+
+  /** Records one request as it is sent to the model (before its answer, so a kill cannot lose it). */
+  recordAttempt(stage: string): void {
+    this.sql('INSERT INTO attempts (stage) VALUES (?)').run(stage);
+  }
+
+  /** Requests sent to the model, per stage, over every session. */
+  attemptsByStage(): Record<string, number> {
+    const rows = this.sql(
+      'SELECT stage, count(*) AS n FROM attempts GROUP BY stage ORDER BY stage',
+    ).all() as {
+      stage: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((row) => [row.stage, row.n]));
+  }
+
+  /** Samples the model gave that the run holds (the response cache's entries; none offline). */
+  storedSamples(): number {
+    const table = this.sql(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'llm_cache'`).get();
+    if (!table) return 0;
+    return (this.sql('SELECT count(*) AS n FROM llm_cache').get() as { n: number }).n;
   }
 
   /** Usage summed per stage. */

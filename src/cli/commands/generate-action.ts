@@ -130,7 +130,7 @@ function flagOverrides(flags: Flags): ConfigOverrides {
   const task = flags.task === undefined ? undefined : requireTask(flags.task, ['sql']);
   const overrides: ConfigOverrides = {
     task,
-    count: flags.count === undefined ? undefined : integerFlag('--count', flags.count),
+    count: flags.count === undefined ? undefined : integerFlag('--count', flags.count, 1),
     seed: flags.seed === undefined ? undefined : integerFlag('--seed', flags.seed),
   };
   if (flags.db !== undefined) overrides.knowledge = { db: resolve(String(flags.db)) };

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
-import { countLines } from '../../io/index.js';
+import { checkOutputFile, countLines } from '../../io/index.js';
 import {
   chooseVerifyExecutor,
   defaultVerifyThreads,
@@ -7,10 +7,12 @@ import {
 } from '../../verify/threads/verify-threaded.js';
 import type { VerifySummary } from '../../verify/verify-file.js';
 import { Progress } from '../progress.js';
-import { integerFlag, requireDb } from './flags.js';
+import { integerFlag, requireContent, requireDb } from './flags.js';
 
 /** Run `symgen verify` with parsed flags; returns the exit code. */
 export async function runVerify(flags: Record<string, string | boolean | undefined>): Promise<number> {
+  checkOutputFile(String(flags.out), '--out');
+  requireContent(flags.in, '--in', 'verify');
   const sql = flags.task === 'sql' && flags.taskModule === undefined;
   const workers = flags.workers === undefined ? undefined : integerFlag('--workers', flags.workers);
   const executor =
@@ -87,6 +89,12 @@ async function verifyWith(
     summary = await verifyTaskFile({ ...shared, task, taskOptions: taskOptionsFromFlags(flags) as never });
   }
   progress.end();
+  const minVotes = shared.minVotes;
+  if (minVotes >= 1 && summary.examples > 0 && minVotes > (summary.maxCandidates ?? 0)) {
+    process.stderr.write(
+      `symgen verify: warning: --min-votes ${minVotes} is more than any line's candidates (at most ${summary.maxCandidates ?? 0}): every line is rejected below-min-votes\n`,
+    );
+  }
   const reasons = Object.entries(summary.reasons)
     .map(([reason, count]) => `${reason} ${count}`)
     .join(', ');

@@ -1,3 +1,4 @@
+import { ApiCallError } from '../../errors/index.js';
 import { mergeResults, sampleSeed } from '../fan-out.js';
 import { requestJson } from '../http.js';
 import type {
@@ -38,7 +39,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): LlmPro
       const n = request.n ?? 1;
       const offset = request.sampleOffset ?? 0;
       const first = await callOnce(settings, request, callOptions);
-      if (first.samples.length >= n || first.samples.length === 0) return first;
+      if (first.samples.length >= n) return first;
       // the server ignored `n`: ask for the rest in requests of the size it does honour
       const perCall = first.samples.length;
       const rest: Promise<LlmResult>[] = [];
@@ -76,7 +77,7 @@ async function callOnce(
       signal: callOptions.signal,
       fetch: settings.fetch,
     });
-    return fromChat(value, offset);
+    return nonEmpty(fromChat(value, offset), settings.baseURL, 'chat/completions');
   }
   const { value } = await requestJson({
     url: `${settings.baseURL}/completions`,
@@ -86,7 +87,20 @@ async function callOnce(
     signal: callOptions.signal,
     fetch: settings.fetch,
   });
-  return fromCompletion(value, offset);
+  return nonEmpty(fromCompletion(value, offset), settings.baseURL, 'completions');
+}
+
+/**
+ * A 200 with no choices carries no answer: it is a retryable failure, never an answer with zero
+ * samples (which would be voted on and cached as if the model had said nothing).
+ */
+function nonEmpty(result: LlmResult, baseURL: string, path: string): LlmResult {
+  if (result.samples.length > 0) return result;
+  throw new ApiCallError(`${baseURL}/${path} answered 200 with no choices`, {
+    url: `${baseURL}/${path}`,
+    statusCode: 200,
+    isRetryable: true,
+  });
 }
 
 /** The prompt a completions endpoint receives: message contents joined by blank lines. */

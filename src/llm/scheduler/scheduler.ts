@@ -67,6 +67,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     provider: LlmProvider,
     request: LlmRequest,
     signal?: AbortSignal,
+    onAttempt?: () => void,
   ): Promise<LlmResult> => {
     const breaker = breakerFor(provider);
     await breaker.gate(signal);
@@ -75,6 +76,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     await rateLimiter.acquire(estimate, signal);
     const release = await concurrency.acquire(signal);
     stats.attemptStarted(concurrency.inFlight);
+    onAttempt?.();
     const started = clock.now();
     try {
       const result = await withTimeout(
@@ -115,7 +117,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
         request,
         provider.maxSamplesPerCall,
         (part) =>
-          withRetry(() => attempt(provider, part, signal), {
+          withRetry(() => attempt(provider, part, signal, callOptions.onAttempt), {
             ...options.retry,
             clock,
             signal,

@@ -66,7 +66,7 @@ export async function runEvaluate(given: Flags): Promise<number> {
     );
     return report(flags, result.evaluation, { training });
   }
-  const llm = modelFromFlags(flags, 'model', (message) => process.stderr.write(`${message}\n`));
+  const llm = modelFromFlags(flags, '', (message) => process.stderr.write(`${message}\n`));
   if (!llm) {
     throw new ConfigError('evaluate', [
       {

@@ -156,10 +156,15 @@ function flagOverrides(flags: Flags): ConfigOverrides {
     generation.genQ = { n: integerFlag('--questions-per-prompt', flags.questionsPerPrompt) };
   if (flags.candidates !== undefined) generation.genA = { n: integerFlag('--candidates', flags.candidates) };
   if (Object.keys(generation).length > 0) overrides.generation = generation;
-  if (flags.model !== undefined || flags.baseUrl !== undefined || flags.apiKeyEnv !== undefined) {
+  if (
+    flags.model !== undefined ||
+    flags.baseUrl !== undefined ||
+    flags.apiKeyEnv !== undefined ||
+    flags.provider !== undefined
+  ) {
     overrides.llm = {
       provider: {
-        kind: 'openai-compatible',
+        kind: string(flags.provider) ?? 'openai-compatible',
         model: string(flags.model),
         baseURL: string(flags.baseUrl),
         apiKeyEnv: string(flags.apiKeyEnv),

@@ -65,12 +65,11 @@ export function extractSqlTokens(text: string): { program: string; tokens: SqlTo
   let body: string;
   if (startMatch) {
     body = source.slice(startMatch.index);
-  } else if (looksLikeSelectContinuation(source)) {
-    body = `SELECT ${source.trimStart()}`;
   } else {
     const other = OTHER_STATEMENT_START.exec(source);
-    if (!other) return null;
-    body = source.slice(other.index).trimStart();
+    if (other) body = source.slice(other.index).trimStart();
+    else if (looksLikeSelectContinuation(source)) body = `SELECT ${source.trimStart()}`;
+    else return null;
   }
   const statement = firstStatement(body);
   return statement.program.length > 0 ? statement : null;

@@ -59,7 +59,10 @@ function commandName(argv: readonly string[], known: readonly string[]): string 
 }
 
 function symgenLine(command: string, text: string): string {
-  const message = text.trim().replace(/^error:\s*/, '');
+  const message = text
+    .trim()
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ');
   const help = command && command !== 'help' ? `symgen ${command} --help` : 'symgen --help';
   return `symgen${command ? ` ${command}` : ''}: ${message} (${help} lists the options)`;
 }

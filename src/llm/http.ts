@@ -27,10 +27,13 @@ export async function requestJson<T>(options: {
   schema: z.ZodType<T>;
   signal?: AbortSignal;
   fetch?: FetchFunction;
+  /** Called just before the request is sent (to count requests even if the answer never comes). */
+  onSend?: () => void;
 }): Promise<JsonResponse<T>> {
   const { url } = options;
   const fetchFunction = options.fetch ?? globalThis.fetch;
   let response: Response;
+  options.onSend?.();
   try {
     response = await fetchFunction(url, {
       method: options.method ?? 'POST',

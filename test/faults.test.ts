@@ -138,6 +138,47 @@ describe('the provider and scheduler under faults (items 10, 11, 16)', () => {
   });
 });
 
+describe('hostile candidates (item 16)', () => {
+  it('DROP and ATTACH candidates are refused as writes, with the reason, not counted as no program', async () => {
+    const input = join(folder, 'hostile.jsonl');
+    writeFileSync(
+      input,
+      `${JSON.stringify({
+        id: 'h',
+        question: 'how many states?',
+        candidates: [
+          'DROP TABLE state',
+          "ATTACH DATABASE '/tmp/x.sqlite' AS x",
+          '```sql\nDELETE FROM city\n```',
+        ],
+      })}\n`,
+    );
+    const out = join(folder, 'hostile-verified.jsonl');
+    const result = await run(
+      'verify',
+      '--task',
+      'sql',
+      '--db',
+      GEOGRAPHY_DB,
+      '--in',
+      input,
+      '--out',
+      out,
+      '--keep-candidates',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const [line] = readLines(out) as {
+      failures: Record<string, number>;
+      candidates: { status: string; error: string }[];
+    }[];
+    expect(line!.failures).toEqual({ refused: 3 });
+    for (const candidate of line!.candidates) {
+      expect(candidate.status).toBe('refused');
+      expect(candidate.error).toMatch(/read-only/);
+    }
+  });
+});
+
 /** Runs the CLI in this process; returns its exit code and stderr. */
 async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
   let stderr = '';

@@ -78,7 +78,7 @@ describe('examples/regex-task: a user-defined task module', () => {
     expect(
       await main(['verify', '--task-module', join(example, 'README.md'), '--in', 'x', '--out', 'y']),
     ).toBe(2);
-    expect(stderr).toMatch(/^symgen: task module .*README\.md failed to load/);
+    expect(stderr).toMatch(/^symgen verify: task module .*README\.md failed to load/);
     const notTask = join(folder, 'not-task.mjs');
     (await import('node:fs')).writeFileSync(notTask, 'export default { id: "Bad Id", extract() {} };\n');
     stderr = '';

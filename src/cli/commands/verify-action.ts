@@ -12,7 +12,6 @@ import { integerFlag, requireContent, requireDb } from './flags.js';
 /** Run `symgen verify` with parsed flags; returns the exit code. */
 export async function runVerify(flags: Record<string, string | boolean | undefined>): Promise<number> {
   checkOutputFile(String(flags.out), '--out');
-  requireContent(flags.in, '--in', 'verify');
   const sql = flags.task === 'sql' && flags.taskModule === undefined;
   const workers = flags.workers === undefined ? undefined : integerFlag('--workers', flags.workers);
   const executor =
@@ -70,9 +69,11 @@ async function verifyWith(
   };
   let summary: VerifySummary;
   if (sql) {
+    const db = requireDb(flags);
+    requireContent(input, '--in', 'verify');
     summary = await verifySqlFile({
       ...shared,
-      db: requireDb(flags),
+      db,
       compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
       normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
       maxRows: integerFlag('--max-rows', flags.maxRows),
@@ -86,6 +87,7 @@ async function verifyWith(
       import('../../verify/verify-task-file.js'),
     ]);
     const task = await taskFromFlags(flags);
+    requireContent(input, '--in', 'verify');
     summary = await verifyTaskFile({ ...shared, task, taskOptions: taskOptionsFromFlags(flags) as never });
   }
   progress.end();

@@ -270,7 +270,7 @@ describe('task flags', () => {
       stderr += String(chunk);
       return true;
     });
-    const input = writeJsonl('empty.jsonl', []);
+    const input = writeJsonl('one.jsonl', [{ id: '1', question: 'q', candidates: ['SELECT 1'] }]);
     expect(await main(['verify', '--task', 'cobol', '--in', input, '--out', join(folder, 'x.jsonl')])).toBe(
       2,
     );

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SymgenError } from '../errors/index.js';
+import { ConfigError, SymgenError } from '../errors/index.js';
 import { describeWriteFailure } from '../io/output-path.js';
 import { SYMGEN_VERSION } from '../version.js';
 import { commands } from './commands/index.js';
@@ -71,6 +71,16 @@ function reportError(error: unknown, command: string): number {
   if (error instanceof CommanderError) {
     // commander already printed its one line (or the help text, or the version)
     return SUCCESS_CODES.has(error.code) ? 0 : 2;
+  }
+  if (error instanceof ConfigError) {
+    // Every issue, one line each, so one run shows all there is to fix.
+    for (const line of error.describeIssues()) process.stderr.write(`symgen: ${line}\n`);
+    return 2;
+  }
+  if (error instanceof ConfigError) {
+    // every issue, one line each, so one run shows all there is to fix
+    for (const line of error.describeIssues()) process.stderr.write(`${prefixed(command, line)}\n`);
+    return 2;
   }
   if (error instanceof SymgenError) {
     process.stderr.write(`${prefixed(command, error.message)}\n`);

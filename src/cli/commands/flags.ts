@@ -23,14 +23,6 @@ export function requireTask(value: unknown, supported: readonly string[]): strin
   ]);
 }
 
-/** `--db` is required by the SQL task only. */
-export function requireDb(flags: Record<string, unknown>): string {
-  if (typeof flags.db === 'string') return flags.db;
-  throw new ConfigError('--db', [
-    { path: '', message: 'the sql task needs --db PATH: a SQLite file, or a folder of <db_id>.sqlite files' },
-  ]);
-}
-
 /**
  * Refuses an input file with nothing in it (only white space): a command run on it would produce
  * nothing, so it says so and exits 2 instead of writing an empty output. A missing or unreadable

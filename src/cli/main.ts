@@ -73,11 +73,6 @@ function reportError(error: unknown, command: string): number {
     return SUCCESS_CODES.has(error.code) ? 0 : 2;
   }
   if (error instanceof ConfigError) {
-    // Every issue, one line each, so one run shows all there is to fix.
-    for (const line of error.describeIssues()) process.stderr.write(`symgen: ${line}\n`);
-    return 2;
-  }
-  if (error instanceof ConfigError) {
     // every issue, one line each, so one run shows all there is to fix
     for (const line of error.describeIssues()) process.stderr.write(`${prefixed(command, line)}\n`);
     return 2;

@@ -91,7 +91,6 @@ describe('symgen generate killed with SIGKILL and resumed', () => {
         const { child, exited } = run(attempt > 0);
         const requestsBefore = sent.length;
         // wait until this process sends its first request, then kill it at a random moment
-        // (a loaded machine may take many seconds to start the process)
         const deadline = Date.now() + 30_000;
         while (sent.length === requestsBefore && child.exitCode === null && Date.now() < deadline)
           await new Promise((resolve) => setTimeout(resolve, 20));

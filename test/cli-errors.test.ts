@@ -259,7 +259,7 @@ describe('signals (item 6)', () => {
   it('a run stopped by SIGINT or SIGTERM exits 2, not 130 or 143', async () => {
     const input = join(folder, 'many.jsonl');
     const line = JSON.stringify({ id: 'x', question: 'q', candidates: ['SELECT count(*) FROM state'] });
-    writeFileSync(input, `${Array.from({ length: 2000 }, () => line).join('\n')}\n`);
+    writeFileSync(input, `${Array.from({ length: 6000 }, () => line).join('\n')}\n`);
     // generate is stopped by SIGINT (it saves its run), verify by SIGTERM (it ends at once)
     {
       const signal = 'SIGINT';
@@ -298,6 +298,12 @@ describe('signals (item 6)', () => {
         generate.child.stderr!.on('data', started);
       });
       generate.child.kill('SIGINT');
+      // verify is under way once its output's temporary file exists (a signal to a process still
+      // starting Node itself ends it before any code of ours runs)
+      for (let waited = 0; waited < 60_000 && verify.child.exitCode === null; waited += 50) {
+        if (readdirSync(folder).some((name) => name.startsWith('.stopped-'))) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       verify.child.kill('SIGTERM');
       const [stoppedGenerate, stoppedVerify] = await Promise.all([generate.exited, verify.exited]);
       expect(stoppedGenerate.code, stoppedGenerate.stderr).toBe(2);

@@ -172,7 +172,7 @@ describe('symgen generate with a model (SymGen on GeoQuery)', () => {
     }
     expect(written.join('')).toContain('already holds a run; pass --resume to continue it');
     expect(written.join('')).toContain(
-      'symgen: --resume: seed: differs from the run being resumed (was 7, now 8)',
+      'symgen generate: --resume: seed: differs from the run being resumed (was 7, now 8)',
     );
   });
 

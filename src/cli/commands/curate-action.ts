@@ -6,11 +6,19 @@ import {
   readCurateOptionsFile,
 } from '../../curate/index.js';
 import { ConfigError, zodIssues } from '../../errors/index.js';
+import { checkOutputFile } from '../../io/index.js';
 import { Progress } from '../progress.js';
+import { requireContent } from './flags.js';
 import { modelFromFlags } from './model-flags.js';
 
 /** Run `symgen curate` with parsed flags; returns the exit code. */
 export async function runCurate(flags: Record<string, string | boolean | undefined>): Promise<number> {
+  requireContent(flags.in, '--in', 'curate');
+  checkOutputFile(String(flags.out), '--out');
+  if (typeof flags.dropped === 'string') checkOutputFile(flags.dropped, '--dropped');
+  else checkOutputFile(`${String(flags.out)}.dropped.jsonl`, '--out');
+  if (typeof flags.review === 'string') checkOutputFile(flags.review, '--review');
+  else checkOutputFile(`${String(flags.out)}.review.jsonl`, '--out');
   const options = curateOptionsFromFlags(flags);
   const llm = modelFromFlags(flags, 'relabel', (message) => process.stderr.write(`${message}\n`));
   const progress = new Progress('curate', undefined);

@@ -1,8 +1,8 @@
 import { ConfigError } from '../../errors/index.js';
-import { countLines } from '../../io/index.js';
+import { checkOutputFile, countLines } from '../../io/index.js';
 import type { VerifySummary } from '../../verify/summary.js';
 import { Progress } from '../progress.js';
-import { integerFlag } from './flags.js';
+import { integerFlag, requireContent } from './flags.js';
 import { taskFromFlags, taskOptionsFromFlags } from './task-flags.js';
 
 /**
@@ -11,12 +11,16 @@ import { taskFromFlags, taskOptionsFromFlags } from './task-flags.js';
  * task's), and `verifyTaskFile` runs the task's own verifier when it has one (SQL's worker threads).
  */
 export async function runVerify(flags: Record<string, string | boolean | undefined>): Promise<number> {
+  checkOutputFile(String(flags.out), '--out');
   const task = await taskFromFlags(flags);
+  const taskOptions = taskOptionsFromFlags(flags);
   const [{ parseMinVotes }, { verifyTaskFile }] = await Promise.all([
     import('../../verify/options.js'),
     import('../../verify/verify-task-file.js'),
   ]);
   const input = String(flags.in);
+  const minVotes = parseMinVotes(String(flags.minVotes));
+  requireContent(input, '--in', 'verify');
   const progress = new Progress('verify', undefined);
   if (process.stderr.isTTY)
     countLines(input).then(
@@ -28,10 +32,10 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
       ? await verifyOnQueue(flags, task, progress)
       : await verifyTaskFile({
           task,
-          taskOptions: taskOptionsFromFlags(flags) as never,
+          taskOptions: taskOptions as never,
           input,
           output: String(flags.out),
-          minVotes: parseMinVotes(String(flags.minVotes)),
+          minVotes,
           count: enumFlag('--count', flags.count, ['samples', 'distinct']),
           tie: enumFlag('--tie', flags.tie, ['reject', 'logprob']),
           emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
@@ -53,6 +57,11 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
             ),
         });
   progress.end();
+  if (minVotes >= 1 && summary.examples > 0 && minVotes > (summary.maxCandidates ?? 0)) {
+    process.stderr.write(
+      `symgen verify: warning: --min-votes ${minVotes} is more than any line's candidates (at most ${summary.maxCandidates ?? 0}): every line is rejected below-min-votes\n`,
+    );
+  }
   const reasons = Object.entries(summary.reasons)
     .map(([reason, count]) => `${reason} ${count}`)
     .join(', ');

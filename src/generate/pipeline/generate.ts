@@ -1,7 +1,10 @@
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { GenerateConfig } from '../../config/index.js';
 import { createQueuedLlmProvider } from '../../distributed/llm-jobs.js';
-import { ConfigError } from '../../errors/index.js';
+import { ConfigError, InputError } from '../../errors/index.js';
+import { removeStaleTemporaries } from '../../io/output-path.js';
 import { openSqliteResponseCache } from '../../llm/cache/index.js';
 import { createLlm, type Llm } from '../../llm/create-llm.js';
 import type { LlmProvider } from '../../llm/spec.js';
@@ -60,26 +63,40 @@ export interface GenerateSummary {
  * Runs `symgen generate`: SymGen's two-stage generation (questions, then candidate programs,
  * verified by execution and agreement) when an LLM is configured, else the offline programs-first
  * generator. Every state change goes to `run.sqlite` first; `dataset.jsonl`, `rejected.jsonl` and
- * `stats.json` are rebuilt from it after each round and at the end.
+ * `stats.json` are rebuilt from it (atomically) at the start, after each round (each database
+ * offline) and at the end, so a killed run has its decided examples in them and `symgen export`
+ * works on it. A new run that fails before anything is done leaves no run folder behind.
  */
 export async function runGenerate(options: GenerateOptions): Promise<GenerateSummary> {
   const { config } = options;
   const dir = config.output.dir;
   const exists = RunStore.exists(dir);
   if (exists && !options.resume) {
-    throw new ConfigError('symgen generate', [
+    throw new ConfigError('--out', [
       {
         path: 'output.dir',
         message: `${dir} already holds a run; pass --resume to continue it, or choose another --out`,
       },
     ]);
   }
+  if (!exists) refuseForeignFolder(dir);
   const databaseSet = DatabaseSet.open(config.knowledge.db);
   const ids = config.knowledge.databases ?? databaseSet.ids();
   const databases = new Map<string, DatabaseEnvironment>(ids.map((id) => [id, databaseSet.resolve(id)]));
+  refuseEmptyDatabases(databases);
   const quotas = computeQuotas(ids, config.count, config.knowledge.quotas);
   const mode: GenerateProgress['mode'] = config.llm ? 'llm' : 'programs-first';
-  const store = RunStore.open(dir, { create: true });
+  const folderExisted = existsSync(dir);
+  let store: RunStore;
+  try {
+    store = RunStore.open(dir, { create: true });
+  } catch (error) {
+    if (!exists) removeRun(dir, !folderExisted);
+    throw error;
+  }
+  // a process killed while writing the outputs left its temporary files: they are no one's now
+  removeStaleTemporaries(dir);
+  let started = false;
   const sessionStarted = performance.now();
   let llm: Llm | undefined;
   const cleanups: (() => unknown)[] = [() => store.close()];
@@ -135,12 +152,21 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
       await writeRunOutputs(store, stats);
       return stats;
     };
+    await writeOutputs(false);
+    started = true;
     let result: { complete: boolean };
     try {
       result = await runPipeline();
     } catch (error) {
-      // what was decided before the failure is written out; --resume continues from run.sqlite
-      await writeOutputs(false).catch(() => undefined);
+      if (!exists && nothingDone(store)) {
+        // nothing to resume: leave no run behind to block the retry
+        started = false;
+        store.close();
+        removeRun(dir, !folderExisted);
+      } else {
+        // what was decided before the failure is written out; --resume continues from run.sqlite
+        await writeOutputs(false).catch(() => undefined);
+      }
       throw error;
     }
     store.endSession(session);
@@ -192,6 +218,9 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
           target: (dbId: string) => target!.forDatabase(dbId).target,
           ...(grammar ? { demonstrations: pool!.items } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          checkpoint: async () => {
+            await writeOutputs(false);
+          },
         });
       } else {
         const knowledge = new Map<string, SqlKnowledge>();
@@ -258,10 +287,19 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
           },
           progress,
           signal: options.signal,
+          checkpoint: async () => {
+            await writeOutputs(false);
+          },
           ...(options.onMessage ? { notify: options.onMessage } : {}),
         });
       }
     }
+  } catch (error) {
+    if (!started && !exists) {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      removeRun(dir, !folderExisted);
+    }
+    throw error;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
@@ -306,3 +344,79 @@ function mixReport(
     ),
   };
 }
+/** A new run goes into a new or empty folder: one holding other files is refused, not written into. */
+function refuseForeignFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // not a folder: RunStore.open says so
+  }
+  if (entries.length > 0) {
+    throw new ConfigError('--out', [
+      {
+        path: '',
+        message: `${dir} holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}) and no run; choose a new or empty folder`,
+      },
+    ]);
+  }
+}
+
+/** Refuses databases with no tables before a run starts: there is nothing to ask questions about. */
+function refuseEmptyDatabases(databases: ReadonlyMap<string, DatabaseEnvironment>): void {
+  for (const environment of databases.values()) {
+    if (!hasTables(environment.path)) {
+      throw new InputError(
+        `database ${environment.path} has no tables: nothing to generate from; point --db (or knowledge.db) at a database with tables`,
+        { file: environment.path },
+      );
+    }
+  }
+}
+
+function hasTables(path: string): boolean {
+  const database = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return (
+      database
+        .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1`)
+        .get() !== undefined
+    );
+  } finally {
+    database.close();
+  }
+}
+
+/** True when a run has no example and no answered prompt: a retry loses nothing by starting over. */
+function nothingDone(store: RunStore): boolean {
+  const states = store.countByState();
+  return (
+    states.question + states.accepted + states.rejected === 0 && store.prompts({ state: 'done' }).length === 0
+  );
+}
+
+/** Removes a run's files (and its folder, when this run created it and it is empty now). */
+function removeRun(dir: string, removeFolder: boolean): void {
+  for (const name of [
+    'run.sqlite',
+    'run.sqlite-wal',
+    'run.sqlite-shm',
+    'run.sqlite-journal',
+    ...Object.values(OUTPUT_FILES),
+  ])
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // not there, or the path is no folder: nothing to remove
+    }
+  if (removeFolder) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // not empty (or gone): leave it
+    }
+  }
+}
+
+const OUTPUT_FILES = { dataset: 'dataset.jsonl', rejected: 'rejected.jsonl', stats: 'stats.json' };

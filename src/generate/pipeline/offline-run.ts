@@ -42,6 +42,8 @@ export async function runOfflinePipeline(options: {
   /** Expand a grammar induced from these first. */
   demonstrations?: readonly Demonstration[];
   signal?: AbortSignal;
+  /** Rewrites the run's output files from the store (after each database). */
+  checkpoint?: () => Promise<void>;
 }): Promise<{ complete: boolean }> {
   const { config, store, progress } = options;
   let complete = true;
@@ -128,6 +130,7 @@ export async function runOfflinePipeline(options: {
       if (count >= quota) break;
     }
     if (count < quota) complete = false;
+    await options.checkpoint?.();
   }
   return { complete };
 }

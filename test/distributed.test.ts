@@ -48,34 +48,8 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs: num
   }
 }
 
-let redis: TestRedisServer;
-let local: string;
-beforeAll(async () => {
-  redis = await startTestRedisServer();
-  const out = join(folder, 'local.jsonl');
-  expect(
-    await main([
-      'verify',
-      '--task',
-      'sql',
-      '--db',
-      GEOGRAPHY_DB,
-      '--in',
-      CANDIDATES,
-      '--out',
-      out,
-      '--min-votes',
-      '2',
-    ]),
-  ).toBe(0);
-  local = readFileSync(out, 'utf8');
-}, 60_000);
-afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await redis?.stop();
-});
-
-const verifyArgs = (out: string) => [
+/** `symgen verify` of the GeoQuery example candidates, as one local process runs it. */
+const localVerifyArgs = (out: string) => [
   'verify',
   '--task',
   'sql',
@@ -87,11 +61,22 @@ const verifyArgs = (out: string) => [
   out,
   '--min-votes',
   '2',
-  '--queue',
-  redis.url,
-  '--chunk-lines',
-  '4',
 ];
+
+let redis: TestRedisServer;
+let local: string;
+beforeAll(async () => {
+  redis = await startTestRedisServer();
+  const out = join(folder, 'local.jsonl');
+  expect(await main(localVerifyArgs(out))).toBe(0);
+  local = readFileSync(out, 'utf8');
+}, 60_000);
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await redis?.stop();
+});
+
+const verifyArgs = (out: string) => [...localVerifyArgs(out), '--queue', redis.url, '--chunk-lines', '4'];
 
 describe('symgen verify --queue with symgen worker processes', () => {
   it('reads only redis:// URLs, with a one-line error', () => {

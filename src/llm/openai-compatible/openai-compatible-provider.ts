@@ -1,5 +1,5 @@
 import { ApiCallError } from '../../errors/index.js';
-import { mergeResults, sampleSeed } from '../fan-out.js';
+import { fanOut, mergeResults, sampleSeed } from '../fan-out.js';
 import { requestJson } from '../http.js';
 import { parseRateLimitHeaders } from '../rate-limit-headers.js';
 import type {
@@ -60,15 +60,8 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): LlmPro
   const generate = async (request: LlmRequest, callOptions: LlmCallOptions): Promise<LlmResult> => {
     const n = request.n ?? 1;
     const offset = request.sampleOffset ?? 0;
-    if (n > perRequest) {
-      const parts: Promise<LlmResult>[] = [];
-      const size = perRequest;
-      for (let start = 0; start < n; start += size) {
-        const part = { ...request, n: Math.min(size, n - start), sampleOffset: offset + start };
-        parts.push(generate(part, callOptions));
-      }
-      return mergeResults(await Promise.all(parts));
-    }
+    // more samples than the server takes in one request: split, each part with its own sample offset
+    if (n > perRequest) return fanOut(request, perRequest, generate, callOptions);
     let first: LlmResult;
     try {
       first = await callOnce(settings, request, callOptions);

@@ -107,6 +107,19 @@ export interface TaskExtras {
   sample?(random: () => number): string;
   /** Describe a program in words (a draft question for programs-first generation). */
   describe?(program: string): string;
+  /**
+   * Neighbour environments for test-suite verification (`--test-suite K`): `size` environments
+   * derived from `environment`, built with the candidates' `programs` in view (for SQL: databases with
+   * the same schema whose values sit next to the programs' literals), kept under `dir`. Candidates then
+   * group by their results on the original and on every neighbour, so programs must give equal
+   * results on each neighbour exactly when they are equivalent. Synchronous, and the same inputs must
+   * give the same environments.
+   */
+  testSuite?(
+    environment: ExecutionEnvironment & { sha256?: string },
+    programs: readonly string[],
+    options: { readonly size: number; readonly dir?: string | undefined },
+  ): ExecutionEnvironment[];
 }
 
 /** A task plugin with its optional parts: what the registry, `symgen verify` and `symgen evaluate` take. */

@@ -8,11 +8,12 @@
  *   (test-suite accuracy, column permutations).
  */
 import { SqliteExecutor, type SqliteExecutorOptions } from '../../sandbox/sqlite/index.js';
-import type { Task } from '../spec.js';
+import type { TaskPlugin } from '../spec.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
 import { normaliseSql } from './normalise.js';
 import { prepareSql } from './prepare.js';
+import { neighbourDatabases } from './test-suite/neighbours.js';
 
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
@@ -38,14 +39,17 @@ export {
   type SqlTable,
   sampleTableRows,
 } from './schema.js';
+export { collectLiterals, type SqlLiterals } from './test-suite/literals.js';
+export { defaultNeighbourDir, type NeighbourOptions, neighbourDatabases } from './test-suite/neighbours.js';
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
 
 /** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
-export const sqlTask: Task<SqliteExecutorOptions> = {
+export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   id: 'sql',
   extract: extractSql,
   normalise: normaliseSql,
   prepare: prepareSql,
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
+  testSuite: neighbourDatabases,
 };

@@ -5,11 +5,12 @@
  */
 import { type JsonlLine, parseJsonlLine } from '../../io/jsonl.js';
 import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
-import type { Task } from '../../tasks/spec.js';
+import type { TaskPlugin } from '../../tasks/spec.js';
 import { DatabaseSet } from '../../tasks/sql/databases.js';
 import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { prepareSql } from '../../tasks/sql/prepare.js';
+import { neighbourDatabases } from '../../tasks/sql/test-suite/neighbours.js';
 import { countCandidates, countRecord, emptyVerifySummary, type VerifySummary } from '../summary.js';
 import { type VerifiedRecord, type VerifyContext, verifyLine, verifyLineSync } from '../verify-stream.js';
 import type {
@@ -42,12 +43,13 @@ export async function setUpChunkVerifier(init: VerifyWorkerInit, sql?: SqlThread
   sql?.init(init.limits);
   const executor = sql ?? runner!;
   // The SQL task's verify half, imported narrowly: a thread starts faster without the parser and features.
-  const task: Task<never> = {
+  const task: TaskPlugin<never> = {
     id: 'sql',
     extract: extractSql,
     normalise: normaliseSql,
     prepare: prepareSql,
     createExecutor: () => executor,
+    testSuite: neighbourDatabases,
   };
   const context: VerifyContext = {
     task,

@@ -60,6 +60,12 @@ async function verifyWith(
     emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
     timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
     keepCandidates: flags.keepCandidates === true,
+    adaptive: flags.adaptive === true,
+    adaptiveFirst: integerFlag('--adaptive-first', flags.adaptiveFirst),
+    adaptiveStep: integerFlag('--adaptive-step', flags.adaptiveStep),
+    adaptiveConfidence: probabilityFlag('--adaptive-confidence', flags.adaptiveConfidence),
+    testSuite: integerFlag('--test-suite', flags.testSuite),
+    ...(typeof flags.testSuiteDir === 'string' ? { testSuiteDir: flags.testSuiteDir } : {}),
     onProgress: (running: VerifySummary) =>
       progress.update(
         running.examples,
@@ -96,6 +102,14 @@ async function verifyWith(
       `${summary.accepted} accepted, ${summary.rejected} rejected${reasons ? ` (${reasons})` : ''} -> ${String(flags.out)}\n`,
   );
   return 0;
+}
+
+function probabilityFlag(name: string, value: unknown): number {
+  const number = Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && number > 0 && number < 1) return number;
+  throw new ConfigError(name, [
+    { path: '', message: `expected a probability between 0 and 1, got ${JSON.stringify(value)}` },
+  ]);
 }
 
 function enumFlag<const T extends string>(name: string, value: unknown, allowed: readonly T[]): T {

@@ -51,6 +51,12 @@ export interface RunStats {
   >;
   /** The usage counters summed over the run's calls (`requests`: calls that reached the model). */
   readonly usage: Omit<UsageEntry, 'stage' | 'durationMs'> & {
+    /** Cost (US dollars, from the price table) and tokens per accepted example; null before one is accepted. */
+    readonly perAccepted: {
+      readonly costUsd: number;
+      readonly tokens: number;
+      readonly samples: number;
+    } | null;
     readonly byStage: Record<
       string,
       { requests: number; promptTokens: number; completionTokens: number; costUsd: number }
@@ -186,7 +192,18 @@ export function computeRunStats(
       acceptRate: decided === 0 ? 0 : round(accepted / decided, 4),
     },
     byDatabase,
-    usage: { ...usage, costUsd: round(usage.costUsd, 6) },
+    usage: {
+      ...usage,
+      costUsd: round(usage.costUsd, 6),
+      perAccepted:
+        accepted === 0
+          ? null
+          : {
+              costUsd: round(usage.costUsd / accepted, 6),
+              tokens: round((usage.promptTokens + usage.completionTokens) / accepted),
+              samples: round(usage.samples / accepted, 2),
+            },
+    },
     timings: { wallMs: round(wallMs), stageMs },
     ...(context.coverage === undefined ? {} : { coverage: context.coverage }),
   };

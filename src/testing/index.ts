@@ -12,5 +12,6 @@ export {
   type RecordedRequest,
   type TestServerReply,
 } from './llm-test-server.js';
+export { createScriptedCandidateModel, type ScriptedQuestion } from './scripted-candidates.js';
 export { writeTinyLlamaGguf } from './tiny-gguf.js';
 export { createVirtualClock, type VirtualClock } from './virtual-clock.js';

@@ -124,8 +124,7 @@ export function betaBinomialTail(k: number, n: number, a: number, b: number): nu
   if (k > n) return 0;
   const base = logBeta(a, b);
   let sum = 0;
-  for (let x = k; x <= n; x++)
-    sum += Math.exp(logChoose(n, x) + logBeta(x + a, n - x + b) - base);
+  for (let x = k; x <= n; x++) sum += Math.exp(logChoose(n, x) + logBeta(x + a, n - x + b) - base);
   return Math.min(1, sum);
 }
 

@@ -117,7 +117,8 @@ function checkOption(key: string, value: unknown): string | null {
     if (typeof value !== 'number' || Number.isNaN(value)) return `expected a number, got ${typeof value}`;
     return value > 0 && value < 1 ? null : 'must be between 0 and 1';
   }
-  if (key === 'testSuiteDir') return typeof value === 'string' ? null : `expected a string, got ${typeof value}`;
+  if (key === 'testSuiteDir')
+    return typeof value === 'string' ? null : `expected a string, got ${typeof value}`;
   if (key === 'keepCandidates' || key === 'adaptive')
     return typeof value === 'boolean' ? null : `expected a boolean, got ${typeof value}`;
   if (key in VERIFY_CHOICES) {

@@ -263,7 +263,11 @@ function stopAt(
   return check.stop ? check.reason : undefined;
 }
 
-function outcomes(plan: PlannedExample, settled: Map<string, ExecutionResult>, read: number): SampleOutcome[] {
+function outcomes(
+  plan: PlannedExample,
+  settled: Map<string, ExecutionResult>,
+  read: number,
+): SampleOutcome[] {
   const samples: SampleOutcome[] = new Array(read);
   for (let index = 0; index < read; index++) {
     const sample = plan.prepared[index]!;

@@ -125,7 +125,11 @@ function flagOverrides(flags: Flags): ConfigOverrides {
       selection: string(flags.demoSelection),
     };
   }
-  if (flags.minVotes !== undefined) overrides.verify = { minVotes: parseMinVotes(String(flags.minVotes)) };
+  const verify: Record<string, unknown> = {};
+  if (flags.minVotes !== undefined) verify.minVotes = parseMinVotes(String(flags.minVotes));
+  if (flags.adaptive === true) verify.adaptive = true;
+  if (flags.testSuite !== undefined) verify.testSuite = integerFlag('--test-suite', flags.testSuite);
+  if (Object.keys(verify).length > 0) overrides.verify = verify;
   const generation: Record<string, unknown> = {};
   if (flags.questionsPerPrompt !== undefined)
     generation.genQ = { n: integerFlag('--questions-per-prompt', flags.questionsPerPrompt) };

@@ -22,6 +22,14 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
     .option('--min-votes <k|f>', 'votes the winning group needs: a count (5) or a fraction (0.25)')
     .option('--questions-per-prompt <n>', 'gen_q samples per prompt')
     .option('--candidates <n>', 'gen_a candidate programs per question')
+    .option(
+      '--adaptive',
+      'request candidates in rounds (verify.adaptiveFirst, then verify.adaptiveStep) and stop a question once settled; --candidates is the cap',
+    )
+    .option(
+      '--test-suite <k>',
+      'verify on the database and K neighbour databases (kept in the run directory), grouping by every result',
+    )
     .option('--format <list>', 'extra exports written at the end: parquet, chat (comma-separated)')
     .option('--offline', 'ignore the llm section and run the offline programs-first generator', false)
     .action(async (config: string | undefined, flags: Record<string, string | boolean | undefined>) => {

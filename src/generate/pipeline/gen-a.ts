@@ -3,6 +3,7 @@ import { promptHash } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { StoredExample, StoredPrompt } from '../../store/run-store.js';
 import { sqlFeatures } from '../../tasks/sql/features.js';
+import { checkpoints, checkStop, type StopReason } from '../../verify/adaptive.js';
 import { verifyExample } from '../../verify/verify-stream.js';
 import { engineInfo } from './engine-info.js';
 import { generateRecorded } from './recorded-call.js';
@@ -57,20 +58,57 @@ export async function answerQuestion(
     ...(sampling.logprobs ? { logprobs: true } : {}),
     seed: built.seed,
   };
-  const result = await generateRecorded(context, 'gen_a', request);
   const environment = context.databases.get(example.dbId)!;
-  const verifyStarted = performance.now();
-  const verified = await verifyExample(
-    {
-      id: example.id,
-      question: example.question,
-      db_id: example.dbId,
-      candidates: result.samples
-        .filter((sample) => sample.finishReason !== 'error')
-        .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) })),
-    },
-    context.verify,
-  );
+  // Candidates in rounds when adaptive (samples k..k+m of the same request, so the response cache and
+  // resume see the same sample indices as a fixed run), else all n at once.
+  const { verify: verifyConfig } = config;
+  const rounds = verifyConfig.adaptive
+    ? checkpoints(sampling.n, {
+        first: verifyConfig.adaptiveFirst,
+        step: verifyConfig.adaptiveStep,
+        confidence: verifyConfig.adaptiveConfidence,
+      })
+    : [sampling.n];
+  const samples: LlmSample[] = [];
+  let responseModelId: string | undefined;
+  let verified: Awaited<ReturnType<typeof verifyExample>> | undefined;
+  let stop: StopReason | undefined;
+  let verifyMs = 0;
+  for (const upTo of rounds) {
+    const offset = samples.length;
+    const result = await generateRecorded(context, 'gen_a', {
+      ...request,
+      n: upTo - offset,
+      ...(offset > 0 ? { sampleOffset: offset } : {}),
+    });
+    samples.push(...result.samples);
+    responseModelId ??= result.responseModelId;
+    const verifyStarted = performance.now();
+    const candidates = samples
+      .filter((sample) => sample.finishReason !== 'error')
+      .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) }));
+    verified = await verifyExample(
+      { id: example.id, question: example.question, db_id: example.dbId, candidates },
+      context.verify,
+    );
+    verifyMs += performance.now() - verifyStarted;
+    if (!verifyConfig.adaptive) break;
+    const errored = samples.length - candidates.length;
+    const check = checkStop(
+      (verified.clusters as { votes: number }[]).map((cluster) => cluster.votes),
+      candidates.length,
+      sampling.n - errored,
+      verifyConfig.minVotes,
+      verifyConfig.adaptiveConfidence,
+    );
+    if (check.stop) {
+      stop = check.reason;
+      break;
+    }
+  }
+  if (!verified) throw new Error('unreachable: gen_a runs at least one round');
+  if (verifyConfig.adaptive)
+    verified = { ...verified, adaptive: { read: samples.length, budget: sampling.n, stop } };
   const features =
     verified.status === 'accepted' && typeof verified.program === 'string'
       ? sqlFeatures(verified.program)
@@ -84,7 +122,7 @@ export async function answerQuestion(
       model: {
         provider: context.llm.model.provider,
         modelId: context.llm.model.modelId,
-        ...(result.responseModelId ? { responseModelId: result.responseModelId } : {}),
+        ...(responseModelId ? { responseModelId } : {}),
       },
       gen_q: prompt
         ? {
@@ -101,7 +139,7 @@ export async function answerQuestion(
         matchedValues: built.matches.map((match) => `${match.table}.${match.column}=${match.literal}`),
         sampling,
         seed: built.seed,
-        candidates: result.samples.length,
+        candidates: samples.length,
       },
       database: { id: environment.id, sha256: environment.sha256 },
       seed: config.seed,
@@ -121,9 +159,9 @@ export async function answerQuestion(
     completionTokens: 0,
     cachedTokens: 0,
     costUsd: 0,
-    samples: result.samples.length,
+    samples: samples.length,
     cachedSamples: 0,
-    durationMs: performance.now() - verifyStarted,
+    durationMs: verifyMs,
   });
   if (features) context.sampler(example.dbId)?.observe(features);
   context.progress.genA.done++;
@@ -140,6 +178,16 @@ export function verificationProvenance(options: LlmRunContext['config']['verify'
     tie: options.tie,
     emptyResult: options.emptyResult,
     compare: options.compare,
+    ...(options.adaptive
+      ? {
+          adaptive: {
+            first: options.adaptiveFirst,
+            step: options.adaptiveStep,
+            confidence: options.adaptiveConfidence,
+          },
+        }
+      : {}),
+    ...(options.testSuite > 0 ? { testSuite: options.testSuite } : {}),
     timeoutMs: options.timeoutMs,
     symgen: engineInfo().symgen,
   };

@@ -199,7 +199,12 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
             task: sqlTask as never,
             executor,
             environment: (dbId) => databases.get(dbId ?? '') ?? databaseSet.resolve(dbId),
-            options: config.verify,
+            // gen-a.ts reads adaptively itself, in rounds of requests; each round verifies all it has.
+            options: {
+              ...config.verify,
+              adaptive: false,
+              testSuiteDir: config.verify.testSuiteDir ?? join(dir, 'test-suite'),
+            },
             provenance: verificationProvenance(config.verify),
           },
           databases,

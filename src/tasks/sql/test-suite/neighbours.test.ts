@@ -72,7 +72,10 @@ describe('neighbour databases', () => {
     for (let index = 1; index <= 60; index++)
       db.prepare('INSERT INTO emp VALUES (?, ?, ?)').run(index, (index % 20) + 1, index * 100);
     db.close();
-    const programs = ['SELECT name FROM dept WHERE budget > 5500', 'SELECT count(*) FROM emp WHERE salary < 2050'];
+    const programs = [
+      'SELECT name FROM dept WHERE budget > 5500',
+      'SELECT count(*) FROM emp WHERE salary < 2050',
+    ];
     const environments = neighbourDatabases({ id: 'fk', path: small }, programs, { size: 4, dir });
     expect(environments.map((environment) => environment.id)).toEqual(['fk~n0', 'fk~n1', 'fk~n2', 'fk~n3']);
     const schemaOf = (path: string) => {

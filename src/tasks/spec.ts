@@ -85,6 +85,17 @@ export type TaskReference =
   | { readonly key: string; readonly program?: undefined; readonly display: string };
 
 /**
+ * A sanity check of one result group: a probe program run in the same environment, and whether its
+ * result (beside the group's own) shows a flaw. The check's `name` is the reason a question is
+ * rejected with when no flawless group is left.
+ */
+export interface ResultCheck {
+  readonly name: string;
+  readonly probe: string;
+  flawed(probe: ExecutionResult, result: ExecutionResult): boolean;
+}
+
+/**
  * Optional parts of a task plugin beyond `Task`: every built-in task but SQL implements them, and a
  * user-defined task may. See docs/tasks.md.
  */
@@ -120,6 +131,12 @@ export interface TaskExtras {
     programs: readonly string[],
     options: { readonly size: number; readonly dir?: string | undefined },
   ): ExecutionEnvironment[];
+  /**
+   * Sanity checks of a result group, given its representative program (for SQL: a LIMIT cutting
+   * through a tie, duplicate rows in a list of entities, COUNT(x) against COUNT(DISTINCT x)). With
+   * `checks` on, a flawless group wins, or the question is rejected with the flaw's name.
+   */
+  checks?(program: string): readonly ResultCheck[];
 }
 
 /** A task plugin with its optional parts: what the registry, `symgen verify` and `symgen evaluate` take. */

@@ -36,5 +36,6 @@ export const verifyOptionsSchema = z.strictObject({
     .refine((value) => value > 0 && value < 1, 'must be between 0 and 1')
     .default(VERIFY_DEFAULTS.adaptiveConfidence),
   testSuite: integer('testSuite').default(VERIFY_DEFAULTS.testSuite),
+  checks: z.boolean().default(VERIFY_DEFAULTS.checks),
   testSuiteDir: z.string().optional(),
 }) satisfies z.ZodType<VerifyOptions, unknown>;

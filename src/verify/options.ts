@@ -62,6 +62,11 @@ export interface VerifyOptions {
    * with `testSuite` (docs/tasks.md).
    */
   testSuite: number;
+  /**
+   * Sanity checks on each result group (the task's `checks`; for SQL: limit-tie, duplicate-rows,
+   * count-not-distinct): a flawless group wins, or the question is rejected with the flaw.
+   */
+  checks: boolean;
   /** Where neighbour environments are kept (built once per database content). Default: the task's choice. */
   testSuiteDir?: string | undefined;
 }
@@ -85,6 +90,7 @@ export const VERIFY_DEFAULTS = {
   adaptiveStep: 5,
   adaptiveConfidence: 0.95,
   testSuite: 0,
+  checks: false,
 } as const satisfies Partial<VerifyOptions>;
 
 /**
@@ -119,7 +125,7 @@ function checkOption(key: string, value: unknown): string | null {
   }
   if (key === 'testSuiteDir')
     return typeof value === 'string' ? null : `expected a string, got ${typeof value}`;
-  if (key === 'keepCandidates' || key === 'adaptive')
+  if (key === 'keepCandidates' || key === 'adaptive' || key === 'checks')
     return typeof value === 'boolean' ? null : `expected a boolean, got ${typeof value}`;
   if (key in VERIFY_CHOICES) {
     const allowed = VERIFY_CHOICES[key as keyof typeof VERIFY_CHOICES] as readonly string[];

@@ -1,5 +1,11 @@
 import type { JsonlLine } from '../io/index.js';
-import type { ExecutionEnvironment, ExecutionResult, Executor, TaskPlugin } from '../tasks/spec.js';
+import type {
+  ExecutionEnvironment,
+  ExecutionResult,
+  Executor,
+  ResultCheck,
+  TaskPlugin,
+} from '../tasks/spec.js';
 import { type AdaptiveRule, checkpoints, checkStop, type StopReason } from './adaptive.js';
 import { checkVerifyInput, type VerifyInput } from './input.js';
 import type { VerifyOptions } from './options.js';
@@ -153,15 +159,27 @@ export async function verifyExample(example: VerifyInput, context: VerifyContext
     );
     for (let index = 0; index < keys.length; index++) settled.set(keys[index]!, results[index]!);
   };
+  const checked = async (read: number, adaptive?: { read: number; stop: StopReason }) => {
+    const flaws = new Map<string, string[]>();
+    for (const group of checkPlan(plan, settled, context, read)) {
+      const original = await executor.execute(group.program, plan.environment, { normalised: group.textKey });
+      for (const check of group.checks) {
+        const probe = await executor.execute(check.probe, plan.environment);
+        if (check.flawed(probe, original))
+          flaws.set(group.key, [...(flaws.get(group.key) ?? []), check.name]);
+      }
+    }
+    return decide(plan, settled, context, adaptive, flaws);
+  };
   const { options } = context;
   if (!options.adaptive) {
     await settle(plan.prepared.length);
-    return decide(plan, settled, context);
+    return checked(plan.prepared.length);
   }
   for (const read of checkpoints(plan.prepared.length, adaptiveRule(options))) {
     await settle(read);
     const stop = stopAt(plan, settled, context, read);
-    if (stop) return decide(plan, settled, context, { read, stop });
+    if (stop) return checked(read, { read, stop });
   }
   throw new Error('unreachable: the last checkpoint reads every candidate');
 }
@@ -196,15 +214,27 @@ export function verifyExampleSync(
       );
     }
   };
+  const checked = (read: number, adaptive?: { read: number; stop: StopReason }) => {
+    const flaws = new Map<string, string[]>();
+    for (const group of checkPlan(plan, settled, context, read)) {
+      const original = run(group.program, plan.environment, group.textKey);
+      for (const check of group.checks) {
+        const probe = run(check.probe, plan.environment, context.task.normalise(check.probe));
+        if (check.flawed(probe, original))
+          flaws.set(group.key, [...(flaws.get(group.key) ?? []), check.name]);
+      }
+    }
+    return decide(plan, settled, context, adaptive, flaws);
+  };
   const { options } = context;
   if (!options.adaptive) {
     settle(plan.prepared.length);
-    return decide(plan, settled, context);
+    return checked(plan.prepared.length);
   }
   for (const read of checkpoints(plan.prepared.length, adaptiveRule(options))) {
     settle(read);
     const stop = stopAt(plan, settled, context, read);
-    if (stop) return decide(plan, settled, context, { read, stop });
+    if (stop) return checked(read, { read, stop });
   }
   throw new Error('unreachable: the last checkpoint reads every candidate');
 }
@@ -235,6 +265,42 @@ function unsettled(plan: PlannedExample, settled: Map<string, ExecutionResult>, 
 function withNeighbours(original: ExecutionResult, others: readonly ExecutionResult[]): ExecutionResult {
   const parts = others.map((result) => (result.status === 'ok' ? result.key : `!${result.status}`));
   return { ...original, key: `${original.key}|${parts.join('|')}` };
+}
+
+/**
+ * The sanity checks to run with `checks` on: for each result group among the first `read` candidates,
+ * its most frequent program (the shortest among equals) and the task's checks of it.
+ */
+function checkPlan(
+  plan: PlannedExample,
+  settled: Map<string, ExecutionResult>,
+  context: VerifyContext,
+  read: number,
+): { key: string; program: string; textKey: string; checks: readonly ResultCheck[] }[] {
+  const { task, options } = context;
+  if (!options.checks || !task.checks) return [];
+  const groups = new Map<string, Map<string, number>>();
+  for (let index = 0; index < read; index++) {
+    const textKey = plan.prepared[index]!.textKey;
+    const key = textKey === null ? undefined : settled.get(textKey)?.key;
+    if (textKey === null || key === undefined || settled.get(textKey)?.status !== 'ok') continue;
+    const counts = groups.get(key) ?? new Map<string, number>();
+    counts.set(textKey, (counts.get(textKey) ?? 0) + 1);
+    groups.set(key, counts);
+  }
+  const out: { key: string; program: string; textKey: string; checks: readonly ResultCheck[] }[] = [];
+  for (const [key, counts] of groups) {
+    const [textKey] = [...counts.entries()].sort(
+      (a, b) =>
+        b[1] - a[1] ||
+        plan.distinct.get(a[0])!.length - plan.distinct.get(b[0])!.length ||
+        (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    )[0]!;
+    const program = plan.distinct.get(textKey)!;
+    const checks = task.checks(program);
+    if (checks.length > 0) out.push({ key, program, textKey, checks });
+  }
+  return out;
 }
 
 function adaptiveRule(options: VerifyOptions): AdaptiveRule {
@@ -286,11 +352,12 @@ function decide(
   settled: Map<string, ExecutionResult>,
   context: VerifyContext,
   adaptive?: { read: number; stop: StopReason },
+  flaws?: ReadonlyMap<string, readonly string[]>,
 ): VerifiedRecord {
   const { example, environment, prepared } = plan;
   const { options } = context;
   const samples = outcomes(plan, settled, adaptive?.read ?? prepared.length);
-  const decision = vote(samples, options);
+  const decision = vote(samples, options, options.checks ? flaws : undefined);
   const { candidates, id, question, db_id, ...rest } = example;
   const { status, reason, program, normalised, confidence, votes, total, ...details } = decision;
   const record: VerifiedRecord = {

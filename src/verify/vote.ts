@@ -51,6 +51,8 @@ export interface Cluster {
   readonly preview?: unknown;
   readonly meanLogprob?: number;
   readonly programs: ClusterProgram[];
+  /** Sanity checks this group failed (with checks on). */
+  readonly flaws?: readonly string[];
 }
 
 export type RejectionReason =
@@ -59,7 +61,9 @@ export type RejectionReason =
   | 'no-executable'
   | 'below-min-votes'
   | 'tie'
-  | 'empty-result';
+  | 'empty-result'
+  /** A sanity check's name (`limit-tie`, `duplicate-rows`, ...): every group with votes had that flaw. */
+  | (string & {});
 
 export interface VoteDecision {
   readonly status: 'accepted' | 'rejected';
@@ -82,8 +86,16 @@ interface Ballot {
   readonly sample: SampleOutcome & { program: string; textKey: string; result: ExecutionResult };
 }
 
-/** Group samples by result and vote. Pure: the same outcomes always give the same decision. */
-export function vote(samples: readonly SampleOutcome[], options: VoteOptions): VoteDecision {
+/**
+ * Group samples by result and vote. Pure: the same outcomes always give the same decision. With
+ * `flaws` (result key to the sanity checks its group failed), only flawless groups can win: the vote
+ * is taken among them, and when none is left the question is rejected with the largest group's flaw.
+ */
+export function vote(
+  samples: readonly SampleOutcome[],
+  options: VoteOptions,
+  flaws?: ReadonlyMap<string, readonly string[]>,
+): VoteDecision {
   const failures: Record<string, number> = {};
   const errors = new Set<string>();
   const ballots: Ballot[] = [];
@@ -119,11 +131,28 @@ export function vote(samples: readonly SampleOutcome[], options: VoteOptions): V
       clusters: [],
     };
   }
-  const clusters = cluster(ballots);
-  const top = clusters[0];
-  if (!top)
-    return { ...base, status: 'rejected', reason: 'no-executable', confidence: 0, votes: 0, total, clusters };
-  const winner = settleTie(clusters, options.tie);
+  const grouped = cluster(ballots);
+  const clusters = flaws
+    ? grouped.map((group) => {
+        const found = flaws.get(group.key);
+        return found && found.length > 0 ? { ...group, flaws: found } : group;
+      })
+    : grouped;
+  const eligible = flaws ? clusters.filter((group) => !group.flaws) : clusters;
+  const top = eligible[0];
+  if (!top) {
+    const flaw = clusters[0]?.flaws?.[0];
+    return {
+      ...base,
+      status: 'rejected',
+      reason: flaw ?? 'no-executable',
+      confidence: 0,
+      votes: 0,
+      total,
+      clusters,
+    };
+  }
+  const winner = settleTie(eligible, options.tie);
   const chosen = winner ?? top;
   const best = representative(chosen);
   const decided = {

@@ -128,6 +128,7 @@ function flagOverrides(flags: Flags): ConfigOverrides {
   const verify: Record<string, unknown> = {};
   if (flags.minVotes !== undefined) verify.minVotes = parseMinVotes(String(flags.minVotes));
   if (flags.adaptive === true) verify.adaptive = true;
+  if (flags.checks === true) verify.checks = true;
   if (flags.testSuite !== undefined) verify.testSuite = integerFlag('--test-suite', flags.testSuite);
   if (Object.keys(verify).length > 0) overrides.verify = verify;
   const generation: Record<string, unknown> = {};

@@ -27,6 +27,10 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
       'request candidates in rounds (verify.adaptiveFirst, then verify.adaptiveStep) and stop a question once settled; --candidates is the cap',
     )
     .option(
+      '--checks',
+      'sanity checks on each result group (limit-tie, duplicate-rows, count-not-distinct): a flawless group wins, or the question is rejected',
+    )
+    .option(
       '--test-suite <k>',
       'verify on the database and K neighbour databases (kept in the run directory), grouping by every result',
     )

@@ -61,6 +61,7 @@ async function verifyWith(
     timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
     keepCandidates: flags.keepCandidates === true,
     adaptive: flags.adaptive === true,
+    checks: flags.checks === true,
     adaptiveFirst: integerFlag('--adaptive-first', flags.adaptiveFirst),
     adaptiveStep: integerFlag('--adaptive-step', flags.adaptiveStep),
     adaptiveConfidence: probabilityFlag('--adaptive-confidence', flags.adaptiveConfidence),

@@ -76,6 +76,11 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
       '--test-suite-dir <dir>',
       'where neighbour databases are kept (default: ~/.cache/symgen/test-suite)',
     )
+    .option(
+      '--checks',
+      'sanity checks on each result group (sql: limit-tie, duplicate-rows, count-not-distinct): a flawless group wins, or the question is rejected with the flaw',
+      false,
+    )
     .option('--keep-candidates', 'write every candidate with its status and result key', false)
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { runVerify } = await import('./verify-action.js');

@@ -9,12 +9,14 @@
  */
 import { SqliteExecutor, type SqliteExecutorOptions } from '../../sandbox/sqlite/index.js';
 import type { TaskPlugin } from '../spec.js';
+import { sqlResultChecks } from './checks/result-checks.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
 import { normaliseSql } from './normalise.js';
 import { prepareSql } from './prepare.js';
 import { neighbourDatabases } from './test-suite/neighbours.js';
 
+export { sqlResultChecks } from './checks/result-checks.js';
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
 export { type SqlFeatures, sqlFeatures } from './features.js';
@@ -52,4 +54,5 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
   testSuite: neighbourDatabases,
+  checks: sqlResultChecks,
 };

@@ -6,6 +6,7 @@
 import { type JsonlLine, parseJsonlLine } from '../../io/jsonl.js';
 import { SqliteRunner } from '../../sandbox/sqlite/sqlite-runner.js';
 import type { TaskPlugin } from '../../tasks/spec.js';
+import { sqlResultChecks } from '../../tasks/sql/checks/result-checks.js';
 import { DatabaseSet } from '../../tasks/sql/databases.js';
 import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
@@ -50,6 +51,7 @@ export async function setUpChunkVerifier(init: VerifyWorkerInit, sql?: SqlThread
     prepare: prepareSql,
     createExecutor: () => executor,
     testSuite: neighbourDatabases,
+    checks: sqlResultChecks,
   };
   const context: VerifyContext = {
     task,

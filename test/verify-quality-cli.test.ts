@@ -15,7 +15,10 @@ const ALL_TIED =
   'SELECT state_name FROM border_info GROUP BY state_name HAVING count(border) = (SELECT max(c) FROM (SELECT count(border) AS c FROM border_info GROUP BY state_name))';
 
 const lines = [
-  { id: 'unanimous', candidates: Array.from({ length: 20 }, () => ({ program: 'SELECT count(*) FROM state' })) },
+  {
+    id: 'unanimous',
+    candidates: Array.from({ length: 20 }, () => ({ program: 'SELECT count(*) FROM state' })),
+  },
   {
     id: 'coincident',
     candidates: Array.from({ length: 20 }, (_, index) => ({
@@ -50,7 +53,13 @@ async function verify(name: string, ...flags: string[]) {
   ]);
   expect(code).toBe(0);
   const text = readFileSync(out, 'utf8');
-  return { text, records: text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    text,
+    records: text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 describe('symgen verify --adaptive --test-suite --checks', () => {
@@ -71,7 +80,15 @@ describe('symgen verify --adaptive --test-suite --checks', () => {
     expect(tie).toMatchObject({ status: 'accepted', program: ALL_TIED });
 
     // The same bytes from the executor processes as from the verify threads.
-    const processes = await verify('processes', '--adaptive', '--test-suite', '4', '--checks', '--executor', 'processes');
+    const processes = await verify(
+      'processes',
+      '--adaptive',
+      '--test-suite',
+      '4',
+      '--checks',
+      '--executor',
+      'processes',
+    );
     expect(processes.text).toBe(better.text);
   });
 });

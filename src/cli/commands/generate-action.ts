@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { type ConfigOverrides, loadGenerateConfig, readConfigFile } from '../../config/index.js';
-import { ConfigError, SymgenError } from '../../errors/index.js';
+import { BudgetError, ConfigError, SymgenError } from '../../errors/index.js';
 import { runGenerate } from '../../generate/pipeline/index.js';
 import { RunStore } from '../../store/run-store.js';
 import { parseMinVotes } from '../../verify/index.js';
@@ -38,19 +38,30 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
   process.once('SIGTERM', stop);
   let last: Parameters<typeof formatGenerateProgress>[0] | undefined;
   try {
-    const summary = await runGenerate({
-      config,
-      resume: flags.resume === true,
-      signal: controller.signal,
-      onProgress: (progress) => {
-        last = progress;
-        display.update(progress);
-      },
-      onMessage: (message) => {
-        display.end();
-        process.stderr.write(`symgen: ${message}\n`);
-      },
-    });
+    let summary: Awaited<ReturnType<typeof runGenerate>>;
+    try {
+      summary = await runGenerate({
+        config,
+        resume: flags.resume === true,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          last = progress;
+          display.update(progress);
+        },
+        onMessage: (message) => {
+          display.end();
+          process.stderr.write(`symgen: ${message}\n`);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof BudgetError)) throw error;
+      // A clean stop: what was decided is written (dataset.jsonl, stats.json); --resume continues.
+      display.end();
+      if (last) process.stderr.write(`${formatGenerateProgress(last)}\n`);
+      process.stderr.write(`symgen: ${error.message}\n`);
+      await writeRunReport(config.output.dir);
+      return 3;
+    }
     display.end();
     const { stats } = summary;
     const reasons = Object.entries(stats.stages.gen_a.rejectedBy)
@@ -131,6 +142,17 @@ function flagOverrides(flags: Flags): ConfigOverrides {
   if (flags.checks === true) verify.checks = true;
   if (flags.testSuite !== undefined) verify.testSuite = integerFlag('--test-suite', flags.testSuite);
   if (Object.keys(verify).length > 0) overrides.verify = verify;
+  const budget: Record<string, unknown> = {};
+  if (flags.maxCost !== undefined) {
+    const value = Number(flags.maxCost);
+    if (!(value > 0) || !Number.isFinite(value))
+      throw new ConfigError('--max-cost', [
+        { path: '', message: `expected US dollars above 0, got ${JSON.stringify(flags.maxCost)}` },
+      ]);
+    budget.maxCostUsd = value;
+  }
+  if (flags.maxTokens !== undefined) budget.maxTokens = integerFlag('--max-tokens', flags.maxTokens);
+  if (Object.keys(budget).length > 0) overrides.budget = budget;
   const generation: Record<string, unknown> = {};
   if (flags.questionsPerPrompt !== undefined)
     generation.genQ = { n: integerFlag('--questions-per-prompt', flags.questionsPerPrompt) };

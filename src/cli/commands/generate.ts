@@ -26,6 +26,8 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
       '--adaptive',
       'request candidates in rounds (verify.adaptiveFirst, then verify.adaptiveStep) and stop a question once settled; --candidates is the cap',
     )
+    .option('--max-cost <usd>', 'stop before a request that could take the run past this many US dollars')
+    .option('--max-tokens <n>', 'stop before a request that could take the run past this many tokens')
     .option(
       '--checks',
       'sanity checks on each result group (limit-tie, duplicate-rows, count-not-distinct): a flawless group wins, or the question is rejected',

@@ -81,8 +81,22 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     const session = store.startSession(exists);
     if (mode === 'llm') {
       const cache = openSqliteResponseCache({ database: store.database });
+      const spentBefore = Object.entries(store.usageByStage())
+        .filter(([stage]) => stage !== 'verify')
+        .reduce(
+          (sum, [, entry]) => ({
+            costUsd: sum.costUsd + (entry.costUsd ?? 0),
+            tokens: sum.tokens + (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0),
+          }),
+          { costUsd: 0, tokens: 0 },
+        );
       llm = createLlm(config.llm, {
         cache,
+        budget: {
+          limits: config.budget,
+          spent: spentBefore,
+          resumeHint: `symgen generate --resume --out ${dir} --max-cost USD or --max-tokens N`,
+        },
         ...(options.env ? { env: options.env } : {}),
         ...(options.onMessage ? { onMessage: options.onMessage } : {}),
       });

@@ -16,11 +16,14 @@ import { collectLiterals, type SqlLiterals } from './literals.js';
  * - **numbers moved next to the candidates' literals by an order-preserving map.** Per column name
  *   (so joins on same-named columns stay joins), the distinct numeric values `v1 < v2 < ...` get new
  *   values `w1 < w2 < ...`: each `vj` either stays or moves to a point next to a literal `L`
- *   (`L - 1`, `L`, `L + 1`; integers stay integers) that lies strictly between `w(j-1)` and `v(j+1)`.
+ *   (`L - 1`, `L`, `L + 1`, or midway to the next literal; integers stay integers) that lies strictly
+ *   between `w(j-1)` and `v(j+1)`.
  *   Order and ties are kept, so `ORDER BY`, `LIMIT` and `MAX` pick the same rows as on the original,
  *   and a program that was deterministic stays so; a value can cross any boundary the data did not
  *   (`population > 150000` against `> 160000` with no city between the two). Key columns (primary and
  *   foreign keys, and columns named `id` or `..._id`) are left alone.
+ * - **values drawn next to the literals in a few rows** (rows holding a string literal of the
+ *   candidates first), each a value no row of its column holds, so no tie is made;
  * - **text values set to variants of the string literals** (upper-cased, with a word before or after)
  *   in a row or two of columns holding the literal (every other neighbour);
  * - **rows deleted** (a fifth, every other neighbour), never a row a declared foreign key refers to.
@@ -41,7 +44,7 @@ export function defaultNeighbourDir(): string {
   return join(base, 'symgen', 'test-suite');
 }
 
-const VERSION = 'neighbours-1';
+const VERSION = 'neighbours-4';
 const built = new Map<string, ExecutionEnvironment[]>();
 
 /**
@@ -96,6 +99,7 @@ function buildNeighbour(
       const schema = readSqliteSchema(db);
       db.transaction(() => {
         moveNumbers(db, schema, literals.numbers, random);
+        placeNearLiterals(db, schema, literals, random);
         if (index % 2 === 1) {
           varyStrings(db, schema, literals.strings, random);
           deleteRows(db, schema, random);
@@ -189,22 +193,83 @@ function moveNumbers(
   }
 }
 
-/** Points next to each literal: L - 1, L, L + 1 (whole numbers around L for integer columns). */
-function targets(numbers: readonly number[], integers: boolean): number[] {
-  const points = new Set<number>();
-  for (const literal of numbers) {
-    if (integers) {
-      for (const base of new Set([Math.floor(literal), Math.ceil(literal)]))
-        for (const point of [base - 1, base, base + 1]) points.add(point);
-    } else {
-      for (const point of [literal - 1, literal, literal + 1]) points.add(point);
+/**
+ * Values drawn next to the literals in a few rows: for each numeric column, up to three rows (rows
+ * holding one of the string literals first, so `state = 'alabama' AND population > 150000` meets an
+ * alabama city near 150000) get a value next to a literal that no row of that column holds, so no new
+ * tie is made and an ORDER BY stays a total order where it was one.
+ */
+function placeNearLiterals(
+  db: Database.Database,
+  schema: SqlSchema,
+  literals: SqlLiterals,
+  random: () => number,
+): void {
+  if (literals.numbers.length === 0) return;
+  const keys = keyColumns(schema);
+  for (const table of schema.tables) {
+    if (!hasRowid(db, table.name)) continue;
+    const quotedTable = quoteIdentifier(table.name);
+    // rows holding a string literal in some column
+    const preferred: number[] = [];
+    for (const column of table.columns) {
+      for (const literal of literals.strings) {
+        const rows = db
+          .prepare(
+            `SELECT rowid AS r FROM ${quotedTable} WHERE lower(${quoteIdentifier(column.name)}) = lower(?) ORDER BY rowid LIMIT 20`,
+          )
+          .all(literal) as { r: number }[];
+        for (const row of rows) preferred.push(row.r);
+      }
+    }
+    const all = (
+      db.prepare(`SELECT rowid AS r FROM ${quotedTable} ORDER BY rowid`).all() as { r: number }[]
+    ).map((row) => row.r);
+    if (all.length === 0) continue;
+    for (const column of table.columns) {
+      if (keys.has(`${table.name}\u0000${column.name}`)) continue;
+      const quotedColumn = quoteIdentifier(column.name);
+      const values = db
+        .prepare(`SELECT DISTINCT ${quotedColumn} AS v, typeof(${quotedColumn}) AS t FROM ${quotedTable}`)
+        .all() as { v: unknown; t: string }[];
+      const numeric = values.filter((value) => value.t === 'integer' || value.t === 'real');
+      if (numeric.length === 0 || numeric.length < values.length / 2) continue;
+      const integers = numeric.every((value) => value.t === 'integer');
+      const taken = new Set(numeric.map((value) => Number(value.v)));
+      const points = targets(literals.numbers, integers).filter((point) => !taken.has(point));
+      const update = db.prepare(`UPDATE ${quotedTable} SET ${quotedColumn} = ? WHERE rowid = ?`);
+      for (let count = 0; count < 3 && points.length > 0; count++) {
+        const pool = preferred.length > 0 && random() < 0.7 ? preferred : all;
+        const row = pool[Math.floor(random() * pool.length)]!;
+        const index = Math.floor(random() * points.length);
+        const point = points[index]!;
+        points.splice(index, 1);
+        update.run(point, row);
+      }
     }
   }
+}
+
+/**
+ * Points next to each literal: L - 1, L, L + 1, and the midpoint between each two literals (so a
+ * value can fall between `> 30` and `> 31.5`); whole numbers only for integer columns.
+ */
+function targets(numbers: readonly number[], integers: boolean): number[] {
+  const points = new Set<number>();
+  const add = (point: number) => {
+    if (!integers) points.add(point);
+    else for (const whole of new Set([Math.floor(point), Math.ceil(point)])) points.add(whole);
+  };
+  numbers.forEach((literal, index) => {
+    for (const point of [literal - 1, literal, literal + 1]) add(point);
+    const next = numbers[index + 1];
+    if (next !== undefined) add((literal + next) / 2);
+  });
   return [...points].sort((a, b) => a - b);
 }
 
 /**
- * An order-preserving map of sorted distinct `values`: each value moves, with probability one half,
+ * An order-preserving map of sorted distinct `values`: each value moves, with probability 0.7,
  * to a target strictly between the previous value's image and the next value. Returns the moves.
  */
 export function monotoneMap(
@@ -218,7 +283,7 @@ export function monotoneMap(
     const value = values[index]!;
     const next = values[index + 1] ?? Number.POSITIVE_INFINITY;
     const feasible = points.filter((point) => point > previous && point < next && point !== value);
-    if (feasible.length > 0 && random() < 0.5) {
+    if (feasible.length > 0 && random() < 0.7) {
       const chosen = feasible[Math.floor(random() * feasible.length)]!;
       moves.set(value, chosen);
       previous = chosen;

@@ -85,7 +85,9 @@ export async function answerQuestion(
     responseModelId ??= result.responseModelId;
     const verifyStarted = performance.now();
     const candidates = samples
-      .filter((sample) => sample.finishReason !== 'error')
+      // a sample cut off at the token limit is no program: it never votes (cut samples of one
+      // prompt are cut at the same place, so they would agree with each other)
+      .filter((sample) => sample.finishReason !== 'error' && sample.finishReason !== 'length')
       .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) }));
     verified = await verifyExample(
       { id: example.id, question: example.question, db_id: example.dbId, candidates },
@@ -158,9 +160,11 @@ export async function answerQuestion(
     promptTokens: 0,
     completionTokens: 0,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     costUsd: 0,
     samples: samples.length,
     cachedSamples: 0,
+    truncated: 0,
     durationMs: verifyMs,
   });
   if (features) context.sampler(example.dbId)?.observe(features);

@@ -89,7 +89,8 @@ interface Ballot {
 /**
  * Group samples by result and vote. Pure: the same outcomes always give the same decision. With
  * `flaws` (result key to the sanity checks its group failed), only flawless groups can win: the vote
- * is taken among them, and when none is left the question is rejected with the largest group's flaw.
+ * is taken among them (when the largest group is flawed, among those with at least half its votes),
+ * and when none is left the question is rejected with the largest group's flaw.
  */
 export function vote(
   samples: readonly SampleOutcome[],
@@ -138,7 +139,14 @@ export function vote(
         return found && found.length > 0 ? { ...group, flaws: found } : group;
       })
     : grouped;
-  const eligible = flaws ? clusters.filter((group) => !group.flaws) : clusters;
+  // A flawless group can take the place of a flawed larger one only with at least half its votes: a
+  // small flawless minority beside a flawed majority is more likely a third answer than the repair.
+  const largest = clusters[0]?.votes ?? 0;
+  const eligible = flaws
+    ? clusters.filter(
+        (group) => !group.flaws && (clusters[0]?.flaws === undefined || group.votes * 2 >= largest),
+      )
+    : clusters;
   const top = eligible[0];
   if (!top) {
     const flaw = clusters[0]?.flaws?.[0];

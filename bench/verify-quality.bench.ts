@@ -238,6 +238,7 @@ async function main_(): Promise<void> {
   const rowsA: (string | number)[][] = [
     [
       'benchmark',
+      'rule (first, step)',
       'questions',
       'samples fixed',
       'samples adaptive',
@@ -248,44 +249,53 @@ async function main_(): Promise<void> {
     ],
   ];
   const ordinaryDecisions = new Map<string, string>();
-  for (const benchmark of ['geoquery', 'spider'] as const) {
-    let fixedSamples = 0;
-    let adaptiveSamples = 0;
-    let same = 0;
-    let questions = 0;
-    const correct = { fixed: 0, adaptive: 0, acceptedFixed: 0, acceptedAdaptive: 0 };
-    for (const entry of pools.filter((p) => p.gold.benchmark === benchmark)) {
-      const programs = candidateSet(entry);
-      const fixed = await verify(entry.gold, programs);
-      const adaptive = await verify(entry.gold, programs, { adaptive: true });
-      const a = await decision(fixed, entry.gold);
-      const b = await decision(adaptive, entry.gold);
-      ordinaryDecisions.set(entry.gold.id, a);
-      questions++;
-      fixedSamples += 20;
-      adaptiveSamples += (adaptive.adaptive as { read: number }).read;
-      if (a === b) same++;
-      if (a !== 'rejected') {
-        correct.acceptedFixed++;
-        if (a === entry.goldKey) correct.fixed++;
+  const RULES = [
+    { adaptiveFirst: 5, adaptiveStep: 5 },
+    { adaptiveFirst: 4, adaptiveStep: 2 },
+    { adaptiveFirst: 3, adaptiveStep: 1 },
+  ];
+  for (const benchmark of ['geoquery', 'spider'] as const)
+    for (const rule of RULES) {
+      let fixedSamples = 0;
+      let adaptiveSamples = 0;
+      let same = 0;
+      let questions = 0;
+      const correct = { fixed: 0, adaptive: 0, acceptedFixed: 0, acceptedAdaptive: 0 };
+      for (const entry of pools.filter((p) => p.gold.benchmark === benchmark)) {
+        const programs = candidateSet(entry);
+        const fixed = await verify(entry.gold, programs);
+        const adaptive = await verify(entry.gold, programs, { adaptive: true, ...rule });
+        const a = await decision(fixed, entry.gold);
+        const b = await decision(adaptive, entry.gold);
+        ordinaryDecisions.set(entry.gold.id, a);
+        questions++;
+        fixedSamples += 20;
+        adaptiveSamples += (adaptive.adaptive as { read: number }).read;
+        if (a === b) same++;
+        if (a !== 'rejected') {
+          correct.acceptedFixed++;
+          if (a === entry.goldKey) correct.fixed++;
+        }
+        if (b !== 'rejected') {
+          correct.acceptedAdaptive++;
+          if (b === entry.goldKey) correct.adaptive++;
+        }
       }
-      if (b !== 'rejected') {
-        correct.acceptedAdaptive++;
-        if (b === entry.goldKey) correct.adaptive++;
-      }
+      rowsA.push([
+        benchmark,
+        `${rule.adaptiveFirst}, ${rule.adaptiveStep}`,
+        questions,
+        fixedSamples,
+        adaptiveSamples,
+        `${(fixedSamples / adaptiveSamples).toFixed(2)}x`,
+        pct(same, questions),
+        `${correct.fixed}/${correct.acceptedFixed} (${pct(correct.fixed, correct.acceptedFixed)})`,
+        `${correct.adaptive}/${correct.acceptedAdaptive} (${pct(correct.adaptive, correct.acceptedAdaptive)})`,
+      ]);
     }
-    rowsA.push([
-      benchmark,
-      questions,
-      fixedSamples,
-      adaptiveSamples,
-      `${(fixedSamples / adaptiveSamples).toFixed(2)}x`,
-      pct(same, questions),
-      `${correct.fixed}/${correct.acceptedFixed} (${pct(correct.fixed, correct.acceptedFixed)})`,
-      `${correct.adaptive}/${correct.acceptedAdaptive} (${pct(correct.adaptive, correct.acceptedAdaptive)})`,
-    ]);
-  }
-  report.push('\nA. fixed n = 20 against adaptive (first 5, step 5, confidence 0.95), min votes 3\n');
+  report.push(
+    '\nA. fixed n = 20 against adaptive (confidence 0.95; first 5 and step 5 are the defaults), min votes 3\n',
+  );
   report.push(table(rowsA));
 
   // A'. Through symgen generate against a scripted loopback server (GeoQuery questions).
@@ -387,8 +397,9 @@ async function main_(): Promise<void> {
       'benchmark',
       'sets (10 gold + 10 coincident mutant)',
       'split with --test-suite 5',
+      'split with --test-suite 10',
       'accepted on one db',
-      'accepted with test suite',
+      'accepted with test suite 5',
     ],
   ];
   for (const benchmark of ['geoquery', 'spider'] as const) {
@@ -396,6 +407,7 @@ async function main_(): Promise<void> {
     let split = 0;
     let acceptedOne = 0;
     let acceptedSuite = 0;
+    let split10 = 0;
     for (const entry of coincidentSets.filter((p) => p.gold.benchmark === benchmark).slice(0, 64)) {
       const mutant = entry.coincident[Math.floor(hash(`${entry.gold.id}:c`) * entry.coincident.length)]!;
       const programs = Array.from({ length: 20 }, (_, index) =>
@@ -407,10 +419,19 @@ async function main_(): Promise<void> {
       if ((suite.clusters as unknown[]).length > 1) split++;
       else if (process.env.BENCH_DEBUG)
         process.stderr.write(`not split: ${entry.gold.query}\n   mutant: ${mutant}\n`);
+      const suite10 = await verify(entry.gold, programs, { testSuite: 10 });
+      if ((suite10.clusters as unknown[]).length > 1) split10++;
       if (one.status === 'accepted') acceptedOne++;
       if (suite.status === 'accepted') acceptedSuite++;
     }
-    rowsB.push([benchmark, sets, `${split} (${pct(split, sets)})`, acceptedOne, acceptedSuite]);
+    rowsB.push([
+      benchmark,
+      sets,
+      `${split} (${pct(split, sets)})`,
+      `${split10} (${pct(split10, sets)})`,
+      acceptedOne,
+      acceptedSuite,
+    ]);
   }
   // Ordinary sets keep their decision (a sample, neighbours are built per literal set).
   let ordinary = 0;

@@ -73,7 +73,7 @@ async function run(name: string, adaptive: boolean) {
       '  genQ: { n: 6 }',
       '  genA: { n: 20, logprobs: false }',
       '  promptsPerRound: 1',
-      `verify: { minVotes: 3, adaptive: ${adaptive} }`,
+      `verify: { minVotes: 3, adaptive: ${adaptive}, adaptiveFirst: 5, adaptiveStep: 5 }`,
       `llm: { provider: { kind: openai-compatible, model: scripted, baseURL: ${JSON.stringify(server.baseURL)} } }`,
       `output: { dir: ${JSON.stringify(out)} }`,
     ].join('\n'),

@@ -27,7 +27,7 @@ const lines = [
   },
   {
     id: 'tie',
-    candidates: Array.from({ length: 20 }, (_, index) => ({ program: index % 4 === 0 ? ALL_TIED : TIE })),
+    candidates: Array.from({ length: 20 }, (_, index) => ({ program: index % 5 < 2 ? ALL_TIED : TIE })),
   },
 ];
 
@@ -74,7 +74,7 @@ describe('symgen verify --adaptive --test-suite --checks', () => {
 
     const better = await verify('better', '--adaptive', '--test-suite', '4', '--checks');
     const [unanimous, coincident, tie] = better.records;
-    expect(unanimous).toMatchObject({ status: 'accepted', total: 5, adaptive: { read: 5, budget: 20 } });
+    expect(unanimous).toMatchObject({ status: 'accepted', total: 4, adaptive: { read: 4, budget: 20 } });
     expect(coincident).toMatchObject({ neighbours: 4 });
     expect((coincident!.clusters as unknown[]).length).toBe(2);
     expect(tie).toMatchObject({ status: 'accepted', program: ALL_TIED });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ADAPTIVE_DEFAULTS, betaBinomialTail, checkpoints, checkStop, readAdaptively } from './adaptive.js';
 import { type SampleOutcome, type VoteOptions, vote } from './vote.js';
 
+/** Rounds of five, as a generate run might use to send fewer requests. */
+const FIVE = { first: 5, step: 5, confidence: 0.95 };
 const voteOptions: VoteOptions = { minVotes: 1, count: 'samples', tie: 'reject', emptyResult: 'keep' };
 
 /** A sequence of candidate results: a letter is a result group, `-` a failed candidate. */
@@ -35,15 +37,17 @@ describe('the stopping rule', () => {
   });
 
   it('checks after the first round and every step, up to the budget', () => {
-    expect(checkpoints(20, ADAPTIVE_DEFAULTS)).toEqual([5, 10, 15, 20]);
+    expect(checkpoints(20, FIVE)).toEqual([5, 10, 15, 20]);
+    expect(checkpoints(20, ADAPTIVE_DEFAULTS)).toEqual([4, 6, 8, 10, 12, 14, 16, 18, 20]);
     expect(checkpoints(7, { first: 5, step: 3, confidence: 0.9 })).toEqual([5, 7]);
-    expect(checkpoints(3, ADAPTIVE_DEFAULTS)).toEqual([3]);
+    expect(checkpoints(3, FIVE)).toEqual([3]);
   });
 
   it('stops a unanimous question after the first round, by the posterior', () => {
-    const run = adaptive('AAAAAAAAAAAAAAAAAAAA');
+    const run = adaptive('AAAAAAAAAAAAAAAAAAAA', 1, FIVE);
     expect(run).toMatchObject({ read: 5, reason: 'posterior' });
     expect(run.early).toMatchObject({ status: 'accepted', program: 'A', total: 5 });
+    expect(adaptive('AAAAAAAAAAAAAAAAAAAA')).toMatchObject({ read: 4, reason: 'posterior' });
     expect(checkStop([5], 5, 20, 1, 0.95).probability).toBeGreaterThan(0.95);
   });
 
@@ -57,7 +61,7 @@ describe('the stopping rule', () => {
   });
 
   it('reads on when the leader is close, and stops once it pulls away', () => {
-    const run = adaptive('AABBAAAAAAAAAAAAAAAA');
+    const run = adaptive('AABBAAAAAAAAAAAAAAAA', 1, FIVE);
     expect(checkStop(groupVotes('AABBA', 5), 5, 20, 1, 0.95).stop).toBe(false);
     expect(run.read).toBe(10);
     expect(run.early).toMatchObject({ status: 'accepted', program: 'A' });
@@ -65,16 +69,16 @@ describe('the stopping rule', () => {
 
   it('never stops a tie early, except when it is settled', () => {
     expect(checkStop([2, 2, 1], 5, 20, 1, 0.5)).toMatchObject({ stop: false, probability: 0 });
-    const run = adaptive('ABABCABABABABABABABA');
+    const run = adaptive('ABABCABABABABABABABA', 1, FIVE);
     expect(run.read).toBe(20);
     expect(run.reason).toBe('budget');
     expect(run.early).toEqual(run.full);
   });
 
   it('stops a hopeless question early: no group can plausibly reach min votes', () => {
-    const run = adaptive('ABCDEFGHIJKLMNOPQRST', 10);
+    const run = adaptive('ABCDEFGHIJKLMNOPQRST', 10, FIVE);
     expect(run).toMatchObject({ read: 10, reason: 'posterior' });
-    expect(adaptive('ABCDEFGHIJKLMNOPQRST', 12)).toMatchObject({ read: 10, reason: 'settled' });
+    expect(adaptive('ABCDEFGHIJKLMNOPQRST', 12, FIVE)).toMatchObject({ read: 10, reason: 'settled' });
     // Every group has one vote: a tie, below min votes either way.
     expect(run.early).toMatchObject({ status: 'rejected', reason: 'tie' });
     expect(run.full).toMatchObject({ status: 'rejected', reason: 'tie' });
@@ -82,7 +86,7 @@ describe('the stopping rule', () => {
 
   it('counts failures as read candidates that vote for nobody', () => {
     expect(checkStop(groupVotes('--A--', 5), 5, 20, 1, 0.95).stop).toBe(false);
-    const run = adaptive('--A--AAAAAAAAAAAAAAA');
+    const run = adaptive('--A--AAAAAAAAAAAAAAA', 1, FIVE);
     expect(run.early).toMatchObject({ status: 'accepted', program: 'A' });
     expect(run.read).toBeGreaterThan(5);
   });

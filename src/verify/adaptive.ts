@@ -30,7 +30,7 @@ export interface AdaptiveRule {
   readonly confidence: number;
 }
 
-export const ADAPTIVE_DEFAULTS: AdaptiveRule = { first: 5, step: 5, confidence: 0.95 };
+export const ADAPTIVE_DEFAULTS: AdaptiveRule = { first: 4, step: 2, confidence: 0.95 };
 
 /** Why reading stopped. */
 export type StopReason = 'settled' | 'posterior' | 'budget';

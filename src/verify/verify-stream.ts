@@ -159,7 +159,7 @@ export async function verifyExample(example: VerifyInput, context: VerifyContext
     );
     for (let index = 0; index < keys.length; index++) settled.set(keys[index]!, results[index]!);
   };
-  const checked = async (read: number, adaptive?: { read: number; stop: StopReason }) => {
+  const flawsAt = async (read: number) => {
     const flaws = new Map<string, string[]>();
     for (const group of checkPlan(plan, settled, context, read)) {
       const original = await executor.execute(group.program, plan.environment, { normalised: group.textKey });
@@ -169,8 +169,10 @@ export async function verifyExample(example: VerifyInput, context: VerifyContext
           flaws.set(group.key, [...(flaws.get(group.key) ?? []), check.name]);
       }
     }
-    return decide(plan, settled, context, adaptive, flaws);
+    return flaws;
   };
+  const checked = async (read: number, adaptive?: { read: number; stop: StopReason }) =>
+    decide(plan, settled, context, adaptive, await flawsAt(read));
   const { options } = context;
   if (!options.adaptive) {
     await settle(plan.prepared.length);
@@ -178,8 +180,9 @@ export async function verifyExample(example: VerifyInput, context: VerifyContext
   }
   for (const read of checkpoints(plan.prepared.length, adaptiveRule(options))) {
     await settle(read);
-    const stop = stopAt(plan, settled, context, read);
-    if (stop) return checked(read, { read, stop });
+    const flaws = await flawsAt(read);
+    const stop = stopAt(plan, settled, context, read, flaws);
+    if (stop) return decide(plan, settled, context, { read, stop }, flaws);
   }
   throw new Error('unreachable: the last checkpoint reads every candidate');
 }
@@ -214,7 +217,7 @@ export function verifyExampleSync(
       );
     }
   };
-  const checked = (read: number, adaptive?: { read: number; stop: StopReason }) => {
+  const flawsAt = (read: number) => {
     const flaws = new Map<string, string[]>();
     for (const group of checkPlan(plan, settled, context, read)) {
       const original = run(group.program, plan.environment, group.textKey);
@@ -224,8 +227,10 @@ export function verifyExampleSync(
           flaws.set(group.key, [...(flaws.get(group.key) ?? []), check.name]);
       }
     }
-    return decide(plan, settled, context, adaptive, flaws);
+    return flaws;
   };
+  const checked = (read: number, adaptive?: { read: number; stop: StopReason }) =>
+    decide(plan, settled, context, adaptive, flawsAt(read));
   const { options } = context;
   if (!options.adaptive) {
     settle(plan.prepared.length);
@@ -233,8 +238,9 @@ export function verifyExampleSync(
   }
   for (const read of checkpoints(plan.prepared.length, adaptiveRule(options))) {
     settle(read);
-    const stop = stopAt(plan, settled, context, read);
-    if (stop) return checked(read, { read, stop });
+    const flaws = flawsAt(read);
+    const stop = stopAt(plan, settled, context, read, flaws);
+    if (stop) return decide(plan, settled, context, { read, stop }, flaws);
   }
   throw new Error('unreachable: the last checkpoint reads every candidate');
 }
@@ -311,16 +317,20 @@ function adaptiveRule(options: VerifyOptions): AdaptiveRule {
   };
 }
 
-/** Why reading stops after `read` candidates, or undefined to read on. */
+/**
+ * Why reading stops after `read` candidates, or undefined to read on. With checks, flawed groups
+ * count as failed candidates: they cannot win, so the rule watches the flawless ones.
+ */
 function stopAt(
   plan: PlannedExample,
   settled: Map<string, ExecutionResult>,
   context: VerifyContext,
   read: number,
+  flaws: ReadonlyMap<string, readonly string[]>,
 ): StopReason | undefined {
   const decision = vote(outcomes(plan, settled, read), context.options);
   const check = checkStop(
-    decision.clusters.map((cluster) => cluster.votes),
+    decision.clusters.filter((cluster) => !flaws.get(cluster.key)?.length).map((cluster) => cluster.votes),
     read,
     plan.prepared.length,
     context.options.minVotes,

@@ -60,8 +60,8 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
       'read candidates in rounds and stop once the outcome is settled (exact bound or Beta posterior; total = candidates read)',
       false,
     )
-    .option('--adaptive-first <n>', 'adaptive: candidates read before the first check', '5')
-    .option('--adaptive-step <n>', 'adaptive: candidates read between checks', '5')
+    .option('--adaptive-first <n>', 'adaptive: candidates read before the first check', '4')
+    .option('--adaptive-step <n>', 'adaptive: candidates read between checks', '2')
     .option(
       '--adaptive-confidence <p>',
       'adaptive: posterior probability that the full read would decide the same',

@@ -3,6 +3,9 @@
  * evaluate programs written in it. Types only; implementations live in sibling folders (`sql/`, ...).
  */
 
+import type { VerifySummary } from '../verify/summary.js';
+import type { TaskVerifyFileRequest } from '../verify/verify-task-file.js';
+
 /** How one execution of one program ended. Results are data, never exceptions. */
 export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'refused' | 'crash';
 
@@ -137,6 +140,13 @@ export interface TaskExtras {
    * `checks` on, a flawless group wins, or the question is rejected with the flaw's name.
    */
   checks?(program: string): readonly ResultCheck[];
+  /**
+   * The task's own verifier of whole files, which `verifyTaskFile` (and so `symgen verify`) hands the
+   * checked request to instead of running its per-example stream. It must write the bytes the stream
+   * would write, faster: SQL's runs statements on worker threads in C (tasks/sql/verify-threads/).
+   * Leave it out unless the generic path is too slow for the task.
+   */
+  verifyFile?(request: TaskVerifyFileRequest): Promise<VerifySummary>;
 }
 
 /** A task plugin with its optional parts: what the registry, `symgen verify` and `symgen evaluate` take. */

@@ -3,18 +3,10 @@
  * - Input: model text holding a query (code fences, prose, or a continuation after `SELECT`).
  * - Output: the extracted query, its execution result keys on a read-only database, its features.
  * - Equal: two queries are equal when their results compare equal under the executor's
- *   `CompareMode` (see `sandbox/sqlite/result-key.ts`: multiset by default, list when ordered).
+ *   `CompareMode` (see `execute/result-key.ts`: multiset by default, list when ordered).
  * - References: Ye et al. 2023 (SymGen); Yu et al. 2018 (Spider hardness); Zhong et al. 2020
  *   (test-suite accuracy, column permutations).
  */
-import { SqliteExecutor, type SqliteExecutorOptions } from '../../sandbox/sqlite/index.js';
-import type { TaskPlugin } from '../spec.js';
-import { sqlResultChecks } from './checks/result-checks.js';
-import { extractSql } from './extract.js';
-import { sqlFeatures } from './features.js';
-import { normaliseSql } from './normalise.js';
-import { prepareSql } from './prepare.js';
-import { neighbourDatabases } from './test-suite/neighbours.js';
 
 export { sqlResultChecks } from './checks/result-checks.js';
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
@@ -41,18 +33,8 @@ export {
   type SqlTable,
   sampleTableRows,
 } from './schema.js';
+export { sqlTask } from './task.js';
 export { collectLiterals, type SqlLiterals } from './test-suite/literals.js';
 export { defaultNeighbourDir, type NeighbourOptions, neighbourDatabases } from './test-suite/neighbours.js';
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
-
-/** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
-export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
-  id: 'sql',
-  extract: extractSql,
-  normalise: normaliseSql,
-  prepare: prepareSql,
-  createExecutor: (options) => new SqliteExecutor(options),
-  features: (program) => ({ ...sqlFeatures(program) }),
-  testSuite: neighbourDatabases,
-  checks: sqlResultChecks,
-};
+export { sqlVerifierProvenance, type VerifyFileOptions, verifySqlFile } from './verify-file.js';

@@ -54,6 +54,12 @@ export interface RunStats {
    * a rate limit counts; `truncated`: samples cut off at the token limit).
    */
   readonly usage: Omit<UsageEntry, 'stage' | 'durationMs'> & {
+    /** Cost (US dollars, from the price table) and tokens per accepted example; null before one is accepted. */
+    readonly perAccepted: {
+      readonly costUsd: number;
+      readonly tokens: number;
+      readonly samples: number;
+    } | null;
     readonly byStage: Record<
       string,
       {
@@ -225,7 +231,18 @@ export function computeRunStats(
       acceptRate: decided === 0 ? 0 : round(accepted / decided, 4),
     },
     byDatabase,
-    usage: { ...usage, costUsd: round(usage.costUsd, 6) },
+    usage: {
+      ...usage,
+      costUsd: round(usage.costUsd, 6),
+      perAccepted:
+        accepted === 0
+          ? null
+          : {
+              costUsd: round(usage.costUsd / accepted, 6),
+              tokens: round((usage.promptTokens + usage.completionTokens) / accepted),
+              samples: round(usage.samples / accepted, 2),
+            },
+    },
     timings: { wallMs: round(wallMs), stageMs },
     ...(context.coverage === undefined ? {} : { coverage: context.coverage }),
     ...(context.mix === undefined ? {} : { mix: context.mix }),

@@ -53,6 +53,8 @@ export interface ReportData {
     string,
     { quota: number; questions: number; accepted: number; rejected: number }
   >;
+  /** What reviewers decided (`symgen review`): lines with a `review` field. */
+  readonly review: { reviewed: number; accepted: number; rejected: number; edited: number };
   /** Which inputs were found, for the footer. */
   readonly sources: { readonly stats: boolean; readonly rejected: boolean; readonly invalidLines: number };
   readonly generatedAt: string;
@@ -160,6 +162,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     ...(usage ? { usage } : {}),
     ...(typeof wallMs === 'number' ? { wallSeconds: wallMs / 1000 } : {}),
     byDatabase: byDatabaseOf(stats),
+    review: reviewOf([...accepted, ...rejected]),
     sources: {
       stats: stats !== undefined,
       rejected: rejectedFile !== undefined,
@@ -284,4 +287,18 @@ function loadSchemas(db: string, dbIds: readonly (string | undefined)[]): Map<st
     }
   }
   return schemas;
+}
+
+/** Counts of reviewed lines: `review.status` and `review.edited` as `symgen review` writes them. */
+function reviewOf(examples: readonly { raw: Record<string, unknown> }[]): ReportData['review'] {
+  const counts = { reviewed: 0, accepted: 0, rejected: 0, edited: 0 };
+  for (const example of examples) {
+    const review = example.raw.review as { status?: unknown; edited?: unknown } | undefined;
+    if (typeof review !== 'object' || review === null) continue;
+    counts.reviewed++;
+    if (review.status === 'accepted') counts.accepted++;
+    if (review.status === 'rejected') counts.rejected++;
+    if (Array.isArray(review.edited) && review.edited.length > 0) counts.edited++;
+  }
+  return counts;
 }

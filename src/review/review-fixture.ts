@@ -1,5 +1,5 @@
 // Test helper (not exported from the package): a real SymGen run on GeoQuery against the scripted model.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGeoQueryModel } from '../../test/geoquery-model.js';
 import { GEOGRAPHY_DB, GEOQUERY_TRAIN } from '../../test/shared-data.js';
@@ -14,6 +14,7 @@ export async function generateGeoRun(folder: string, count = 16): Promise<string
   const server = await createLlmTestServer({ respond: createGeoQueryModel() });
   const out = join(folder, 'run');
   const config = join(folder, 'geo.yaml');
+  mkdirSync(folder, { recursive: true });
   try {
     writeFileSync(
       config,

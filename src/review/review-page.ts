@@ -85,7 +85,13 @@ const state = { items: [], index: 0, detail: null, editing: false, lastRun: null
 const $ = (id) => document.getElementById(id);
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
 
+let pending = 0, queueGeneration = 0, selectGeneration = 0;
+function busy(delta) { pending += delta; document.body.dataset.pending = String(pending); }
 async function api(path, body) {
+  busy(1);
+  try { return await request(path, body); } finally { busy(-1); }
+}
+async function request(path, body) {
   const response = await fetch(path, body === undefined
     ? { headers: { 'X-Symgen-Token': token } }
     : { method: 'POST', headers: { 'X-Symgen-Token': token, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -113,7 +119,9 @@ function fillSelect(name, facet) {
 }
 
 async function loadQueue(keepId) {
+  const mine = ++queueGeneration;
   const queue = await api('/api/queue?' + filters());
+  if (mine !== queueGeneration) return;
   for (const name of ['status', 'reason', 'db', 'hardness']) fillSelect(name, queue.facets[name]);
   const previous = state.items[state.index];
   state.items = queue.items;
@@ -140,9 +148,11 @@ async function select(index) {
   const item = state.items[index];
   document.querySelectorAll('#queue li').forEach((li, i) => li.classList.toggle('current', i === index));
   $('empty').hidden = !!item; $('example').hidden = !item;
-  if (!item) { state.detail = null; return; }
+  if (!item) { state.detail = null; ++selectGeneration; return; }
   document.querySelector('#queue li.current')?.scrollIntoView({ block: 'nearest' });
+  const mine = ++selectGeneration;
   const detail = await api('/api/examples/' + encodeURIComponent(item.id));
+  if (mine !== selectGeneration) return;
   state.detail = detail;
   render(detail);
 }

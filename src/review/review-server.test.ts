@@ -68,7 +68,7 @@ describe('symgen review over a SQL run (HTTP endpoints)', () => {
     expect(html).not.toMatch(/src="http|href="http|<link|@import/i);
     const noToken = await fetch(new URL('/api/queue', server.url));
     expect(noToken.status).toBe(403);
-    expect((await noToken.json()).error).toMatch(/X-Symgen-Token/);
+    expect(((await noToken.json()) as { error: string }).error).toMatch(/X-Symgen-Token/);
     // a page of another site resolving to 127.0.0.1 (DNS rebinding) sends its own Host
     const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = httpRequest(

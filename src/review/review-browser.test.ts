@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateGeoRun } from '../../test/geo-run.js';
 import { RunReviews } from '../store/run-reviews.js';
 import { RunStore } from '../store/run-store.js';
-import { generateGeoRun } from './review-fixture.js';
 import { type ReviewServer, startReviewServer } from './review-server.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) =>

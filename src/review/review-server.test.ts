@@ -3,11 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateGeoRun } from '../../test/geo-run.js';
 import { SHARED_DATA } from '../../test/shared-data.js';
 import { main } from '../cli/main.js';
 import { RunReviews } from '../store/run-reviews.js';
 import { RunStore } from '../store/run-store.js';
-import { generateGeoRun } from './review-fixture.js';
 import { type ReviewServer, startReviewServer } from './review-server.js';
 
 const readLines = (path: string) =>

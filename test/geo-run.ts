@@ -1,10 +1,10 @@
-// Test helper (not exported from the package): a real SymGen run on GeoQuery against the scripted model.
+// A real SymGen run on GeoQuery against the scripted model, for the review and export tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGeoQueryModel } from '../../test/geoquery-model.js';
-import { GEOGRAPHY_DB, GEOQUERY_TRAIN } from '../../test/shared-data.js';
-import { main } from '../cli/main.js';
-import { createLlmTestServer } from '../testing/index.js';
+import { main } from '../src/cli/main.js';
+import { createLlmTestServer } from '../src/testing/index.js';
+import { createGeoQueryModel } from './geoquery-model.js';
+import { GEOGRAPHY_DB, GEOQUERY_TRAIN } from './shared-data.js';
 
 /**
  * Generates a run directory with `symgen generate` (a scripted OpenAI-compatible model on loopback):

@@ -65,8 +65,10 @@ export async function answerQuestion(
       id: example.id,
       question: example.question,
       db_id: example.dbId,
+      // a sample cut off at the token limit is no program: it never votes (cut samples of one
+      // prompt are cut at the same place, so they would agree with each other)
       candidates: result.samples
-        .filter((sample) => sample.finishReason !== 'error')
+        .filter((sample) => sample.finishReason !== 'error' && sample.finishReason !== 'length')
         .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) })),
     },
     context.verify,
@@ -120,9 +122,11 @@ export async function answerQuestion(
     promptTokens: 0,
     completionTokens: 0,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     costUsd: 0,
     samples: result.samples.length,
     cachedSamples: 0,
+    truncated: 0,
     durationMs: performance.now() - verifyStarted,
   });
   if (features) context.sampler(example.dbId)?.observe(features);

@@ -5,6 +5,7 @@ import { createQuestionPrompt, runQuestionPrompt } from './gen-q.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { QuestionFilter } from './question-text.js';
 import type { LlmRunContext } from './run-context.js';
+import { truncationWarnings } from './truncation.js';
 
 /**
  * The LLM pipeline, in rounds (dataset-wise decomposition: conditions adapt between rounds):
@@ -36,6 +37,8 @@ export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete
   context.progress.genA.done = states.accepted + states.rejected;
   context.progress.genA.accepted = states.accepted;
   context.progress.emit();
+  const warned = new Set<string>();
+  const maxTokens = { gen_q: config.generation.genQ.maxTokens, gen_a: config.generation.genA.maxTokens };
   for (let round = store.lastRound() + 1; ; round++) {
     const pending = store.prompts({ state: 'pending' });
     await mapConcurrent(
@@ -53,6 +56,7 @@ export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete
         answerQuestion(context, example, example.promptId ? prompts.get(example.promptId) : undefined),
       context.signal,
     );
+    for (const line of truncationWarnings(store, maxTokens, warned)) context.notify?.(line);
     const created = planRound(context, round);
     if (created.length === 0) return { complete: true };
     store.addPrompts(created);

@@ -28,4 +28,6 @@ export interface LlmRunContext {
   sampler(dbId: string): SqlConditionSampler | undefined;
   readonly progress: ProgressTracker;
   readonly signal: AbortSignal | undefined;
+  /** Where one-line notices of the run go (most samples of a stage cut off, ...). */
+  readonly notify?: (message: string) => void;
 }

@@ -7,11 +7,19 @@ import {
 import { ConfigError } from '../../errors/index.js';
 import { Progress } from '../progress.js';
 import { modelFromFlags } from './model-flags.js';
+import { taskFromFlags } from './task-flags.js';
 
 /** Run `symgen curate` with parsed flags; returns the exit code. */
-export async function runCurate(flags: Record<string, string | boolean | undefined>): Promise<number> {
-  const options = curateOptionsFromFlags(flags);
-  const llm = modelFromFlags(flags, 'relabel', (message) => process.stderr.write(`${message}\n`));
+export async function runCurate(
+  flags: Record<string, string | boolean | string[] | undefined>,
+): Promise<number> {
+  const options = curateOptionsFromFlags(flags as Record<string, string | boolean | undefined>);
+  const benchmarks = Array.isArray(flags.decontaminate) ? flags.decontaminate : undefined;
+  // the task's normal form decides when a program equals a benchmark's
+  const task = benchmarks ? await taskFromFlags({ task: 'sql', ...flags }) : undefined;
+  const llm = modelFromFlags(flags as Record<string, string | boolean | undefined>, 'relabel', (message) =>
+    process.stderr.write(`${message}\n`),
+  );
   const progress = new Progress('curate', undefined);
   const started = performance.now();
   const result = await curateFile({
@@ -21,6 +29,9 @@ export async function runCurate(flags: Record<string, string | boolean | undefin
     ...(typeof flags.review === 'string' ? { review: flags.review } : {}),
     ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
     ...(llm ? { model: llm.model } : {}),
+    ...(benchmarks && task
+      ? { decontaminate: { files: benchmarks, normalise: (program: string) => task.normalise(program) } }
+      : {}),
     options,
     onProgress: (stage, done, total) => {
       progress.setTotal(total);
@@ -82,7 +93,10 @@ export function curateOptionsFromFlags(flags: Record<string, string | boolean | 
   set(dedup, 'threshold', number('nearThreshold'));
   if (flags.nearDedup === false) dedup.nearDuplicates = false;
   set(relabel, 'below', number('relabelBelow'));
-  const input = { ...base, filters, dedup, relabel };
+  const decontamination = section('decontamination');
+  set(decontamination, 'ngram', number('decontaminateNgram'));
+  set(decontamination, 'minWords', number('decontaminateMinWords'));
+  const input = { ...base, filters, dedup, relabel, decontamination };
   const reviewBelow = number('reviewBelow');
   if (reviewBelow !== undefined) (input as Record<string, unknown>).reviewBelow = reviewBelow;
   const parsed = curateOptionsSchema.safeParse(input);

@@ -13,6 +13,8 @@ export {
 } from './config/index.js';
 // datasets, curation, dataset evaluation, the built-in task model and the report (issue 7)
 export {
+  ContaminationIndex,
+  type ContaminationMatch,
   type CuratedExample,
   type CurateFileOptions,
   type CurateOptions,
@@ -29,6 +31,7 @@ export {
   NearDuplicateIndex,
   parseRelabelAnswer,
   type RelabelVerdict,
+  readBenchmarks,
   relabelExample,
   wordShingles,
 } from './curate/index.js';
@@ -144,6 +147,8 @@ export {
   renderReport,
   writeReport,
 } from './report/index.js';
+// review web app (issue 18)
+export { type ReviewServer, type ReviewServerOptions, RunTask, startReviewServer } from './review/index.js';
 // sandbox (process)
 export {
   type BashCandidate,
@@ -186,11 +191,17 @@ export {
   type ExportFormat,
   type ExportOptions,
   exportRun,
+  type PreferencePair,
+  preferencePairs,
   RUN_FILES,
+  RunReviews,
   type RunStats,
   RunStore,
+  type StoredReview,
   toChatLine,
+  writeHfDataset,
   writeParquet,
+  writeReviewedOutputs,
 } from './store/index.js';
 // bash task (mvdan/sh parser; optional execution in the sandbox)
 export {

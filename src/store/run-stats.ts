@@ -1,3 +1,4 @@
+import { type ReviewCounts, reviewCounts } from './run-reviews.js';
 import type { RunStore, UsageEntry } from './run-store.js';
 
 /**
@@ -77,6 +78,8 @@ export interface RunStats {
   };
   /** Coverage of the condition sampler (hardness, tables, clauses), when conditions were used. */
   readonly coverage?: unknown;
+  /** What reviewers decided (`symgen review`), once anyone did. */
+  readonly review?: ReviewCounts;
 }
 
 /** Computes `stats.json` from the store. */
@@ -169,6 +172,7 @@ export function computeRunStats(
     return sum + (index === sessions.length - 1 ? (context.currentSessionMs ?? 0) : 0);
   }, 0);
   const decided = accepted + rejected;
+  const review = reviewCounts(store);
   const genASamples = usageByStage.gen_a?.samples ?? 0;
   return {
     version: 1,
@@ -209,6 +213,7 @@ export function computeRunStats(
     usage: { ...usage, costUsd: round(usage.costUsd, 6) },
     timings: { wallMs: round(wallMs), stageMs },
     ...(context.coverage === undefined ? {} : { coverage: context.coverage }),
+    ...(review.reviewed > 0 ? { review } : {}),
   };
 }
 

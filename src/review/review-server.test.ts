@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -223,6 +224,56 @@ describe('symgen review over a SQL run (HTTP endpoints)', () => {
       'reviewed by people (2 accepted, 1 rejected, 1 edited)',
     );
   });
+
+  it('runs as `symgen review RUN_DIR --port P` until Ctrl-C, and refuses a folder without a run', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '..', '..', 'test', 'run-cli.ts'),
+        'review',
+        run,
+        '--port',
+        '0',
+      ],
+      { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no address printed: ${stderr}`)), 60_000);
+        child.stderr!.on('data', () => {
+          const found = /symgen review: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
+          if (found) {
+            clearTimeout(timer);
+            resolve(found[1]!);
+          }
+        });
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>symgen review:');
+      expect((await fetch(new URL('/api/queue', url))).status).toBe(403);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exit) => resolve(exit)));
+    expect(code).toBe(0);
+    expect(stderr).toContain('stopped; dataset.jsonl and rejected.jsonl are up to date');
+
+    let message = '';
+    vi.mocked(process.stderr.write).mockImplementation((chunk) => {
+      message += String(chunk);
+      return true;
+    });
+    expect(await main(['review', join(folder, 'no-run-here')])).toBe(2);
+    expect(message).toMatch(/^symgen: no run in .*no-run-here \(run\.sqlite not found\)/);
+    vi.mocked(process.stderr.write).mockImplementation(() => true);
+  }, 90_000);
 
   it('answers bad requests with a 4xx and one line, and loses nothing', async () => {
     const before = readFileSync(join(run, 'dataset.jsonl'), 'utf8');

@@ -68,7 +68,12 @@ export class RunTask {
     const sourceId = typeof record.db_id === 'string' ? record.db_id : undefined;
     const source = this.source(sourceId);
     if (this.task.environment) {
-      const own = this.task.environment(record);
+      // the source is passed on for tasks that place a line among the run's sources (issue 14)
+      const environment = this.task.environment as (
+        record: Record<string, unknown>,
+        source?: ExecutionEnvironment,
+      ) => ExecutionEnvironment;
+      const own = environment.call(this.task, record, source);
       return source && own.path === undefined ? { ...own, id: source.id, path: source.path! } : own;
     }
     return source ?? { id: sourceId ?? String(record.id ?? this.task.id) };

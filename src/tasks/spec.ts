@@ -3,6 +3,9 @@
  * evaluate programs written in it. Types only; implementations live in sibling folders (`sql/`, ...).
  */
 
+import type { VerifySummary } from '../verify/summary.js';
+import type { TaskVerifyFileRequest } from '../verify/verify-task-file.js';
+
 /** How one execution of one program ended. Results are data, never exceptions. */
 export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'refused' | 'crash';
 
@@ -91,6 +94,8 @@ export type TaskReference =
 export interface TaskExtras {
   /** One line: what the programs of this task are, shown in `--help` and prompts. */
   readonly description?: string;
+  /** Load what the task needs before its first use (SQL: the WebAssembly parser behind `features`). */
+  ready?(): Promise<void>;
   /**
    * The symbolic knowledge a prompt carries for one example (a function signature and tests, the
    * label inventory of a parse, a fixture listing), as text.
@@ -107,6 +112,13 @@ export interface TaskExtras {
   sample?(random: () => number): string;
   /** Describe a program in words (a draft question for programs-first generation). */
   describe?(program: string): string;
+  /**
+   * The task's own verifier of whole files, which `verifyTaskFile` (and so `symgen verify`) hands the
+   * checked request to instead of running its per-example stream. It must write the bytes the stream
+   * would write, faster: SQL's runs statements on worker threads in C (tasks/sql/verify-threads/).
+   * Leave it out unless the generic path is too slow for the task.
+   */
+  verifyFile?(request: TaskVerifyFileRequest): Promise<VerifySummary>;
 }
 
 /** A task plugin with its optional parts: what the registry, `symgen verify` and `symgen evaluate` take. */

@@ -134,17 +134,3 @@ export async function answerQuestion(
   if (verified.status === 'accepted') context.progress.genA.accepted++;
   context.progress.emit();
 }
-
-/** What the verifier records on every line, so a reader can re-run the check. */
-export function verificationProvenance(options: LlmRunContext['config']['verify']): Record<string, unknown> {
-  return {
-    task: 'sql',
-    minVotes: options.minVotes,
-    count: options.count,
-    tie: options.tie,
-    emptyResult: options.emptyResult,
-    compare: options.compare,
-    timeoutMs: options.timeoutMs,
-    symgen: engineInfo().symgen,
-  };
-}

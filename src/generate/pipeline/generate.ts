@@ -12,15 +12,14 @@ import {
 import { compilePromptTemplate } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import { SqlKnowledge } from '../../prompt/sql-knowledge.js';
-import { SqliteExecutor } from '../../sandbox/sqlite/index.js';
 import { exportRun } from '../../store/export/index.js';
 import { computeRunStats, type RunStats } from '../../store/run-stats.js';
 import { RunStore } from '../../store/run-store.js';
 import { writeRunOutputs } from '../../store/write-outputs.js';
 import { type DatabaseEnvironment, DatabaseSet } from '../../tasks/sql/databases.js';
-import { loadSqlParser, sqlTask } from '../../tasks/sql/index.js';
+import { SqliteExecutor } from '../../tasks/sql/execute/index.js';
+import { loadSqlParser, sqlTask, sqlVerifierProvenance } from '../../tasks/sql/index.js';
 import { createSqlConditionSampler, type SqlConditionSampler } from '../conditions/index.js';
-import { verificationProvenance } from './gen-a.js';
 import { runLlmPipeline } from './llm-run.js';
 import { runOfflinePipeline } from './offline-run.js';
 import { createProgressTracker, type GenerateProgress } from './progress.js';
@@ -189,6 +188,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
           compare: config.verify.compare,
           timeoutMs: config.verify.timeoutMs,
           maxRows: config.verify.maxRows,
+          normalise: config.verify.normalise,
           ...(config.verify.workers ? { workers: config.verify.workers } : {}),
         });
         cleanups.push(() => executor.close());
@@ -201,7 +201,8 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
             executor,
             environment: (dbId) => databases.get(dbId ?? '') ?? databaseSet.resolve(dbId),
             options: config.verify,
-            provenance: verificationProvenance(config.verify),
+            // The verifier's own record of its settings, as `symgen verify` writes it.
+            provenance: sqlVerifierProvenance(config.verify),
           },
           databases,
           quotas,

@@ -1,3 +1,4 @@
+import { type ReviewCounts, reviewCounts } from './run-reviews.js';
 import type { RunStore, UsageEntry } from './run-store.js';
 
 /**
@@ -88,6 +89,8 @@ export interface RunStats {
    * accepted examples have, and the divergence between the two.
    */
   readonly mix?: unknown;
+  /** What reviewers decided (`symgen review`), once anyone did. */
+  readonly review?: ReviewCounts;
 }
 
 /** Computes `stats.json` from the store. */
@@ -195,6 +198,7 @@ export function computeRunStats(
   }
   // samples the model gave that the run holds; answers served again from the cache add none
   if (context.mode === 'llm') usage.samples = store.storedSamples();
+  const review = reviewCounts(store);
   return {
     version: 1,
     run: {
@@ -246,6 +250,7 @@ export function computeRunStats(
     timings: { wallMs: round(wallMs), stageMs },
     ...(context.coverage === undefined ? {} : { coverage: context.coverage }),
     ...(context.mix === undefined ? {} : { mix: context.mix }),
+    ...(review.reviewed > 0 ? { review } : {}),
   };
 }
 

@@ -112,6 +112,8 @@ export interface ResultCheck {
 export interface TaskExtras {
   /** One line: what the programs of this task are, shown in `--help` and prompts. */
   readonly description?: string;
+  /** Load what the task needs before its first use (SQL: the WebAssembly parser behind `features`). */
+  ready?(): Promise<void>;
   /**
    * The symbolic knowledge a prompt carries for one example (a function signature and tests, the
    * label inventory of a parse, a fixture listing), as text.

@@ -9,6 +9,7 @@ import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-exe
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
 import { normaliseSql } from './normalise.js';
+import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
 import { neighbourDatabases } from './test-suite/neighbours.js';
 
@@ -24,6 +25,7 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   // Neighbour databases (--test-suite K) and result checks (--checks): src/tasks/sql/test-suite, checks.
   testSuite: neighbourDatabases,
   checks: sqlResultChecks,
+  ready: loadSqlParser,
   // Worker threads with statements run in C; `taskOptions.db` is `--db`.
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
 };

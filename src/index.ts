@@ -215,6 +215,8 @@ export { createRandom, type Random, seededRandom } from './random.js';
 // ── Curate, evaluate, report ─────────────────────────────────────────────────────────────────
 export { type Dataset, type DatasetExample, readDataset, toDatasetExample } from './dataset/index.js';
 export {
+  ContaminationIndex,
+  type ContaminationMatch,
   type CuratedExample,
   type CurateFileOptions,
   type CurateOptions,
@@ -229,6 +231,7 @@ export {
   type MinHashOptions,
   NearDuplicateIndex,
   parseRelabelAnswer,
+  readBenchmarks,
   type RelabelVerdict,
   relabelExample,
   wordShingles,
@@ -275,17 +278,25 @@ export {
   renderReport,
   writeReport,
 } from './report/index.js';
+// review web app (issue 18)
+export { type ReviewServer, type ReviewServerOptions, RunTask, startReviewServer } from './review/index.js';
 
 // ── Store and export: the run directory (run.sqlite, dataset.jsonl, ...) and its exports ───────
 export {
   type ExportFormat,
   type ExportOptions,
   exportRun,
+  type PreferencePair,
+  preferencePairs,
   RUN_FILES,
+  RunReviews,
   type RunStats,
   RunStore,
+  type StoredReview,
   toChatLine,
+  writeHfDataset,
   writeParquet,
+  writeReviewedOutputs,
 } from './store/index.js';
 
 // ── Models: every LLM behind one provider interface, with cache, usage and scheduler ──────────

@@ -213,6 +213,18 @@ export const generateConfigSchema = z.strictObject({
     .default({}),
   generation: generationConfigSchema.default(() => generationConfigSchema.parse({})),
   verify: verifyOptionsSchema.default(() => verifyOptionsSchema.parse({})),
+  /** Most the run may spend; checked before each request, a resume may raise it. */
+  budget: z
+    .strictObject({
+      maxCostUsd: z
+        .number()
+        .positive()
+        .optional()
+        .describe('US dollars, priced from the price table (llm.prices over the defaults).'),
+      maxTokens: z.int().positive().optional().describe('Prompt plus completion tokens.'),
+    })
+    .default({})
+    .describe('Most the run may spend; checked before each request, a resume may raise it.'),
   /** The model. Without it, `symgen generate` runs the offline programs-first generator. */
   llm: llmConfigSchema
     .optional()

@@ -10,6 +10,7 @@ import {
 } from '../tasks/sql/mix.js';
 import { normaliseSql } from '../tasks/sql/normalise.js';
 import type { CurateOptions } from './curate-options.js';
+import type { ContaminationIndex, ContaminationMatch } from './decontaminate.js';
 import { cheapFilterVerdict, resultSizeVerdict } from './filters.js';
 import { NearDuplicateIndex } from './minhash-lsh.js';
 import { type RelabelContext, type RelabelVerdict, relabelExample } from './relabel.js';
@@ -32,6 +33,8 @@ export interface DroppedExample {
   /** For duplicates: the id of the example kept in its place. */
   readonly duplicateOf?: string;
   readonly similarity?: number;
+  /** For `contaminated`: the benchmark item the example copies. */
+  readonly matched?: ContaminationMatch;
 }
 
 /** Counts of a curation run. */
@@ -60,6 +63,8 @@ export interface CurateResult {
 export interface CurateContext {
   /** Row count of a program's result, or `undefined` when it did not execute (needs a database). */
   readonly resultRows?: (program: string, dbId: string | undefined) => Promise<number | undefined>;
+  /** Benchmark test items (`--decontaminate`): an example that copies one is dropped as `contaminated`. */
+  readonly contamination?: ContaminationIndex;
   /** The auxiliary model; without it nothing is relabelled. */
   readonly relabel?: RelabelContext;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
@@ -89,6 +94,14 @@ export async function curateExamples(
   for (const example of examples) {
     if (example.status === 'rejected') {
       drop(example, 'rejected-by-verifier', example.reason ? { detail: example.reason } : {});
+      continue;
+    }
+    const matched = context.contamination?.match(example.question, example.program || undefined);
+    if (matched) {
+      drop(example, 'contaminated', {
+        matched,
+        detail: `${matched.kind} with ${matched.file}:${matched.line} (id ${matched.id}): "${matched.shared}"`,
+      });
       continue;
     }
     const verdict = cheapFilterVerdict(example, options.filters);

@@ -12,6 +12,7 @@ import { openReadOnly, readSqliteSchema } from '../tasks/sql/schema.js';
 import type { CuratedExample, CurateResult, DroppedExample } from './curate-examples.js';
 import { curateExamples } from './curate-examples.js';
 import type { CurateOptions } from './curate-options.js';
+import { readBenchmarks } from './decontaminate.js';
 
 /** Files and resources of one `symgen curate` run. */
 export interface CurateFileOptions {
@@ -26,6 +27,14 @@ export interface CurateFileOptions {
   /** The auxiliary model for relabelling (already wrapped with a scheduler). */
   readonly model?: LlmProvider;
   readonly options: CurateOptions;
+  /**
+   * Benchmark test files (`--decontaminate`) and the task's normal form of programs: examples whose
+   * question overlaps an item or whose program equals one are dropped as `contaminated`.
+   */
+  readonly decontaminate?: {
+    readonly files: readonly string[];
+    readonly normalise: (program: string) => string;
+  };
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -41,6 +50,15 @@ export function sideFile(output: string, suffix: string): string {
  */
 export async function curateFile(options: CurateFileOptions): Promise<CurateResult> {
   const dataset = await readDataset(options.input, { includeRejected: true });
+  const contamination = options.decontaminate
+    ? (
+        await readBenchmarks(options.decontaminate.files, {
+          ngram: options.options.decontamination.ngram,
+          minWords: options.options.decontamination.minWords,
+          normalise: options.decontaminate.normalise,
+        })
+      ).index
+    : undefined;
   await loadSqlParser();
   const mixOptions = options.options.weight.mix;
   const mix = mixOptions
@@ -73,6 +91,7 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
     const execute = async (program: string, dbId: string | undefined) =>
       executor!.execute(program, databases!.resolve(dbId));
     const result = await curateExamples(dataset.examples, options.options, {
+      ...(contamination ? { contamination } : {}),
       ...(executor
         ? {
             resultRows: async (program, dbId) => {
@@ -142,6 +161,7 @@ function droppedRecord(entry: DroppedExample): Record<string, unknown> {
     ...(entry.detail === undefined ? {} : { detail: entry.detail }),
     ...(entry.duplicateOf === undefined ? {} : { duplicate_of: entry.duplicateOf }),
     ...(entry.similarity === undefined ? {} : { similarity: entry.similarity }),
+    ...(entry.matched === undefined ? {} : { matched: entry.matched }),
   };
 }
 

@@ -68,6 +68,8 @@ export interface ReportData {
     string,
     { quota: number; questions: number; accepted: number; rejected: number }
   >;
+  /** What reviewers decided (`symgen review`): lines with a `review` field. */
+  readonly review: { reviewed: number; accepted: number; rejected: number; edited: number };
   /**
    * The databases the programs ran on, for table and column coverage: `--db`, else the one the run
    * was generated from (its stored configuration). `missing`: the run's database is not there now.
@@ -199,6 +201,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     ...mixOf(stats),
     ...(typeof wallMs === 'number' ? { wallSeconds: wallMs / 1000 } : {}),
     byDatabase: byDatabaseOf(stats),
+    review: reviewOf([...accepted, ...rejected]),
     ...(database ? { database } : {}),
     examples: pickExamplePairs(accepted, rejected),
     files: runFiles(runDirectory, options.out ?? join(runDirectory, 'report.html')),
@@ -349,6 +352,20 @@ function mixOf(stats: unknown): { mix?: ReportData['mix'] } {
       },
     },
   };
+}
+
+/** Counts of reviewed lines: `review.status` and `review.edited` as `symgen review` writes them. */
+function reviewOf(examples: readonly { raw: Record<string, unknown> }[]): ReportData['review'] {
+  const counts = { reviewed: 0, accepted: 0, rejected: 0, edited: 0 };
+  for (const example of examples) {
+    const review = example.raw.review as { status?: unknown; edited?: unknown } | undefined;
+    if (typeof review !== 'object' || review === null) continue;
+    counts.reviewed++;
+    if (review.status === 'accepted') counts.accepted++;
+    if (review.status === 'rejected') counts.rejected++;
+    if (Array.isArray(review.edited) && review.edited.length > 0) counts.edited++;
+  }
+  return counts;
 }
 
 /**

@@ -95,12 +95,25 @@ export type TaskReference =
   | { readonly key: string; readonly program?: undefined; readonly display: string };
 
 /**
+ * A sanity check of one result group: a probe program run in the same environment, and whether its
+ * result (beside the group's own) shows a flaw. The check's `name` is the reason a question is
+ * rejected with when no flawless group is left.
+ */
+export interface ResultCheck {
+  readonly name: string;
+  readonly probe: string;
+  flawed(probe: ExecutionResult, result: ExecutionResult): boolean;
+}
+
+/**
  * Optional parts of a task plugin beyond `Task`: every built-in task but SQL implements them, and a
  * user-defined task may. See docs/tasks.md.
  */
 export interface TaskExtras {
   /** One line: what the programs of this task are, shown in `--help` and prompts. */
   readonly description?: string;
+  /** Load what the task needs before its first use (SQL: the WebAssembly parser behind `features`). */
+  ready?(): Promise<void>;
   /**
    * The symbolic knowledge a prompt carries for one example (a function signature and tests, the
    * label inventory of a parse, a fixture listing), as text.
@@ -117,6 +130,25 @@ export interface TaskExtras {
   sample?(random: () => number): string;
   /** Describe a program in words (a draft question for programs-first generation). */
   describe?(program: string): string;
+  /**
+   * Neighbour environments for test-suite verification (`--test-suite K`): `size` environments
+   * derived from `environment`, built with the candidates' `programs` in view (for SQL: databases with
+   * the same schema whose values sit next to the programs' literals), kept under `dir`. Candidates then
+   * group by their results on the original and on every neighbour, so programs must give equal
+   * results on each neighbour exactly when they are equivalent. Synchronous, and the same inputs must
+   * give the same environments.
+   */
+  testSuite?(
+    environment: ExecutionEnvironment & { sha256?: string },
+    programs: readonly string[],
+    options: { readonly size: number; readonly dir?: string | undefined },
+  ): ExecutionEnvironment[];
+  /**
+   * Sanity checks of a result group, given its representative program (for SQL: a LIMIT cutting
+   * through a tie, duplicate rows in a list of entities, COUNT(x) against COUNT(DISTINCT x)). With
+   * `checks` on, a flawless group wins, or the question is rejected with the flaw's name.
+   */
+  checks?(program: string): readonly ResultCheck[];
   /**
    * The task's own verifier of whole files, which `verifyTaskFile` (and so `symgen verify`) hands the
    * checked request to instead of running its per-example stream. It must write the bytes the stream

@@ -10,17 +10,25 @@ import { checkOutputFile } from '../../io/index.js';
 import { Progress } from '../progress.js';
 import { requireContent } from './flags.js';
 import { modelFromFlags } from './model-flags.js';
+import { taskFromFlags } from './task-flags.js';
 
 /** Run `symgen curate` with parsed flags; returns the exit code. */
-export async function runCurate(flags: Record<string, string | boolean | undefined>): Promise<number> {
+export async function runCurate(
+  flags: Record<string, string | boolean | string[] | undefined>,
+): Promise<number> {
   requireContent(flags.in, '--in', 'curate');
   checkOutputFile(String(flags.out), '--out');
   if (typeof flags.dropped === 'string') checkOutputFile(flags.dropped, '--dropped');
   else checkOutputFile(`${String(flags.out)}.dropped.jsonl`, '--out');
   if (typeof flags.review === 'string') checkOutputFile(flags.review, '--review');
   else checkOutputFile(`${String(flags.out)}.review.jsonl`, '--out');
-  const options = curateOptionsFromFlags(flags);
-  const llm = modelFromFlags(flags, 'relabel', (message) => process.stderr.write(`${message}\n`));
+  const options = curateOptionsFromFlags(flags as Record<string, string | boolean | undefined>);
+  const benchmarks = Array.isArray(flags.decontaminate) ? flags.decontaminate : undefined;
+  // the task's normal form decides when a program equals a benchmark's
+  const task = benchmarks ? await taskFromFlags({ task: 'sql', ...flags }) : undefined;
+  const llm = modelFromFlags(flags as Record<string, string | boolean | undefined>, 'relabel', (message) =>
+    process.stderr.write(`${message}\n`),
+  );
   const progress = new Progress('curate', undefined);
   const started = performance.now();
   const result = await curateFile({
@@ -30,6 +38,9 @@ export async function runCurate(flags: Record<string, string | boolean | undefin
     ...(typeof flags.review === 'string' ? { review: flags.review } : {}),
     ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
     ...(llm ? { model: llm.model } : {}),
+    ...(benchmarks && task
+      ? { decontaminate: { files: benchmarks, normalise: (program: string) => task.normalise(program) } }
+      : {}),
     options,
     onProgress: (stage, done, total) => {
       progress.setTotal(total);
@@ -100,7 +111,10 @@ export function curateOptionsFromFlags(flags: Record<string, string | boolean | 
       ...((weight.mix as Record<string, unknown> | undefined) ?? {}),
       reference: resolve(flags.targetMix),
     };
-  const input = { ...base, filters, dedup, relabel, weight };
+  const decontamination = section('decontamination');
+  set(decontamination, 'ngram', number('decontaminateNgram'));
+  set(decontamination, 'minWords', number('decontaminateMinWords'));
+  const input = { ...base, filters, dedup, relabel, weight, decontamination };
   const reviewBelow = number('reviewBelow');
   if (reviewBelow !== undefined) (input as Record<string, unknown>).reviewBelow = reviewBelow;
   const parsed = curateOptionsSchema.safeParse(input);

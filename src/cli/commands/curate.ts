@@ -29,13 +29,24 @@ export const defineCurate: CommandDefinition = (program, setExitCode) => {
       '--target-mix <file>',
       'JSONL (the demonstrations, or any dataset) whose mix of hardness and clauses the weights aim at',
     )
+    .option(
+      '--decontaminate <files...>',
+      "benchmark test JSONL files: drop examples whose question shares a 13-gram with an item's (shorter texts compared whole) or whose program equals one in the task's normal form",
+    )
+    .option('--decontaminate-ngram <n>', 'words per n-gram of the question overlap (default 13)')
+    .option(
+      '--decontaminate-min-words <n>',
+      'texts shorter than an n-gram are compared whole down to this many words (default 8)',
+    )
+    .option('--task <task>', 'the task whose normal form compares programs (default sql)')
+    .option('--task-module <file>', 'a user-defined task module (its normal form)')
     .option('--review-below <f>', 'kept examples below this confidence go to the review queue')
     .option('--relabel-below <f>', 'examples below this confidence are sent to the auxiliary model')
     .option('--relabel-model <name>', 'auxiliary model that checks or corrects low-confidence examples')
     .option('--relabel-base-url <url>', 'its endpoint (OpenAI-compatible by default)')
     .option('--relabel-provider <kind>', 'openai-compatible or anthropic', 'openai-compatible')
     .option('--relabel-config <file>', 'JSON llm config of the auxiliary model (instead of the flags above)')
-    .action(async (flags: Record<string, string | boolean | undefined>) => {
+    .action(async (flags: Record<string, string | boolean | string[] | undefined>) => {
       const { runCurate } = await import('./curate-action.js');
       setExitCode(await runCurate(flags));
     });

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ConfigOverrides, loadGenerateConfig, readConfigFile } from '../../config/index.js';
-import { ConfigError, InputError, SymgenError } from '../../errors/index.js';
+import { BudgetError, ConfigError, InputError, SymgenError } from '../../errors/index.js';
 import { runGenerate } from '../../generate/pipeline/index.js';
 import { describeWriteFailure } from '../../io/output-path.js';
 import { RunStore } from '../../store/run-store.js';
@@ -56,20 +56,31 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
   }
   let last: Parameters<typeof formatGenerateProgress>[0] | undefined;
   try {
-    const summary = await runGenerate({
-      config,
-      resume: flags.resume === true,
-      signal: controller.signal,
-      ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
-      onProgress: (progress) => {
-        last = progress;
-        display.update(progress);
-      },
-      onMessage: (message) => {
-        display.end();
-        process.stderr.write(`symgen: ${message}\n`);
-      },
-    });
+    let summary: Awaited<ReturnType<typeof runGenerate>>;
+    try {
+      summary = await runGenerate({
+        config,
+        resume: flags.resume === true,
+        signal: controller.signal,
+        ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
+        onProgress: (progress) => {
+          last = progress;
+          display.update(progress);
+        },
+        onMessage: (message) => {
+          display.end();
+          process.stderr.write(`symgen: ${message}\n`);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof BudgetError)) throw error;
+      // A clean stop: what was decided is written (dataset.jsonl, stats.json); --resume continues.
+      display.end();
+      if (last) process.stderr.write(`${formatGenerateProgress(last)}\n`);
+      process.stderr.write(`symgen: ${error.message}\n`);
+      await writeRunReport(config.output.dir);
+      return 3;
+    }
     display.end();
     const { stats } = summary;
     const reasons = Object.entries(stats.stages.gen_a.rejectedBy)
@@ -151,7 +162,23 @@ function flagOverrides(flags: Flags): ConfigOverrides {
       selection: string(flags.demoSelection),
     };
   }
-  if (flags.minVotes !== undefined) overrides.verify = { minVotes: parseMinVotes(String(flags.minVotes)) };
+  const verify: Record<string, unknown> = {};
+  if (flags.minVotes !== undefined) verify.minVotes = parseMinVotes(String(flags.minVotes));
+  if (flags.adaptive === true) verify.adaptive = true;
+  if (flags.checks === true) verify.checks = true;
+  if (flags.testSuite !== undefined) verify.testSuite = integerFlag('--test-suite', flags.testSuite);
+  if (Object.keys(verify).length > 0) overrides.verify = verify;
+  const budget: Record<string, unknown> = {};
+  if (flags.maxCost !== undefined) {
+    const value = Number(flags.maxCost);
+    if (!(value > 0) || !Number.isFinite(value))
+      throw new ConfigError('--max-cost', [
+        { path: '', message: `expected US dollars above 0, got ${JSON.stringify(flags.maxCost)}` },
+      ]);
+    budget.maxCostUsd = value;
+  }
+  if (flags.maxTokens !== undefined) budget.maxTokens = integerFlag('--max-tokens', flags.maxTokens);
+  if (Object.keys(budget).length > 0) overrides.budget = budget;
   const generation: Record<string, unknown> = {};
   if (flags.questionsPerPrompt !== undefined)
     generation.genQ = { n: integerFlag('--questions-per-prompt', flags.questionsPerPrompt) };

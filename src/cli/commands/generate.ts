@@ -23,6 +23,20 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
     .option('--min-votes <k|f>', 'votes the winning group needs: a count (5) or a fraction (0.25)')
     .option('--questions-per-prompt <n>', 'gen_q samples per prompt')
     .option('--candidates <n>', 'gen_a candidate programs per question')
+    .option(
+      '--adaptive',
+      'request candidates in rounds (verify.adaptiveFirst, then verify.adaptiveStep) and stop a question once settled; --candidates is the cap',
+    )
+    .option('--max-cost <usd>', 'stop before a request that could take the run past this many US dollars')
+    .option('--max-tokens <n>', 'stop before a request that could take the run past this many tokens')
+    .option(
+      '--checks',
+      'sanity checks on each result group (limit-tie, duplicate-rows, count-not-distinct): a flawless group wins, or the question is rejected',
+    )
+    .option(
+      '--test-suite <k>',
+      'verify on the database and K neighbour databases (kept in the run directory), grouping by every result',
+    )
     .option('--format <list>', 'extra exports written at the end: parquet, chat (comma-separated)')
     .option(
       '--reference <file>',

@@ -3,6 +3,7 @@ import { promptHash } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { StoredExample, StoredPrompt } from '../../store/run-store.js';
 import { sqlFeatures } from '../../tasks/sql/features.js';
+import { checkpoints, checkStop, type StopReason } from '../../verify/adaptive.js';
 import { verifyExample } from '../../verify/verify-stream.js';
 import { engineInfo } from './engine-info.js';
 import { generateRecorded } from './recorded-call.js';
@@ -57,22 +58,59 @@ export async function answerQuestion(
     ...(sampling.logprobs ? { logprobs: true } : {}),
     seed: built.seed,
   };
-  const result = await generateRecorded(context, 'gen_a', request);
   const environment = context.databases.get(example.dbId)!;
-  const verifyStarted = performance.now();
-  const verified = await verifyExample(
-    {
-      id: example.id,
-      question: example.question,
-      db_id: example.dbId,
+  // Candidates in rounds when adaptive (samples k..k+m of the same request, so the response cache and
+  // resume see the same sample indices as a fixed run), else all n at once.
+  const { verify: verifyConfig } = config;
+  const rounds = verifyConfig.adaptive
+    ? checkpoints(sampling.n, {
+        first: verifyConfig.adaptiveFirst,
+        step: verifyConfig.adaptiveStep,
+        confidence: verifyConfig.adaptiveConfidence,
+      })
+    : [sampling.n];
+  const samples: LlmSample[] = [];
+  let responseModelId: string | undefined;
+  let verified: Awaited<ReturnType<typeof verifyExample>> | undefined;
+  let stop: StopReason | undefined;
+  let verifyMs = 0;
+  for (const upTo of rounds) {
+    const offset = samples.length;
+    const result = await generateRecorded(context, 'gen_a', {
+      ...request,
+      n: upTo - offset,
+      ...(offset > 0 ? { sampleOffset: offset } : {}),
+    });
+    samples.push(...result.samples);
+    responseModelId ??= result.responseModelId;
+    const verifyStarted = performance.now();
+    const candidates = samples
       // a sample cut off at the token limit is no program: it never votes (cut samples of one
       // prompt are cut at the same place, so they would agree with each other)
-      candidates: result.samples
-        .filter((sample) => sample.finishReason !== 'error' && sample.finishReason !== 'length')
-        .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) })),
-    },
-    context.verify,
-  );
+      .filter((sample) => sample.finishReason !== 'error' && sample.finishReason !== 'length')
+      .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) }));
+    verified = await verifyExample(
+      { id: example.id, question: example.question, db_id: example.dbId, candidates },
+      context.verify,
+    );
+    verifyMs += performance.now() - verifyStarted;
+    if (!verifyConfig.adaptive) break;
+    const errored = samples.length - candidates.length;
+    const check = checkStop(
+      (verified.clusters as { votes: number }[]).map((cluster) => cluster.votes),
+      candidates.length,
+      sampling.n - errored,
+      verifyConfig.minVotes,
+      verifyConfig.adaptiveConfidence,
+    );
+    if (check.stop) {
+      stop = check.reason;
+      break;
+    }
+  }
+  if (!verified) throw new Error('unreachable: gen_a runs at least one round');
+  if (verifyConfig.adaptive)
+    verified = { ...verified, adaptive: { read: samples.length, budget: sampling.n, stop } };
   const features =
     verified.status === 'accepted' && typeof verified.program === 'string'
       ? sqlFeatures(verified.program)
@@ -86,7 +124,7 @@ export async function answerQuestion(
       model: {
         provider: context.llm.model.provider,
         modelId: context.llm.model.modelId,
-        ...(result.responseModelId ? { responseModelId: result.responseModelId } : {}),
+        ...(responseModelId ? { responseModelId } : {}),
       },
       gen_q: prompt
         ? {
@@ -103,7 +141,7 @@ export async function answerQuestion(
         matchedValues: built.matches.map((match) => `${match.table}.${match.column}=${match.literal}`),
         sampling,
         seed: built.seed,
-        candidates: result.samples.length,
+        candidates: samples.length,
       },
       database: { id: environment.id, sha256: environment.sha256 },
       seed: config.seed,
@@ -124,10 +162,10 @@ export async function answerQuestion(
     cachedTokens: 0,
     cacheWriteTokens: 0,
     costUsd: 0,
-    samples: result.samples.length,
+    samples: samples.length,
     cachedSamples: 0,
     truncated: 0,
-    durationMs: performance.now() - verifyStarted,
+    durationMs: verifyMs,
   });
   if (features) context.sampler(example.dbId)?.observe(features);
   context.progress.genA.done++;

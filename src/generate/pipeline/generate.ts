@@ -113,9 +113,23 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         cleanups.push(queued.close);
         provider = queued.provider;
       }
+      const spentBefore = Object.entries(store.usageByStage())
+        .filter(([stage]) => stage !== 'verify')
+        .reduce(
+          (sum, [, entry]) => ({
+            costUsd: sum.costUsd + (entry.costUsd ?? 0),
+            tokens: sum.tokens + (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0),
+          }),
+          { costUsd: 0, tokens: 0 },
+        );
       llm = createLlm(config.llm, {
         cache,
         ...(provider ? { provider } : {}),
+        budget: {
+          limits: config.budget,
+          spent: spentBefore,
+          resumeHint: `symgen generate --resume --out ${dir} --max-cost USD or --max-tokens N`,
+        },
         ...(options.env ? { env: options.env } : {}),
         ...(options.onMessage ? { onMessage: options.onMessage } : {}),
       });
@@ -257,7 +271,12 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
             task: sqlTask as never,
             executor,
             environment: (dbId) => databases.get(dbId ?? '') ?? databaseSet.resolve(dbId),
-            options: config.verify,
+            // gen-a.ts reads adaptively itself, in rounds of requests; each round verifies all it has.
+            options: {
+              ...config.verify,
+              adaptive: false,
+              testSuiteDir: config.verify.testSuiteDir ?? join(dir, 'test-suite'),
+            },
             // The verifier's own record of its settings, as `symgen verify` writes it.
             provenance: sqlVerifierProvenance(config.verify),
           },

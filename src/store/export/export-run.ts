@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, InputError } from '../../errors/index.js';
 import { writeLinesAtomically } from '../../io/index.js';
@@ -8,10 +8,12 @@ import { RunStore } from '../run-store.js';
 import { RUN_FILES } from '../write-outputs.js';
 import { toChatLine } from './chat-export.js';
 import { type DatasetRow, readDatasetRows } from './dataset-rows.js';
+import { preferencePairs } from './dpo-export.js';
+import { type CardFacts, writeHfDataset } from './hf-export.js';
 import { writeParquet } from './parquet-export.js';
 
 /** Export formats. */
-export type ExportFormat = 'parquet' | 'chat' | 'jsonl';
+export type ExportFormat = 'parquet' | 'chat' | 'jsonl' | 'dpo' | 'hf';
 
 /** Options of {@link exportRun}. */
 export interface ExportOptions {
@@ -23,17 +25,51 @@ export interface ExportOptions {
   readonly db?: string;
   /** Example rows per table in the chat format's user message. @default 0 */
   readonly rows?: number;
+  /** `dpo`: most preference pairs per accepted example. @default 1 */
+  readonly pairs?: number;
+  /** `hf`: the licence in the dataset card's metadata. @default 'other' */
+  readonly license?: string;
+  /** `hf`: most rows per Parquet shard. @default 100000 */
+  readonly shardRows?: number;
 }
 
 /**
- * Exports a run's accepted examples (or any dataset JSONL) as Parquet, chat-format JSONL or plain
- * JSONL. Returns the number of rows written and lines skipped.
+ * Exports a run's accepted examples (or any dataset JSONL) as Parquet, chat-format JSONL, plain
+ * JSONL, preference pairs (`dpo`) or a Hugging Face dataset folder (`hf`). Returns the number of
+ * rows written and lines skipped (for `dpo`: also the accepted examples with no losing program).
  */
-export async function exportRun(options: ExportOptions): Promise<{ written: number; skipped: number }> {
-  const { file, db } = locate(options);
+export async function exportRun(
+  options: ExportOptions,
+): Promise<{ written: number; skipped: number; withoutLoser?: number }> {
+  const { file, db, run } = locate(options);
   const { rows, skipped } = await readDatasetRows(file);
   if (options.format === 'parquet') {
-    writeParquet(rows, options.out);
+    writeParquet(rows, options.out, run.task ? { task: run.task } : {});
+    return { written: rows.length, skipped };
+  }
+  if (options.format === 'dpo') {
+    let withoutLoser = 0;
+    const pairs = rows
+      .filter((row) => row.record.status === undefined || row.record.status === 'accepted')
+      .flatMap((row) => {
+        const found = preferencePairs(row, options.pairs ?? 1);
+        if (found.length === 0) withoutLoser++;
+        return found;
+      });
+    const written = await writeLinesAtomically(
+      options.out,
+      lines(pairs, (pair) => JSON.stringify(pair)),
+    );
+    return { written, skipped, withoutLoser };
+  }
+  if (options.format === 'hf') {
+    const facts: CardFacts = {
+      title: `symgen ${run.task ?? 'dataset'}: ${options.source.replace(/\/+$/, '').split('/').pop()}`,
+      task: run.task ?? 'unknown',
+      license: options.license ?? 'other',
+      ...run.facts,
+    };
+    writeHfDataset(rows, options.out, facts, options.shardRows ? { shardRows: options.shardRows } : {});
     return { written: rows.length, skipped };
   }
   if (options.format === 'jsonl') {
@@ -77,13 +113,20 @@ export async function exportRun(options: ExportOptions): Promise<{ written: numb
   }
 }
 
-function locate(options: ExportOptions): { file: string; db: string | undefined } {
+/** What the run directory says about the run: its task and the dataset card's facts. */
+interface RunFacts {
+  readonly task?: string;
+  readonly facts: Partial<CardFacts>;
+}
+
+function locate(options: ExportOptions): { file: string; db: string | undefined; run: RunFacts } {
   if (!existsSync(options.source)) {
     throw new InputError(`${options.source} not found (pass a run directory or a dataset .jsonl file)`, {
       file: options.source,
     });
   }
-  if (!statSync(options.source).isDirectory()) return { file: options.source, db: options.db };
+  if (!statSync(options.source).isDirectory())
+    return { file: options.source, db: options.db, run: { facts: {} } };
   const file = join(options.source, RUN_FILES.dataset);
   if (!existsSync(file)) {
     throw new InputError(
@@ -94,21 +137,47 @@ function locate(options: ExportOptions): { file: string; db: string | undefined 
     );
   }
   let db = options.db;
-  if (!db && RunStore.exists(options.source)) {
+  let config: Record<string, unknown> = {};
+  if (RunStore.exists(options.source)) {
     const store = RunStore.open(options.source, { create: false });
     try {
-      const config = JSON.parse(store.getMeta('config') ?? '{}') as { knowledge?: { db?: string } };
-      db = config.knowledge?.db;
+      config = JSON.parse(store.getMeta('config') ?? '{}') as Record<string, unknown>;
     } finally {
       store.close();
     }
   }
-  return { file, db };
+  db ??= (config.knowledge as { db?: string } | undefined)?.db;
+  const stats = readStats(join(options.source, RUN_FILES.stats));
+  const statsRun = stats.run as { task?: string; model?: CardFacts['model']; mode?: string } | undefined;
+  const generation = config.generation as { genQ?: unknown; genA?: unknown } | undefined;
+  const task = typeof config.task === 'string' ? config.task : statsRun?.task;
+  const facts: Partial<CardFacts> = {
+    ...(statsRun?.model !== undefined ? { model: statsRun.model } : {}),
+    ...(statsRun?.mode ? { mode: statsRun.mode } : {}),
+    ...(generation ? { sampling: { gen_q: generation.genQ, gen_a: generation.genA } } : {}),
+    ...(config.verify ? { verifier: config.verify } : {}),
+    ...(config.seed !== undefined ? { seed: config.seed } : {}),
+    ...(stats.examples ? { examples: stats.examples as CardFacts['examples'] } : {}),
+    ...((stats.stages as { gen_a?: { rejectedBy?: Record<string, number> } } | undefined)?.gen_a?.rejectedBy
+      ? { rejectedBy: (stats.stages as { gen_a: { rejectedBy: Record<string, number> } }).gen_a.rejectedBy }
+      : {}),
+    ...(stats.review ? { review: stats.review as CardFacts['review'] } : {}),
+  };
+  return { file, db, run: { ...(task ? { task } : {}), facts } };
 }
 
-async function* lines(
-  rows: readonly DatasetRow[],
-  format: (row: DatasetRow) => string,
+function readStats(path: string): Record<string, unknown> {
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError(`cannot read ${path}: ${(error as Error).message}`, { file: path });
+  }
+}
+
+async function* lines<Row = DatasetRow>(
+  rows: readonly Row[],
+  format: (row: Row) => string,
 ): AsyncGenerator<string> {
   for (const row of rows) yield format(row);
 }

@@ -8,6 +8,7 @@
  *   (test-suite accuracy, column permutations).
  */
 
+export { sqlResultChecks } from './checks/result-checks.js';
 export {
   checkTypeTraps,
   describeTypeTraps,
@@ -46,6 +47,8 @@ import type { VerifySummary } from '../../verify/summary.js';
 import type { VerifyFileOptions } from './verify-file.js';
 
 export { sqlVerifierProvenance } from './provenance.js';
+export { collectLiterals, type SqlLiterals } from './test-suite/literals.js';
+export { defaultNeighbourDir, type NeighbourOptions, neighbourDatabases } from './test-suite/neighbours.js';
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
 export type { VerifyFileOptions } from './verify-file.js';
 

@@ -234,6 +234,6 @@ describe('symgen curate --decontaminate (MBPP test problems)', () => {
     } finally {
       stderr.mockRestore();
     }
-    expect(text).toMatch(/^symgen: .*empty\.jsonl holds no benchmark items/);
+    expect(text).toMatch(/^symgen curate: .*empty\.jsonl holds no benchmark items/);
   });
 });

@@ -102,7 +102,7 @@ describe('symgen review over a SQL run (HTTP endpoints)', () => {
     expect(confidences).toEqual([...confidences].sort((a, b) => a - b));
     expect(body.items).toHaveLength(body.total);
     expect(body.facets.status).toMatchObject({ accepted: expect.any(Number), rejected: expect.any(Number) });
-    expect(Object.keys(body.facets.reason).sort()).toEqual(['below-min-votes', 'no-program']);
+    expect(Object.keys(body.facets.reason).sort()).toEqual(['below-min-votes', 'no-program', 'type-trap']);
     const rejected = await api.get('/api/queue?status=rejected&reason=below-min-votes');
     expect(rejected.body.items.length).toBe(body.facets.reason['below-min-votes']);
     for (const item of rejected.body.items)
@@ -271,7 +271,7 @@ describe('symgen review over a SQL run (HTTP endpoints)', () => {
       return true;
     });
     expect(await main(['review', join(folder, 'no-run-here')])).toBe(2);
-    expect(message).toMatch(/^symgen: no run in .*no-run-here \(run\.sqlite not found\)/);
+    expect(message).toMatch(/^symgen review: no run in .*no-run-here \(run\.sqlite not found\)/);
     vi.mocked(process.stderr.write).mockImplementation(() => true);
   }, 90_000);
 

@@ -1,7 +1,11 @@
 import { startReviewServer } from '../../review/index.js';
+import { onStop } from '../stop.js';
 import { integerFlag } from './flags.js';
 
-/** Run `symgen review` until Ctrl-C; returns the exit code. */
+/**
+ * Run `symgen review` until Ctrl-C; returns the exit code. Ctrl-C is how a review ends, so the first
+ * signal is a clean stop (exit 0, every decision already saved); a second one ends at once.
+ */
 export async function runReview(
   runDirectory: string,
   flags: Record<string, string | undefined>,
@@ -14,12 +18,12 @@ export async function runReview(
     ...(flags.taskModule ? { taskModule: flags.taskModule } : {}),
   });
   process.stderr.write(`symgen review: ${server.url} (127.0.0.1 only; Ctrl-C to stop)\n`);
+  let removeStop = () => {};
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    signal?.addEventListener('abort', stop, { once: true });
+    removeStop = onStop(() => resolve());
+    signal?.addEventListener('abort', () => resolve(), { once: true });
   });
+  removeStop();
   await server.close();
   process.stderr.write('symgen review: stopped; dataset.jsonl and rejected.jsonl are up to date\n');
   return 0;

@@ -73,19 +73,12 @@ export {
   type TextDiversity,
   textDiversity,
 } from './evaluate/index.js';
-// generate: conditions (dataset-wise decomposition) and offline programs-first generation
 export {
-  type ConditionCoverage,
-  createRandom,
-  createSqlConditionSampler,
-  DEFAULT_HARDNESS_MIX,
-  describeCondition,
-  parseHardnessMix,
-  type Random,
-  type SqlCondition,
-  type SqlConditionSampler,
-  type SqlConditionSamplerOptions,
-} from './generate/conditions/index.js';
+  createParaphraser,
+  type ParaphraseOptions,
+  type ParaphraseRecord,
+  type Paraphraser,
+} from './generate/paraphrase/paraphrase.js';
 export {
   type GenerateOptions,
   type GenerateProgress,
@@ -93,23 +86,6 @@ export {
   QuestionFilter,
   runGenerate,
 } from './generate/pipeline/index.js';
-export {
-  createParaphraser,
-  type DatabaseProfile,
-  generateProgramsFirst,
-  inferJoins,
-  type JoinEdge,
-  type ParaphraseOptions,
-  type ParaphraseRecord,
-  type Paraphraser,
-  type Program,
-  type ProgramRejection,
-  type ProgramsFirstExample,
-  type ProgramsFirstOptions,
-  profileDatabase,
-  realiseQuestion,
-  renderSql,
-} from './generate/programs-first/index.js';
 // io
 export { countLines, type JsonlLine, readJsonl, writeLinesAtomically } from './io/index.js';
 export * from './llm/index.js';
@@ -262,6 +238,19 @@ export type {
   TaskRecord,
   TaskReference,
 } from './tasks/spec.js';
+// generate: conditions (dataset-wise decomposition) and offline programs-first generation
+export {
+  type ConditionCoverage,
+  createRandom,
+  createSqlConditionSampler,
+  DEFAULT_HARDNESS_MIX,
+  describeCondition,
+  parseHardnessMix,
+  type Random,
+  type SqlCondition,
+  type SqlConditionSampler,
+  type SqlConditionSamplerOptions,
+} from './tasks/sql/conditions/index.js';
 export {
   type DatabaseEnvironment,
   DatabaseSet,
@@ -283,6 +272,19 @@ export {
   sqlFeatures,
   sqlTask,
 } from './tasks/sql/index.js';
+export {
+  type DatabaseProfile,
+  generateProgramsFirst,
+  inferJoins,
+  type JoinEdge,
+  type Program,
+  type ProgramRejection,
+  type ProgramsFirstExample,
+  type ProgramsFirstOptions,
+  profileDatabase,
+  realiseQuestion,
+  renderSql,
+} from './tasks/sql/programs-first/index.js';
 export { sqlTemplate } from './tasks/sql/template.js';
 export { createStructuralExecutor, type StructuralCheck } from './tasks/structural-executor.js';
 // top task (agreement on normal forms)

@@ -108,13 +108,30 @@ export function describeTaskContract<Options>(
       expect(JSON.parse(JSON.stringify(features))).toEqual(features);
     });
 
-    it('samples programs that execute, the same for the same seed, and describes them', async () => {
+    it('samples programs that execute, the same for the same seed, each with a question', async () => {
       if (!task.sample) return;
-      const programs = [1, 2, 3].map((seed) => task.sample!(seededRandom(seed)));
-      expect(task.sample(seededRandom(1))).toBe(programs[0]);
-      for (const program of programs) {
+      const draw = async (seed: number) => {
+        const drawn: { program: string; question: string | undefined }[] = [];
+        for await (const sampled of task.sample!({
+          source: cases.environment,
+          seed,
+          count: 3,
+          options: {},
+        })) {
+          drawn.push({
+            program: sampled.program,
+            question: sampled.question ?? task.describe?.(sampled.program),
+          });
+          if (drawn.length === 3) break;
+        }
+        return drawn;
+      };
+      const first = await draw(1);
+      expect(await draw(1)).toEqual(first);
+      expect(first).toHaveLength(3);
+      for (const { program, question } of first) {
         expect({ program, status: (await run(program)).status }).toEqual({ program, status: 'ok' });
-        if (task.describe) expect(task.describe(program)).toMatch(/\w/);
+        expect(question).toMatch(/\w/);
       }
     });
 

@@ -93,12 +93,19 @@ const PATH_FIELDS: readonly (readonly string[])[] = [
   ['knowledge', 'db'],
   ['demonstrations', 'file'],
   ['output', 'dir'],
+  ['taskModule'],
+  ['taskOptions', 'fixture'],
 ];
 
 /** Relative paths written in a file are relative to the file, not to where symgen runs. */
 function resolvePaths(config: Record<string, unknown>, base: string): Record<string, unknown> {
   const copy = structuredClone(config);
   for (const [section, field] of PATH_FIELDS) {
+    if (field === undefined) {
+      const value = copy[section!];
+      if (typeof value === 'string' && !isAbsolute(value)) copy[section!] = resolve(base, value);
+      continue;
+    }
     const holder = copy[section!];
     if (holder && typeof holder === 'object' && !Array.isArray(holder)) {
       const value = (holder as Record<string, unknown>)[field!];

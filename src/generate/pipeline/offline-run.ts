@@ -1,29 +1,32 @@
 import type { GenerateConfig } from '../../config/index.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { RunStore } from '../../store/run-store.js';
-import type { DatabaseEnvironment } from '../../tasks/sql/databases.js';
-import { generateProgramsFirst } from '../programs-first/index.js';
+import type { Executor, GenerationSource, TaskPlugin } from '../../tasks/spec.js';
 import { engineInfo } from './engine-info.js';
 import type { ProgressTracker } from './progress.js';
 import { questionKey } from './question-text.js';
+import { sampledExamples } from './sampled-examples.js';
 
 /**
- * The offline pipeline (no LLM configured): the programs-first generator samples programs from each
- * database's schema and writes their questions; every example lands in the store as accepted (its
- * program executed when it was made). The generator is seeded per database, so a resumed run replays
- * the same sequence and the store skips examples it already holds.
+ * The offline pipeline (no LLM configured, a task with a sampler): the task's sampler draws
+ * programs from each source with their questions (SQL from the database's schema; math small
+ * programs of thought); a program the sampler did not run is executed once with the task's
+ * executor and kept only when it runs. Every kept example lands in the store as accepted. The
+ * sampler is seeded per source, so a resumed run replays the same sequence and the store skips
+ * examples it already holds.
  */
 export async function runOfflinePipeline(options: {
   config: GenerateConfig;
   store: RunStore;
-  databases: ReadonlyMap<string, DatabaseEnvironment>;
+  task: TaskPlugin<never>;
+  sources: ReadonlyMap<string, GenerationSource>;
   quotas: ReadonlyMap<string, number>;
+  executor: () => Executor;
   progress: ProgressTracker;
   signal?: AbortSignal;
 }): Promise<{ complete: boolean }> {
-  const { config, store, progress } = options;
+  const { config, store, progress, task } = options;
   let complete = true;
-  let seen = 0;
   const have = store.countByDatabase();
   progress.genQ.total = [...options.quotas.values()].reduce((sum, quota) => sum + quota, 0);
   progress.genQ.done = [...have.values()].reduce((sum, count) => sum + count, 0);
@@ -34,36 +37,26 @@ export async function runOfflinePipeline(options: {
   for (const [dbId, quota] of options.quotas) {
     let count = have.get(dbId) ?? 0;
     if (count >= quota) continue;
-    const environment = options.databases.get(dbId)!;
-    const seed = seedFrom(config.seed, dbId, 'programs-first');
-    // asking for twice the quota leaves room for examples whose question repeats an earlier one
-    for await (const example of generateProgramsFirst({
-      dbPath: environment.path,
-      dbId,
+    // draws beyond the quota leave room for programs whose question repeats or that do not run
+    for await (const example of sampledExamples({
+      task,
+      source: options.sources.get(dbId)!,
+      seed: seedFrom(config.seed, dbId, 'programs-first'),
       count: quota * 2,
-      seed,
-      ...(config.generation.conditions.hardnessMix
-        ? { hardnessMix: config.generation.conditions.hardnessMix }
-        : {}),
+      maxDraws: quota * 4 + 16,
+      options: {
+        ...config.taskOptions,
+        ...(config.generation.conditions.hardnessMix
+          ? { hardnessMix: config.generation.conditions.hardnessMix }
+          : {}),
+      },
+      executor: options.executor,
       ...(options.signal ? { signal: options.signal } : {}),
     })) {
-      // the generator can run without ever yielding to the event loop; let signals (Ctrl-C) through
-      if (++seen % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
-      options.signal?.throwIfAborted();
       const record = {
-        id: example.id,
-        question: example.question,
-        db_id: dbId,
-        status: 'accepted',
-        program: example.program,
-        canonicalQuestion: example.canonicalQuestion,
-        confidence: 1,
-        features: example.features,
-        condition: example.condition,
-        result: example.result,
+        ...example.record,
         provenance: {
-          ...example.provenance,
-          database: { id: dbId, sha256: environment.sha256 },
+          ...(example.record.provenance as Record<string, unknown>),
           seed: config.seed,
           engine: engineInfo(),
         },

@@ -10,6 +10,7 @@
  */
 import type { TaskPlugin } from '../spec.js';
 import { extractPython, normalisePython, pythonFeatures } from './extract-python.js';
+import { parsePythonQuestion, pythonGeneration, signatureFromTests } from './generation.js';
 import { pythonEnvironment } from './python-environment.js';
 import { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
 
@@ -21,6 +22,7 @@ export {
   pythonEnvironment,
 } from './python-environment.js';
 export { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
+export { parsePythonQuestion, signatureFromTests };
 
 /** The Python task plugin. */
 export const pythonTask: TaskPlugin<PythonExecutorOptions> = {
@@ -32,14 +34,7 @@ export const pythonTask: TaskPlugin<PythonExecutorOptions> = {
   createExecutor: (options) => createPythonExecutor(options),
   features: pythonFeatures,
   environment: pythonEnvironment,
-  knowledge(record) {
-    const { data } = pythonEnvironment(record);
-    if (data.tests.length > 0) return `Your code should pass these tests:\n${data.tests.join('\n')}`;
-    const entry = data.entryPoint ? `Write a function named ${data.entryPoint}. ` : '';
-    return data.inputs.length > 0
-      ? `${entry}It will be called with these arguments:\n${data.inputs.map((input) => `(${input})`).join('\n')}`
-      : `${entry}Also propose a few argument lists to call it with.`;
-  },
+  ...pythonGeneration,
   reference(record) {
     const { data } = pythonEnvironment(record);
     if (data.tests.length > 0) return { key: 'pass', display: `passes ${data.tests.length} tests` };

@@ -8,15 +8,18 @@
  *   (test-suite accuracy, column permutations).
  */
 import { SqliteExecutor, type SqliteExecutorOptions } from '../../sandbox/sqlite/index.js';
-import type { Task } from '../spec.js';
+import type { TaskPlugin } from '../spec.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
+import { sqlGeneration } from './generation.js';
 import { normaliseSql } from './normalise.js';
+import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
 
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
 export { type SqlFeatures, sqlFeatures } from './features.js';
+export { sampleSql, sqlConditions, sqlKnowledge, sqlSources } from './generation.js';
 export {
   HARDNESS_LEVELS,
   type Hardness,
@@ -25,9 +28,11 @@ export {
   hardnessFromCounts,
   hardnessOf,
 } from './hardness.js';
+export { SqlKnowledge, type SqlKnowledgeOptions, type SqlKnowledgeView } from './knowledge.js';
 export { normaliseSql } from './normalise.js';
 export { formatSql, loadSqlParser, parseSql, type SqlAst } from './parse.js';
 export { prepareSql } from './prepare.js';
+export { sqlPrompts } from './prompts.js';
 export {
   openReadOnly,
   quoteIdentifier,
@@ -41,11 +46,13 @@ export {
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
 
 /** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
-export const sqlTask: Task<SqliteExecutorOptions> = {
+export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   id: 'sql',
   extract: extractSql,
   normalise: normaliseSql,
   prepare: prepareSql,
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
+  ready: loadSqlParser,
+  ...sqlGeneration,
 };

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../test/shared-data.js';
-import { loadSqlParser } from '../../tasks/sql/parse.js';
-import { openReadOnly, readSqliteSchema } from '../../tasks/sql/schema.js';
-import { createRandom } from '../conditions/random.js';
+import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../../test/shared-data.js';
+import { createRandom } from '../../random.js';
+import { loadSqlParser } from '../parse.js';
+import { openReadOnly, readSqliteSchema } from '../schema.js';
 import {
   generateProgramsFirst,
   type Program,

@@ -1,16 +1,14 @@
 import type Database from 'better-sqlite3';
-import { DatabaseError } from '../../errors/index.js';
-import type { LlmProvider } from '../../llm/spec.js';
-import { DatabaseSet } from '../../tasks/sql/databases.js';
-import { type SqlFeatures, sqlFeatures } from '../../tasks/sql/features.js';
-import type { Hardness } from '../../tasks/sql/hardness.js';
-import { loadSqlParser } from '../../tasks/sql/parse.js';
-import { openReadOnly, readSqliteSchema, type SqlSchema } from '../../tasks/sql/schema.js';
+import { DatabaseError } from '../../../errors/index.js';
+import { createRandom, type Random } from '../../random.js';
 import type { SqlCondition } from '../conditions/condition.js';
 import { createSqlConditionSampler } from '../conditions/condition-sampler.js';
-import { createRandom, type Random } from '../conditions/random.js';
+import { type DatabaseEnvironment, DatabaseSet } from '../databases.js';
+import { type SqlFeatures, sqlFeatures } from '../features.js';
+import type { Hardness } from '../hardness.js';
+import { loadSqlParser } from '../parse.js';
+import { openReadOnly, readSqliteSchema, type SqlSchema } from '../schema.js';
 import { buildProgram } from './build-program.js';
-import type { ParaphraseOptions } from './paraphrase.js';
 import { createPlanGuard } from './plan-guard.js';
 import { type DatabaseProfile, profileDatabase } from './profile.js';
 import { renderSql } from './program.js';
@@ -29,10 +27,11 @@ export interface ProgramsFirstOptions {
   seed?: number;
   /** Target share of each Spider hardness level. @default Spider dev's mix (25/40/20/15) */
   hardnessMix?: Partial<Record<Hardness, number>>;
-  /** Optional: paraphrase the canonical question and keep pairs that pass a cycle check. */
-  llm?: LlmProvider;
-  /** Settings of the paraphrase step (with `llm`). */
-  paraphrase?: ParaphraseOptions;
+  /**
+   * Optional: rewrites each canonical question (a model paraphrase kept only when it passes a cycle
+   * check; `symgen sample --paraphrase` opens one per database). A null question drops the pair.
+   */
+  paraphrase?: (environment: DatabaseEnvironment, schema: SqlSchema) => Promise<QuestionRewriter>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /** Keep empty results and filters that keep every row. @default false */
@@ -41,6 +40,16 @@ export interface ProgramsFirstOptions {
   maxRows?: number;
   /** Called for every drawn program that was not kept, with why (for statistics). */
   onReject?: (reason: ProgramRejection, sql: string | null) => void;
+}
+
+/** Rewrites a sampled program's question (e.g. a model paraphrase checked by parsing it back). */
+export interface QuestionRewriter {
+  paraphrase(
+    question: string,
+    sql: string,
+    signal?: AbortSignal,
+  ): Promise<{ question: string | null; record: unknown }>;
+  close(): Promise<void>;
 }
 
 /** Why a drawn program was not kept. */
@@ -105,11 +114,7 @@ export async function* generateProgramsFirst(
       ...(options.hardnessMix ? { hardnessMix: options.hardnessMix } : {}),
       joins: profile.joins.map((edge) => ({ from: edge.from, to: edge.to })),
     });
-    const paraphraser = options.llm
-      ? await import('./paraphrase.js').then((module) =>
-          module.createParaphraser(options.llm!, environment, schema, options.paraphrase),
-        )
-      : undefined;
+    const paraphraser = options.paraphrase ? await options.paraphrase(environment, schema) : undefined;
     const guard = createPlanGuard(db, profile.tables);
     const seen = new Set<string>();
     let produced = 0;

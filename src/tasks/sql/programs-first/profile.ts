@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { quoteIdentifier, type SqlSchema, type SqlTable, sampleTableRows } from '../../tasks/sql/schema.js';
-import type { Random } from '../conditions/random.js';
+import type { Random } from '../../random.js';
+import { quoteIdentifier, type SqlSchema, type SqlTable, sampleTableRows } from '../schema.js';
 import { inferJoins, type JoinEdge } from './join-inference.js';
 
 /** How a column can be used in a program. */

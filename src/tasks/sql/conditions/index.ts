@@ -1,3 +1,4 @@
+export { createRandom, type Random } from '../../random.js';
 export {
   CLAUSES_BY_HARDNESS,
   CONDITION_CLAUSES,
@@ -16,4 +17,3 @@ export {
   type SqlConditionSampler,
   type SqlConditionSamplerOptions,
 } from './condition-sampler.js';
-export { createRandom, type Random } from './random.js';

@@ -4,17 +4,10 @@ export {
   type ProgramRejection,
   type ProgramsFirstExample,
   type ProgramsFirstOptions,
+  type QuestionRewriter,
 } from './generate.js';
 export { inferJoins, type JoinEdge } from './join-inference.js';
 export { columnWords, pluralize, singularize, splitWords, tableNoun } from './names.js';
-export {
-  cleanParaphrase,
-  createParaphraser,
-  type ParaphraseOptions,
-  type ParaphraseRecord,
-  type Paraphraser,
-  type ParaphraseTrial,
-} from './paraphrase.js';
 export {
   type ColumnProfile,
   type ColumnRole,

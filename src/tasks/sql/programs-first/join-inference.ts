@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { quoteIdentifier } from '../../tasks/sql/schema.js';
+import { quoteIdentifier } from '../schema.js';
 import { singularize, splitWords } from './names.js';
 import type { TableProfile } from './profile.js';
 

@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB } from '../../../test/shared-data.js';
 import { createOpenAICompatible } from '../../llm/index.js';
+import { generateProgramsFirst, type ProgramsFirstExample } from '../../tasks/sql/programs-first/index.js';
 import { createLlmTestServer, type LlmTestServer } from '../../testing/index.js';
-import {
-  cleanParaphrase,
-  generateProgramsFirst,
-  type ParaphraseRecord,
-  type ProgramsFirstExample,
-} from './index.js';
+import { cleanParaphrase, createParaphraser, type ParaphraseRecord } from './paraphrase.js';
 
 const chat = (...texts: string[]) => ({
   body: {
@@ -61,8 +57,8 @@ describe('paraphrase with a cycle check', () => {
       dbId: 'geo',
       count: 2,
       seed: 4,
-      llm: model,
-      paraphrase: { candidates: 2, parses: 5 },
+      paraphrase: async (environment, schema) =>
+        createParaphraser(model, environment, schema, { candidates: 2, parses: 5 }),
     });
     expect(examples.map((example) => example.program)).toEqual([p0, p2]);
     expect(examples.map((example) => example.question)).toEqual([

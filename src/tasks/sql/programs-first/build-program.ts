@@ -1,6 +1,6 @@
-import type { Hardness } from '../../tasks/sql/hardness.js';
+import type { Random } from '../../random.js';
 import type { SqlCondition } from '../conditions/condition.js';
-import type { Random } from '../conditions/random.js';
+import type { Hardness } from '../hardness.js';
 import type { JoinEdge } from './join-inference.js';
 import type { ColumnProfile, DatabaseProfile, TableProfile } from './profile.js';
 import type {

@@ -2,7 +2,7 @@
  * The sampled program as a small tree (not SQL text), so the SQL and its English question are both
  * rendered from the same structure, construct by construct.
  */
-import { quoteIdentifier } from '../../tasks/sql/schema.js';
+import { quoteIdentifier } from '../schema.js';
 
 export type Aggregate = 'count' | 'sum' | 'avg' | 'min' | 'max';
 export type ComparisonOp = '=' | '!=' | '>' | '<' | '>=' | '<=';

@@ -1,4 +1,4 @@
-import type { Hardness } from '../../tasks/sql/hardness.js';
+import type { Hardness } from '../hardness.js';
 
 /** What one generated program (or question) should be: a hardness, the tables it uses, its clauses. */
 export interface SqlCondition {

@@ -1,7 +1,8 @@
-import { InputError } from '../../errors/index.js';
-import type { SqlFeatures } from '../../tasks/sql/features.js';
-import { HARDNESS_LEVELS, type Hardness } from '../../tasks/sql/hardness.js';
-import type { SqlSchema } from '../../tasks/sql/schema.js';
+import { InputError } from '../../../errors/index.js';
+import { createRandom } from '../../random.js';
+import type { SqlFeatures } from '../features.js';
+import { HARDNESS_LEVELS, type Hardness } from '../hardness.js';
+import type { SqlSchema } from '../schema.js';
 import {
   CLAUSES_BY_HARDNESS,
   type ConditionClause,
@@ -10,7 +11,6 @@ import {
   MAX_CLAUSES,
   type SqlCondition,
 } from './condition.js';
-import { createRandom } from './random.js';
 
 /** What has been produced so far, as shares of the programs observed (0 to 1). */
 export interface ConditionCoverage {

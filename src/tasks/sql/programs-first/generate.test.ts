@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB } from '../../../test/shared-data.js';
-import { SqliteExecutor } from '../../sandbox/sqlite/index.js';
-import { sqlFeatures } from '../../tasks/sql/features.js';
+import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
+import { SqliteExecutor } from '../../../sandbox/sqlite/index.js';
+import { sqlFeatures } from '../features.js';
 import { generateProgramsFirst, type ProgramsFirstExample } from './index.js';
 
 const executor = new SqliteExecutor({ workers: 1 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openReadOnly } from '../../tasks/sql/schema.js';
+import { openReadOnly } from '../schema.js';
 import { generateProgramsFirst, type ProgramsFirstExample, runProgram } from './index.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'symgen-bad-db-'));

@@ -5,7 +5,7 @@ import {
   readSqliteSchema,
   type SqlSchema,
   sampleTableRows,
-} from '../tasks/sql/schema.js';
+} from './schema.js';
 import { buildValueIndex, type ValueIndex, type ValueMatch } from './value-index.js';
 
 /** How much of a database goes into a prompt. */

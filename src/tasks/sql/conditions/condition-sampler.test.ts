@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB } from '../../../test/shared-data.js';
-import type { SqlFeatures } from '../../tasks/sql/features.js';
-import { HARDNESS_LEVELS, type Hardness } from '../../tasks/sql/hardness.js';
-import { openReadOnly, readSqliteSchema } from '../../tasks/sql/schema.js';
+import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
+import type { SqlFeatures } from '../features.js';
+import { HARDNESS_LEVELS, type Hardness } from '../hardness.js';
+import { openReadOnly, readSqliteSchema } from '../schema.js';
 import { createRandom, createSqlConditionSampler, describeCondition, parseHardnessMix } from './index.js';
 
 const db = openReadOnly(GEOGRAPHY_DB);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { quoteIdentifier, type SqlSchema } from '../tasks/sql/schema.js';
+import { normaliseText } from '../text.js';
+import { quoteIdentifier, type SqlSchema } from './schema.js';
 
 /** A cell value of the database that matches words of a question. */
 export interface ValueMatch {
@@ -31,16 +32,6 @@ const STOPWORDS = new Set(
     ' ',
   ),
 );
-
-/** Lower case, punctuation to spaces, one space between words: the form both sides are compared in. */
-export function normaliseText(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
 
 /**
  * Indexes the text cells of every table (as BRIDGE and SymGen do for "cell values that match words
@@ -114,3 +105,5 @@ export function buildValueIndex(
 function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+export { normaliseText };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { GEOGRAPHY_DB, SHARED_DATA, SPIDER_DATABASES } from './shared-data.js';
+import { GEOGRAPHY_DB, GEOQUERY_DEV, SPIDER_DATABASES, SPIDER_QUESTIONS } from './shared-data.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'symgen-cli-'));
 const readLines = (path: string) =>
@@ -39,7 +39,7 @@ describe('symgen verify', () => {
       else expect(line.confidence).toBeGreaterThanOrEqual(5 / 20);
     }
     // the chosen programs execute to the gold answers: score them with symgen evaluate
-    const gold = readLines(join(SHARED_DATA, 'geoquery-sql', 'dev.jsonl')).slice(0, 60);
+    const gold = readLines(GEOQUERY_DEV).slice(0, 60);
     const goldFile = join(folder, 'gold.jsonl');
     const predFile = join(folder, 'pred.jsonl');
     writeFileSync(
@@ -177,7 +177,7 @@ describe('symgen verify', () => {
 describe('symgen evaluate', () => {
   it('scores Spider test gold against itself by hardness and database', async () => {
     const json = join(folder, 'spider-eval.json');
-    const gold = join(SHARED_DATA, 'spider-test', 'questions.jsonl');
+    const gold = SPIDER_QUESTIONS;
     expect(
       await main([
         'evaluate',

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { createLlmTestServer, type LlmTestServer } from '../src/testing/index.js';
-import { GEOGRAPHY_DB, SHARED_DATA } from './shared-data.js';
+import { GEOGRAPHY_DB, GEOQUERY_DEV, GEOQUERY_TRAIN } from './shared-data.js';
 
-const DEV = join(SHARED_DATA, 'geoquery-sql', 'dev.jsonl');
-const TRAIN = join(SHARED_DATA, 'geoquery-sql', 'train.jsonl');
+const DEV = GEOQUERY_DEV;
+const TRAIN = GEOQUERY_TRAIN;
 
 let server: LlmTestServer;
 let folder: string;

@@ -9,7 +9,7 @@ import { loadGenerateConfig } from '../src/config/index.js';
 import { questionKey } from '../src/generate/pipeline/index.js';
 import { createLlmTestServer, type LlmTestServer } from '../src/testing/index.js';
 import { createGeoQueryModel, geoQueryDev, kindOf } from './geoquery-model.js';
-import { GEOGRAPHY_DB, SHARED_DATA } from './shared-data.js';
+import { GEOGRAPHY_DB, GEOQUERY_TRAIN, SPIDER_DATABASES } from './shared-data.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'symgen-generate-'));
 const readLines = (path: string) =>
@@ -35,7 +35,7 @@ function resultOf(db: Database.Database, sql: string): string {
 describe('symgen generate with a model (SymGen on GeoQuery)', () => {
   const out = join(folder, 'geo-run');
   const config = join(folder, 'geo.yaml');
-  const demonstrations = join(SHARED_DATA, 'geoquery-sql', 'train.jsonl');
+  const demonstrations = GEOQUERY_TRAIN;
 
   it('generates questions, then candidates, and keeps only what the verifier accepts', async () => {
     writeFileSync(
@@ -182,7 +182,7 @@ describe('symgen generate without a model', () => {
       '--task',
       'sql',
       '--db',
-      join(SHARED_DATA, 'spider-test', 'database'),
+      SPIDER_DATABASES,
       '--count',
       '12',
       '--out',

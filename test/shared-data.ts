@@ -1,13 +1,15 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Root of the public benchmark data beside the project (`../shared/data`). */
-export const SHARED_DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
-export const GEOGRAPHY_DB = join(import.meta.dirname, '..', 'examples', 'geoquery', 'geography.sqlite');
-export const SPIDER_DATABASES = join(SHARED_DATA, 'spider-test', 'database');
-
-if (!existsSync(SHARED_DATA)) {
-  throw new Error(
-    `the tests read public benchmark data from ${SHARED_DATA}; check out shared/ beside the project`,
-  );
-}
+/**
+ * Root of the public benchmark slices the tests read (`test/data`, see its README for sources and
+ * licences). The repository carries them, so a fresh clone needs nothing beside it.
+ */
+export const SHARED_DATA = join(import.meta.dirname, 'data');
+const EXAMPLES = join(import.meta.dirname, '..', 'examples');
+export const GEOGRAPHY_DB = join(EXAMPLES, 'geoquery', 'geography.sqlite');
+/** GeoQuery's 600 train pairs, shipped as the example's demonstrations. */
+export const GEOQUERY_TRAIN = join(EXAMPLES, 'geoquery', 'train.jsonl');
+export const GEOQUERY_DEV = join(SHARED_DATA, 'geoquery-sql', 'dev.jsonl');
+/** The 25 Spider test databases, shipped with the Spider example. */
+export const SPIDER_DATABASES = join(EXAMPLES, 'spider', 'database');
+export const SPIDER_QUESTIONS = join(SHARED_DATA, 'spider-test', 'questions.jsonl');

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB, SHARED_DATA } from '../../test/shared-data.js';
+import { GEOGRAPHY_DB, GEOQUERY_TRAIN } from '../../test/shared-data.js';
 import { createLlm } from '../llm/index.js';
 import { createLlmTestServer, type LlmTestServer } from '../testing/index.js';
 import { evaluateDataset } from './dataset-evaluation.js';
 import { formatDatasetEvaluation } from './format-dataset-evaluation.js';
 
-const TRAIN = join(SHARED_DATA, 'geoquery-sql', 'train.jsonl');
+const TRAIN = GEOQUERY_TRAIN;
 
 let server: LlmTestServer;
 let folder: string;

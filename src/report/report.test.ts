@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB, SHARED_DATA } from '../../test/shared-data.js';
+import { GEOGRAPHY_DB, GEOQUERY_TRAIN } from '../../test/shared-data.js';
 import { main } from '../cli/main.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) =>
   existsSync(path),
 );
-const TRAIN = join(SHARED_DATA, 'geoquery-sql', 'train.jsonl');
+const TRAIN = GEOQUERY_TRAIN;
 
 let folder: string;
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHARED_DATA } from '../../../test/shared-data.js';
+import { GEOQUERY_DEV, GEOQUERY_TRAIN } from '../../../test/shared-data.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import { ordersNormalisedOutput, ordersOutput } from './order-by.js';
 
@@ -14,8 +14,8 @@ describe('ordersOutput', () => {
   });
 
   it('reads the normal form the same way as the source, on every GeoQuery and Spider gold query', () => {
-    const queries = ['geoquery-sql/train.jsonl', 'geoquery-sql/dev.jsonl']
-      .flatMap((file) => readFileSync(join(SHARED_DATA, file), 'utf8').trim().split('\n'))
+    const queries = [GEOQUERY_TRAIN, GEOQUERY_DEV]
+      .flatMap((file) => readFileSync(file, 'utf8').trim().split('\n'))
       .map((line) => (JSON.parse(line) as { query: string }).query);
     queries.push(
       "SELECT a FROM t WHERE b = 'it''s (an order by'",

@@ -12,8 +12,9 @@ export function firstLineQuestion(text: string): GeneratedQuestion | null {
     line = line
       .replace(/^(--\s*)?(question|q|natural language|request|problem)\s*[:.]\s*/i, '')
       .replace(/^(\d+[.)]|[-*•])\s+/, '')
-      .replace(/^["'“”`]+|["'“”`]+$/g, '')
       .trim();
+    // quotes around the whole question go; a quoted name at its end stays
+    if (/^["'“”`]/.test(line)) line = line.replace(/^["'“”`]+|["'“”`]+$/g, '').trim();
     if (!line) continue;
     return { question: line };
   }

@@ -105,11 +105,9 @@ export async function answerQuestion(
     provenance: {
       method: 'symgen',
       task: task.id,
-      model: {
-        provider: context.llm.model.provider,
-        modelId: context.llm.model.modelId,
-        ...(result.responseModelId ? { responseModelId: result.responseModelId } : {}),
-      },
+      // not the id the server reported: an answer served from the response cache has none, and the
+      // line must not depend on whether it was
+      model: { provider: context.llm.model.provider, modelId: context.llm.model.modelId },
       gen_q: prompt
         ? {
             promptId: prompt.id,

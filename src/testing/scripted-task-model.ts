@@ -39,9 +39,10 @@ export function scriptedKind(question: string): ScriptedKind {
 
 /**
  * A scripted OpenAI-compatible chat model over a benchmark slice, for any task (a `respond` of
- * `createLlmTestServer`). `gen_q` prompts (their system message starts with "You write", as every
- * default `gen_q` template's does) get questions of the slice, with a too-short one and normalised
- * duplicates (the first line in capitals) among them; `gen_a` prompts get candidates by the question's
+ * `createLlmTestServer`). A prompt that holds one of the items' questions is a `gen_a` prompt; any
+ * other is a `gen_q` prompt and gets questions of the slice (chosen by the prompt and its seed), with
+ * a too-short one and normalised duplicates (the first line in capitals) among them. `gen_a` prompts
+ * get candidates by the question's
  * {@link scriptedKind}: `agree`, the gold program written three ways (fenced, after prose, bare),
  * one other item's program and one prose answer; `scatter`, the gold program once and other
  * items' programs; `prose`, prose only. Answers depend only on the request, never on the order or
@@ -62,13 +63,26 @@ export function createScriptedTaskModel(options: ScriptedTaskModelOptions) {
       n?: number;
       logprobs?: boolean;
       model?: string;
+      seed?: number;
     };
     const n = body.n ?? 1;
-    const system = body.messages.find((message) => message.role === 'system')?.content ?? '';
     const user = body.messages[body.messages.length - 1]?.content ?? '';
-    const start = createHash('sha256').update(user).digest().readUInt32LE(0);
+    const start = createHash('sha256')
+      .update(`${user}\u0000${body.seed ?? ''}`)
+      .digest()
+      .readUInt32LE(0);
+    // a gen_a prompt asks one of the items' questions: the one whose stored form appears last
+    let found = -1;
+    let at = -1;
+    forms.forEach((form, index) => {
+      const position = user.lastIndexOf(form);
+      if (position > at || (position === at && position >= 0 && form.length > forms[found]!.length)) {
+        at = position;
+        found = index;
+      }
+    });
     let texts: string[];
-    if (/^You write/.test(system)) {
+    if (found < 0) {
       texts = Array.from({ length: n }, (_, index) => {
         const item = items[(start + index * 7) % items.length]!;
         if (index % 6 === 5) return 'ok?';
@@ -80,21 +94,11 @@ export function createScriptedTaskModel(options: ScriptedTaskModelOptions) {
         return item.question;
       });
     } else {
-      // the asked question is the item whose stored form appears last in the prompt
-      let found = -1;
-      let at = -1;
-      forms.forEach((form, index) => {
-        const position = user.lastIndexOf(form);
-        if (position > at || (position === at && position >= 0 && form.length > forms[found]!.length)) {
-          at = position;
-          found = index;
-        }
-      });
-      const item = found >= 0 ? items[found]! : undefined;
-      const kind = item ? scriptedKind(item.question) : 'prose';
+      const item = items[found]!;
+      const kind = scriptedKind(item.question);
       const other = (offset: number) => items[(found + 1 + offset) % items.length]!.program;
       texts = Array.from({ length: n }, (_, index) => {
-        if (!item || kind === 'prose' || index % 6 === 5) return PROSE_ANSWER;
+        if (kind === 'prose' || index % 6 === 5) return PROSE_ANSWER;
         if (kind === 'scatter') return index === 0 ? fenced(item.program) : fenced(other(index));
         if (index % 6 === 3) return fenced(other(index));
         if (index % 6 === 1) return `Here is the answer:\n${fenced(item.program)}`;

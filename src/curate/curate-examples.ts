@@ -1,6 +1,7 @@
 import type { DatasetExample } from '../dataset/index.js';
 import { foldQuestion } from '../dataset/index.js';
-import { normaliseSql } from '../tasks/sql/normalise.js';
+import { defaultTask } from '../tasks/registry/index.js';
+import type { TaskPlugin } from '../tasks/spec.js';
 import type { CurateOptions } from './curate-options.js';
 import { cheapFilterVerdict, resultSizeVerdict } from './filters.js';
 import { NearDuplicateIndex } from './minhash-lsh.js';
@@ -48,8 +49,10 @@ export interface CurateResult {
 
 /** What curation can use besides the examples. */
 export interface CurateContext {
+  /** The task of the programs (normal form, features, shape). @default sql */
+  readonly task?: TaskPlugin<never>;
   /** Row count of a program's result, or `undefined` when it did not execute (needs a database). */
-  readonly resultRows?: (program: string, dbId: string | undefined) => Promise<number | undefined>;
+  readonly resultRows?: (program: string, example: DatasetExample) => Promise<number | undefined>;
   /** The auxiliary model; without it nothing is relabelled. */
   readonly relabel?: RelabelContext;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
@@ -66,6 +69,7 @@ export async function curateExamples(
   options: CurateOptions,
   context: CurateContext = {},
 ): Promise<CurateResult> {
+  const task = context.task ?? defaultTask();
   const dropped: DroppedExample[] = [];
   const drop = (
     example: DatasetExample,
@@ -79,7 +83,7 @@ export async function curateExamples(
       drop(example, 'rejected-by-verifier', example.reason ? { detail: example.reason } : {});
       continue;
     }
-    const verdict = cheapFilterVerdict(example, options.filters);
+    const verdict = cheapFilterVerdict(example, options.filters, task);
     if (verdict) drop(example, verdict.reason, { detail: verdict.detail });
     else alive.push(example);
   }
@@ -89,7 +93,7 @@ export async function curateExamples(
     (left, right) => (right.confidence ?? 1) - (left.confidence ?? 1) || left.line - right.line,
   );
   const normalised = new Map<DatasetExample, string>();
-  for (const example of byPriority) normalised.set(example, normaliseSql(example.program));
+  for (const example of byPriority) normalised.set(example, task.normalise(example.program));
   const survivors = new Set<DatasetExample>();
   const pairs = new Map<string, DatasetExample>();
   const perProgram = new Map<string, number>();
@@ -137,9 +141,7 @@ export async function curateExamples(
     context.resultRows &&
     (options.filters.minResultRows > 0 || options.filters.maxResultRows !== undefined)
   ) {
-    const rows = await Promise.all(
-      alive.map((example) => context.resultRows!(example.program, example.dbId)),
-    );
+    const rows = await Promise.all(alive.map((example) => context.resultRows!(example.program, example)));
     alive = alive.filter((example, position) => {
       const count = rows[position];
       if (count === undefined) {
@@ -186,6 +188,7 @@ export async function curateExamples(
       return relabel?.verdict === 'corrected' ? { ...example, program: relabel.program } : example;
     }),
     options.weight,
+    (program) => task.template?.(program) ?? task.normalise(program),
   );
   const kept: CuratedExample[] = alive.map((example, position) => {
     const relabel = relabels.get(example);

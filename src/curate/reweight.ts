@@ -1,5 +1,4 @@
 import type { DatasetExample } from '../dataset/index.js';
-import { sqlTemplate } from '../tasks/sql/template.js';
 
 /** Settings of {@link computeWeights}. */
 export interface WeightOptions {
@@ -10,12 +9,16 @@ export interface WeightOptions {
 /**
  * Per-example weights from confidence and rarity: `confidence^a * (1 / templateCount)^b`, scaled so
  * the weights average 1 (a trainer's loss keeps its scale). An example without a confidence counts
- * as fully confident; its template is its program with literals replaced ({@link sqlTemplate}), so
+ * as fully confident; its template is the task's `template` of its program (SQL: literals replaced), so
  * the hundredth `SELECT ... WHERE state_name = ?` weighs less than a rare shape.
  */
-export function computeWeights(examples: readonly DatasetExample[], options: WeightOptions): number[] {
+export function computeWeights(
+  examples: readonly DatasetExample[],
+  options: WeightOptions,
+  template: (program: string) => string = (program) => program,
+): number[] {
   if (examples.length === 0) return [];
-  const templates = examples.map((example) => sqlTemplate(example.program));
+  const templates = examples.map((example) => template(example.program));
   const counts = new Map<string, number>();
   for (const template of templates) counts.set(template, (counts.get(template) ?? 0) + 1);
   const raw = examples.map((example, index) => {

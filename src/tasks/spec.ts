@@ -129,6 +129,11 @@ export interface TaskExtras {
   sample?(request: SampleRequest): AsyncIterable<SampledProgram>;
   /** Describe a program in words (the question of a sampled program that has none). */
   describe?(program: string): string;
+  /**
+   * The program's shape: its normal form with literals replaced (curate weights an example by how
+   * rare its shape is). Default: the normal form.
+   */
+  template?(program: string): string;
 }
 
 /** A chat prompt template in Jinja syntax (nunjucks): an optional system message and the user message. */

@@ -1,4 +1,4 @@
 export { builtinTasks } from './builtin-tasks.js';
 export { loadTaskModule, taskPluginSchema } from './load-task-module.js';
-export { resolveTask } from './resolve-task.js';
+export { DEFAULT_TASK, defaultTask, resolveTask } from './resolve-task.js';
 export { createTaskRegistry, type TaskRegistry } from './task-registry.js';

@@ -15,6 +15,7 @@ import { sqlGeneration } from './generation.js';
 import { normaliseSql } from './normalise.js';
 import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
+import { sqlTemplate } from './template.js';
 
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
@@ -54,5 +55,6 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
   ready: loadSqlParser,
+  template: sqlTemplate,
   ...sqlGeneration,
 };

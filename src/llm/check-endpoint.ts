@@ -1,6 +1,8 @@
 import { createAnthropic } from './anthropic/index.js';
 import type { FetchFunction } from './http.js';
 import { createOpenAICompatible, listOpenAICompatibleModels } from './openai-compatible/index.js';
+import { resolveOpenAICompatibleOptions } from './openai-compatible/openai-compatible-settings.js';
+import { serverSlots } from './openai-compatible/samples-per-request.js';
 import type { LlmProvider } from './spec.js';
 
 /** Where to look: the same fields as the provider configs, all optional. */
@@ -26,6 +28,11 @@ export interface EndpointCheckReport {
   readonly logprobs: boolean | undefined;
   /** True when two samples came back from one request. */
   readonly nInOneRequest: boolean | undefined;
+  /**
+   * Most samples one request may ask for: 1 when the server ignores or refuses `n`, a llama.cpp
+   * server's parallel slots (`GET /props`), else the provider's own cap. Undefined when unknown.
+   */
+  readonly samplesPerRequest: number | undefined;
   readonly error: string | undefined;
 }
 
@@ -57,6 +64,8 @@ export async function checkEndpoint(options: EndpointCheckOptions): Promise<Endp
       api: options.api,
       env,
       fetch: countingFetch,
+      // the report says it; no stderr line
+      onNotice: () => {},
     });
   } else {
     model = model ?? env.SYMGEN_MODEL ?? 'claude-haiku-4-5';
@@ -71,6 +80,7 @@ export async function checkEndpoint(options: EndpointCheckOptions): Promise<Endp
     responseModel: undefined,
     logprobs: undefined,
     nInOneRequest: undefined,
+    samplesPerRequest: undefined,
     error,
   });
   if (!model) {
@@ -88,13 +98,23 @@ export async function checkEndpoint(options: EndpointCheckOptions): Promise<Endp
       },
       { signal },
     );
+    const latencyMs = Math.round(performance.now() - started);
+    const nInOneRequest = requests === 1 && result.samples.length >= 2;
+    const slots =
+      options.kind === 'openai-compatible' && nInOneRequest
+        ? await serverSlots(
+            resolveOpenAICompatibleOptions({ baseURL: options.baseURL, model: model, env }),
+            signal,
+          )
+        : undefined;
     return {
       ...base,
       answers: true,
-      latencyMs: Math.round(performance.now() - started),
+      latencyMs,
       responseModel: result.responseModelId,
       logprobs: result.samples.some((sample) => (sample.tokenLogprobs?.length ?? 0) > 0),
-      nInOneRequest: requests === 1 && result.samples.length >= 2,
+      nInOneRequest,
+      samplesPerRequest: nInOneRequest ? Math.min(provider.maxSamplesPerCall, slots ?? Infinity) : 1,
       error: undefined,
     };
   } catch (error) {
@@ -112,7 +132,11 @@ export function formatEndpointCheck(report: EndpointCheckReport): string {
   ];
   if (report.listedModels) lines.push(`listed models: ${report.listedModels.join(', ') || 'none'}`);
   if (report.answers) {
-    lines.push(`logprobs: ${yesNo(report.logprobs)}`, `n > 1 in one request: ${yesNo(report.nInOneRequest)}`);
+    lines.push(
+      `logprobs: ${yesNo(report.logprobs)}`,
+      `n > 1 in one request: ${yesNo(report.nInOneRequest)}`,
+      `samples per request: ${report.samplesPerRequest === undefined ? 'unknown' : `at most ${report.samplesPerRequest}`}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -36,12 +36,17 @@ export function mergeResults(results: readonly LlmResult[]): LlmResult {
   const usage = results.reduce((sum, result) => addUsage(sum, result.usage), emptyUsage);
   const costs = results.map((result) => result.costUsd).filter((cost) => cost !== undefined);
   const cachedSamples = results.reduce((sum, result) => sum + (result.cachedSamples ?? 0), 0);
+  const counted = results.filter((result) => result.httpRequests !== undefined);
+  const httpRequests = counted.reduce((sum, result) => sum + result.httpRequests!, 0);
+  const rateLimit = results.findLast((result) => result.rateLimit)?.rateLimit;
   return {
     samples,
     usage,
     responseModelId: results.find((result) => result.responseModelId)?.responseModelId,
     ...(costs.length > 0 ? { costUsd: costs.reduce((a, b) => a + b, 0) } : {}),
     ...(cachedSamples > 0 ? { cachedSamples } : {}),
+    ...(counted.length > 0 ? { httpRequests } : {}),
+    ...(rateLimit ? { rateLimit } : {}),
   };
 }
 

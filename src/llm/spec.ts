@@ -45,11 +45,32 @@ export interface LlmSample {
   readonly tokenLogprobs?: readonly number[];
 }
 
-/** Tokens one request used. `cachedTokens` is the part of the prompt the server read from its cache. */
+/**
+ * Tokens one request used. `promptTokens` counts every prompt token; `cachedTokens` is the part the
+ * server read from its prompt cache, `cacheWriteTokens` and `cacheWrite1hTokens` the parts it wrote to
+ * it (Anthropic prices writes apart: a 5-minute write at 1.25x input, a 1-hour write at 2x).
+ */
 export interface LlmUsage {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
+  /** Prompt tokens written to a 5-minute prompt cache. @default 0 */
+  readonly cacheWriteTokens?: number;
+  /** Prompt tokens written to a 1-hour prompt cache. @default 0 */
+  readonly cacheWrite1hTokens?: number;
+}
+
+/**
+ * What a server's rate-limit headers said after a request (OpenAI's `x-ratelimit-*`, Anthropic's
+ * `anthropic-ratelimit-*`): how much of each budget is left and in how long it is refilled.
+ */
+export interface LlmRateLimitState {
+  readonly remainingRequests?: number;
+  readonly remainingTokens?: number;
+  /** Milliseconds until the request budget is refilled. */
+  readonly resetRequestsMs?: number;
+  /** Milliseconds until the token budget is refilled. */
+  readonly resetTokensMs?: number;
 }
 
 /** What one `doGenerate` call returns. */
@@ -62,6 +83,13 @@ export interface LlmResult {
   readonly costUsd?: number;
   /** How many of the samples came from the response cache. */
   readonly cachedSamples?: number;
+  /**
+   * HTTP requests this result took, failed attempts and top-ups included: what a server's rate
+   * limit counts. Absent when the answer came wholly from the response cache.
+   */
+  readonly httpRequests?: number;
+  /** The rate-limit headers of the last response, when the server sent them. */
+  readonly rateLimit?: LlmRateLimitState;
 }
 
 /** Per-call options that are not part of the request (and so not part of the cache key). */

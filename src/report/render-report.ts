@@ -281,6 +281,27 @@ function usageSection(data: ReportData): string {
     ...(usage.cachedTokens !== undefined
       ? [['cached prompt tokens', formatNumber(usage.cachedTokens), undefined] as [string, string, undefined]]
       : []),
+    ...(usage.cacheWriteTokens
+      ? [
+          ['prompt tokens written to cache', formatNumber(usage.cacheWriteTokens), undefined] as [
+            string,
+            string,
+            undefined,
+          ],
+        ]
+      : []),
+    ...(usage.truncated !== undefined
+      ? [
+          [
+            'samples cut off at the token limit (not voted)',
+            `${formatNumber(usage.truncated)}${stages
+              .filter(([, value]) => (value.truncated ?? 0) > 0)
+              .map(([stage, value]) => ` (${stage}: ${value.truncated} of ${value.samples ?? '?'})`)
+              .join('')}`,
+            undefined,
+          ] as [string, string, undefined],
+        ]
+      : []),
     ...(usage.costUsd !== undefined
       ? [['cost (USD)', `$${usage.costUsd.toFixed(4)}`, undefined] as [string, string, undefined]]
       : []),

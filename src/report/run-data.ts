@@ -24,8 +24,15 @@ export interface RunUsage {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens?: number;
+  /** Prompt tokens written to the provider's prompt cache (priced apart from plain input). */
+  readonly cacheWriteTokens?: number;
+  /** Samples cut off at the token limit (never voted). */
+  readonly truncated?: number;
   readonly costUsd?: number;
-  readonly byStage: Record<string, { promptTokens: number; completionTokens: number; costUsd?: number }>;
+  readonly byStage: Record<
+    string,
+    { promptTokens: number; completionTokens: number; costUsd?: number; samples?: number; truncated?: number }
+  >;
 }
 
 /** Everything the report shows, computed from a run directory (and a reference dataset). */
@@ -283,6 +290,8 @@ function readUsage(stats: Record<string, unknown> | undefined): RunUsage | undef
       promptTokens: Number(value.promptTokens ?? 0),
       completionTokens: Number(value.completionTokens ?? 0),
       ...(typeof value.costUsd === 'number' ? { costUsd: value.costUsd } : {}),
+      ...(typeof value.samples === 'number' ? { samples: value.samples } : {}),
+      ...(typeof value.truncated === 'number' ? { truncated: value.truncated } : {}),
     };
   }
   return {
@@ -290,6 +299,8 @@ function readUsage(stats: Record<string, unknown> | undefined): RunUsage | undef
     promptTokens: usage.promptTokens,
     completionTokens: Number(usage.completionTokens ?? 0),
     ...(typeof usage.cachedTokens === 'number' ? { cachedTokens: usage.cachedTokens } : {}),
+    ...(typeof usage.cacheWriteTokens === 'number' ? { cacheWriteTokens: usage.cacheWriteTokens } : {}),
+    ...(typeof usage.truncated === 'number' ? { truncated: usage.truncated } : {}),
     ...(typeof usage.costUsd === 'number' ? { costUsd: usage.costUsd } : {}),
     byStage,
   };

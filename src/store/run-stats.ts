@@ -49,11 +49,24 @@ export interface RunStats {
     string,
     { quota: number; questions: number; accepted: number; rejected: number }
   >;
-  /** The usage counters summed over the run's calls (`requests`: calls that reached the model). */
+  /**
+   * The usage counters summed over the run's calls (`requests`: HTTP requests sent to the model, what
+   * a rate limit counts; `truncated`: samples cut off at the token limit).
+   */
   readonly usage: Omit<UsageEntry, 'stage' | 'durationMs'> & {
     readonly byStage: Record<
       string,
-      { requests: number; promptTokens: number; completionTokens: number; costUsd: number }
+      {
+        /** HTTP requests sent (top-ups, split calls and failed attempts included). */
+        requests: number;
+        promptTokens: number;
+        completionTokens: number;
+        cacheWriteTokens: number;
+        costUsd: number;
+        samples: number;
+        /** Samples cut off at the token limit: counted here, never voted or kept. */
+        truncated: number;
+      }
     >;
   };
   readonly timings: {
@@ -119,9 +132,11 @@ export function computeRunStats(
     promptTokens: 0,
     completionTokens: 0,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     costUsd: 0,
     samples: 0,
     cachedSamples: 0,
+    truncated: 0,
     byStage: {} as RunStats['usage']['byStage'],
   };
   const stageMs: Record<string, number> = {};
@@ -132,14 +147,19 @@ export function computeRunStats(
     usage.promptTokens += entry.promptTokens;
     usage.completionTokens += entry.completionTokens;
     usage.cachedTokens += entry.cachedTokens;
+    usage.cacheWriteTokens += entry.cacheWriteTokens;
     usage.costUsd += entry.costUsd;
     usage.samples += entry.samples;
     usage.cachedSamples += entry.cachedSamples;
+    usage.truncated += entry.truncated;
     usage.byStage[stage] = {
       requests: entry.requests,
       promptTokens: entry.promptTokens,
       completionTokens: entry.completionTokens,
+      cacheWriteTokens: entry.cacheWriteTokens,
       costUsd: entry.costUsd,
+      samples: entry.samples,
+      truncated: entry.truncated,
     };
   }
   const sessions = store.sessions();

@@ -52,9 +52,13 @@ export interface UsageEntry {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
+  /** Prompt tokens written to the provider's prompt cache (5-minute and 1-hour writes). */
+  readonly cacheWriteTokens: number;
   readonly costUsd: number;
   readonly samples: number;
   readonly cachedSamples: number;
+  /** Samples cut off at the token limit (`finish_reason: length`): counted, never voted. */
+  readonly truncated: number;
   readonly durationMs: number;
 }
 
@@ -74,10 +78,26 @@ CREATE INDEX IF NOT EXISTS examples_state ON examples (state, seq);
 CREATE TABLE IF NOT EXISTS usage (
   id INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT NOT NULL, requests INTEGER NOT NULL,
   prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
-  cost_usd REAL NOT NULL, samples INTEGER NOT NULL, cached_samples INTEGER NOT NULL, duration_ms REAL NOT NULL);
+  cost_usd REAL NOT NULL, samples INTEGER NOT NULL, cached_samples INTEGER NOT NULL, duration_ms REAL NOT NULL,
+  cache_write_tokens INTEGER NOT NULL DEFAULT 0, truncated INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS sessions (
   id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, resumed INTEGER NOT NULL);
 `;
+
+/** Columns added after the first release, for run.sqlite files written before them. */
+const ADDED_COLUMNS: readonly (readonly [table: string, column: string, definition: string])[] = [
+  ['usage', 'cache_write_tokens', 'INTEGER NOT NULL DEFAULT 0'],
+  ['usage', 'truncated', 'INTEGER NOT NULL DEFAULT 0'],
+];
+
+function addMissingColumns(database: Database.Database): void {
+  for (const [table, column, definition] of ADDED_COLUMNS) {
+    const columns = database.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((existing) => existing.name === column)) {
+      database.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
+  }
+}
 
 interface PromptRow {
   id: string;
@@ -146,6 +166,7 @@ export class RunStore {
       database.pragma('synchronous = NORMAL');
       database.pragma('busy_timeout = 5000');
       database.exec(SCHEMA);
+      addMissingColumns(database);
     } catch (error) {
       throw new InputError(`cannot open ${RunStore.file(dir)}: ${(error as Error).message}`, {
         file: RunStore.file(dir),
@@ -404,8 +425,8 @@ export class RunStore {
   recordUsage(entry: UsageEntry): void {
     this.database
       .prepare(
-        `INSERT INTO usage (stage, requests, prompt_tokens, completion_tokens, cached_tokens, cost_usd, samples, cached_samples, duration_ms)
-         VALUES (@stage, @requests, @promptTokens, @completionTokens, @cachedTokens, @costUsd, @samples, @cachedSamples, @durationMs)`,
+        `INSERT INTO usage (stage, requests, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, cost_usd, samples, cached_samples, truncated, duration_ms)
+         VALUES (@stage, @requests, @promptTokens, @completionTokens, @cachedTokens, @cacheWriteTokens, @costUsd, @samples, @cachedSamples, @truncated, @durationMs)`,
       )
       .run(entry);
   }
@@ -415,8 +436,9 @@ export class RunStore {
     const rows = this.database
       .prepare(
         `SELECT stage, count(*) AS calls, sum(requests) AS requests, sum(prompt_tokens) AS promptTokens,
-           sum(completion_tokens) AS completionTokens, sum(cached_tokens) AS cachedTokens, sum(cost_usd) AS costUsd,
-           sum(samples) AS samples, sum(cached_samples) AS cachedSamples, sum(duration_ms) AS durationMs
+           sum(completion_tokens) AS completionTokens, sum(cached_tokens) AS cachedTokens,
+           sum(cache_write_tokens) AS cacheWriteTokens, sum(cost_usd) AS costUsd, sum(samples) AS samples,
+           sum(cached_samples) AS cachedSamples, sum(truncated) AS truncated, sum(duration_ms) AS durationMs
          FROM usage GROUP BY stage ORDER BY stage`,
       )
       .all() as (Omit<UsageEntry, 'stage'> & { stage: string; calls: number })[];

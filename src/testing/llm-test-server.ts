@@ -34,7 +34,8 @@ export interface LlmTestServerOptions {
   readonly models?: readonly string[];
   /**
    * Answers a request itself (a scripted model): return a reply, or undefined for the default
-   * answer. Used after queued replies, before the concurrency cap and the default answers.
+   * answer. Used after queued replies, before the concurrency cap and the default answers; on a path
+   * the server does not know, it is the only answer before a 404.
    */
   readonly respond?: (request: RecordedRequest) => TestServerReply | undefined;
 }
@@ -82,9 +83,13 @@ export async function createLlmTestServer(options: LlmTestServerOptions = {}): P
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
       const known = ['/v1/models', '/v1/messages', '/v1/completions', '/v1/chat/completions'].includes(path);
+      // other routes (llama.cpp's /props, ...) are answered by `respond` alone, else 404
       const scripted = known
         ? script.shift()
-        : { status: 404, body: { error: { message: `no route ${path}` } } };
+        : (options.respond?.(requests[requests.length - 1]!) ?? {
+            status: 404,
+            body: { error: { message: `no route ${path}` } },
+          });
       const reply: TestServerReply =
         scripted ??
         options.respond?.(requests[requests.length - 1]!) ??

@@ -79,8 +79,10 @@ export async function answerQuestion(
       question: example.question,
       ...(source.path === undefined ? {} : { db_id: example.dbId }),
       ...fields,
+      // a sample cut off at the token limit is no program: it never votes (cut samples of one
+      // prompt are cut at the same place, so they would agree with each other)
       candidates: result.samples
-        .filter((sample) => sample.finishReason !== 'error')
+        .filter((sample) => sample.finishReason !== 'error' && sample.finishReason !== 'length')
         .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) })),
     },
     context.verify(example.dbId),
@@ -152,9 +154,11 @@ export function settleAnswer(
     promptTokens: 0,
     completionTokens: 0,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     costUsd: 0,
     samples: answered.candidates,
     cachedSamples: 0,
+    truncated: 0,
     durationMs: answered.verifyMs,
   });
   if (features) context.conditions(example.dbId)?.observe(features);

@@ -81,7 +81,12 @@ export function settleQuestions(
   const questions: (CheckedQuestion & { id: string })[] = [];
   for (const sample of result.samples) {
     const checked =
-      sample.finishReason === 'error' ? { drop: 'no-question' as const } : filter.check(sample.text);
+      sample.finishReason === 'error'
+        ? { drop: 'no-question' as const }
+        : sample.finishReason === 'length'
+          ? // a question cut off at the token limit is not a question
+            { drop: 'truncated' as const }
+          : filter.check(sample.text);
     if ('drop' in checked) {
       counts[checked.drop] = (counts[checked.drop] ?? 0) + 1;
       continue;

@@ -131,7 +131,8 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     const usage = () => {
       const totals = llm?.usage.totals();
       return {
-        requests: llm?.scheduler.stats().attempts ?? 0,
+        // HTTP requests, what a rate limit counts (top-ups and failed attempts included)
+        requests: totals?.requests ?? 0,
         promptTokens: totals?.usage.promptTokens ?? 0,
         completionTokens: totals?.usage.completionTokens ?? 0,
         costUsd: totals?.costUsd ?? 0,
@@ -306,6 +307,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         questionRecord: (question) => ({ ...parse(question)?.fields, question }),
         progress,
         signal: options.signal,
+        ...(options.onMessage ? { notify: options.onMessage } : {}),
       });
     }
   } finally {

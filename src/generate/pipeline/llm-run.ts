@@ -4,6 +4,7 @@ import { askQuestions, createQuestionPrompt, settleQuestions } from './gen-q.js'
 import { QuestionFilter } from './question-text.js';
 import type { LlmRunContext } from './run-context.js';
 import { settleInOrder } from './settle-in-order.js';
+import { truncationWarnings } from './truncation.js';
 
 /**
  * The LLM pipeline, in rounds (dataset-wise decomposition: conditions adapt between rounds):
@@ -38,6 +39,8 @@ export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete
   context.progress.genA.done = states.accepted + states.rejected;
   context.progress.genA.accepted = states.accepted;
   context.progress.emit();
+  const warned = new Set<string>();
+  const maxTokens = { gen_q: config.generation.genQ.maxTokens, gen_a: config.generation.genA.maxTokens };
   for (let round = store.lastRound() + 1; ; round++) {
     const pending = store.prompts({ state: 'pending' });
     await settleInOrder(
@@ -57,6 +60,7 @@ export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete
       (example, answered) => settleAnswer(context, example, answered),
       context.signal,
     );
+    for (const line of truncationWarnings(store, maxTokens, warned)) context.notify?.(line);
     const created = planRound(context, round);
     if (created.length === 0) return { complete: true };
     store.addPrompts(created);

@@ -2,8 +2,9 @@ import type { LlmRequest, LlmResult } from '../../llm/spec.js';
 import type { LlmRunContext } from './run-context.js';
 
 /**
- * One model call of an LLM stage, with its usage recorded in the run store: a call answered wholly
- * from the response cache counts no request.
+ * One model call of an LLM stage, with its usage recorded in the run store: `requests` counts the
+ * HTTP requests the call took (none when the response cache answered it whole), `truncated` the
+ * samples cut off at the token limit.
  */
 export async function generateRecorded(
   context: LlmRunContext,
@@ -15,13 +16,15 @@ export async function generateRecorded(
   const n = request.n ?? 1;
   context.store.recordUsage({
     stage,
-    requests: (result.cachedSamples ?? 0) >= n ? 0 : 1,
+    requests: result.httpRequests ?? ((result.cachedSamples ?? 0) >= n ? 0 : 1),
     promptTokens: result.usage.promptTokens,
     completionTokens: result.usage.completionTokens,
     cachedTokens: result.usage.cachedTokens,
+    cacheWriteTokens: (result.usage.cacheWriteTokens ?? 0) + (result.usage.cacheWrite1hTokens ?? 0),
     costUsd: result.costUsd ?? 0,
     samples: result.samples.length,
     cachedSamples: result.cachedSamples ?? 0,
+    truncated: result.samples.filter((sample) => sample.finishReason === 'length').length,
     durationMs: performance.now() - started,
   });
   return result;

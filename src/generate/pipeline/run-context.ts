@@ -40,4 +40,6 @@ export interface LlmRunContext {
   questionRecord(question: string): TaskRecord;
   readonly progress: ProgressTracker;
   readonly signal: AbortSignal | undefined;
+  /** Where one-line notices of the run go (most samples of a stage cut off, ...). */
+  readonly notify?: (message: string) => void;
 }

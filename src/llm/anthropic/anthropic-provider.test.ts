@@ -37,7 +37,13 @@ describe('createAnthropic', () => {
       stop_sequences: ['\n'],
     });
     expect(result.samples).toEqual([{ index: 0, text: 'sample 0 of 1', finishReason: 'stop' }]);
-    expect(result.usage).toEqual({ promptTokens: 10, completionTokens: 4, cachedTokens: 0 });
+    expect(result.usage).toEqual({
+      promptTokens: 10,
+      completionTokens: 4,
+      cachedTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+    });
   });
 
   it('draws several samples as parallel requests', async () => {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors/index.js';
 import { fanOut } from '../fan-out.js';
 import { type FetchFunction, requestJson } from '../http.js';
+import { parseRateLimitHeaders } from '../rate-limit-headers.js';
 import type { LlmFinishReason, LlmProvider, LlmRequest, LlmResult } from '../spec.js';
 import { type MessagesResponse, messagesResponseSchema } from './anthropic-schemas.js';
 
@@ -57,7 +58,7 @@ export function createAnthropic(options: AnthropicOptions): LlmProvider {
     caching === 'auto' && (request.n ?? 1) > 1 && promptLength(request) >= minCache;
 
   const callOnce = async (request: LlmRequest, signal: AbortSignal | undefined): Promise<LlmResult> => {
-    const { value } = await requestJson({
+    const { value, headers: responseHeaders } = await requestJson({
       url: `${baseURL}/v1/messages`,
       headers,
       body: toBody(request, options.model, options.defaultMaxTokens ?? 1024, caching === 'auto', minCache),
@@ -65,7 +66,12 @@ export function createAnthropic(options: AnthropicOptions): LlmProvider {
       signal,
       fetch: options.fetch,
     });
-    return fromResponse(value, request.sampleOffset ?? 0);
+    const rateLimit = parseRateLimitHeaders(responseHeaders);
+    return {
+      ...fromResponse(value, request.sampleOffset ?? 0),
+      httpRequests: 1,
+      ...(rateLimit ? { rateLimit } : {}),
+    };
   };
 
   return {
@@ -138,13 +144,18 @@ function fromResponse(response: MessagesResponse, index: number): LlmResult {
     .join('');
   const usage = response.usage;
   const cacheRead = usage?.cache_read_input_tokens ?? 0;
+  const written = usage?.cache_creation_input_tokens ?? 0;
+  // the split by lifetime, when the API gives it; else every write is a 5-minute one (the default TTL)
+  const written1h = Math.min(written, usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0);
   return {
     samples: [{ index, text, finishReason: mapStopReason(response.stop_reason) }],
     usage: {
       // Anthropic's input_tokens excludes the tokens read from or written to the cache
-      promptTokens: (usage?.input_tokens ?? 0) + cacheRead + (usage?.cache_creation_input_tokens ?? 0),
+      promptTokens: (usage?.input_tokens ?? 0) + cacheRead + written,
       completionTokens: usage?.output_tokens ?? 0,
       cachedTokens: cacheRead,
+      cacheWriteTokens: written - written1h,
+      cacheWrite1hTokens: written1h,
     },
     responseModelId: response.model ?? undefined,
   };

@@ -11,6 +11,13 @@ export const messagesResponseSchema = z.looseObject({
       output_tokens: z.number().nullish(),
       cache_read_input_tokens: z.number().nullish(),
       cache_creation_input_tokens: z.number().nullish(),
+      // anthropic-sdk-python types/usage.py: the cache writes split by lifetime
+      cache_creation: z
+        .looseObject({
+          ephemeral_5m_input_tokens: z.number().nullish(),
+          ephemeral_1h_input_tokens: z.number().nullish(),
+        })
+        .nullish(),
     })
     .nullish(),
 });

@@ -1,5 +1,6 @@
 import { mergeResults, sampleSeed } from '../fan-out.js';
 import { requestJson } from '../http.js';
+import { parseRateLimitHeaders } from '../rate-limit-headers.js';
 import type {
   LlmCallOptions,
   LlmFinishReason,
@@ -19,6 +20,7 @@ import {
   type ResolvedOpenAICompatibleOptions,
   resolveOpenAICompatibleOptions,
 } from './openai-compatible-settings.js';
+import { refusedN, serverSlots } from './samples-per-request.js';
 
 /**
  * Creates a provider for any server speaking the OpenAI API: OpenAI itself, vLLM, Ollama, the
@@ -29,25 +31,72 @@ import {
  */
 export function createOpenAICompatible(options: OpenAICompatibleOptions): LlmProvider {
   const settings = resolveOpenAICompatibleOptions(options);
+  const notice = options.onNotice ?? ((message: string) => process.stderr.write(`symgen: ${message}\n`));
+  // samples one request may ask for, lowered when the server refuses `n` (llama.cpp)
+  let perRequest = settings.maxSamplesPerCall;
+  const lower = async (error: unknown, asked: number, signal: AbortSignal | undefined): Promise<boolean> => {
+    const refusal = refusedN(error);
+    if (refusal === undefined || asked <= 1) return false;
+    const before = perRequest;
+    if (refusal === 'one-choice') {
+      perRequest = 1;
+      if (before > 1) {
+        notice(
+          `${settings.baseURL} accepts one sample per request (it answered "Only one completion choice is allowed"); asking for each sample apart, with distinct seeds`,
+        );
+      }
+    } else {
+      const slots = await serverSlots(settings, signal);
+      perRequest = Math.max(1, Math.min(perRequest, asked - 1, slots ?? Math.floor(asked / 2)));
+      if (perRequest < before) {
+        notice(
+          `${settings.baseURL} accepts at most ${perRequest} samples per request (${slots === undefined ? 'it refused more' : `${slots} parallel slots`}); splitting larger requests (start llama-server with a larger -np for fewer requests)`,
+        );
+      }
+    }
+    return true;
+  };
+  const generate = async (request: LlmRequest, callOptions: LlmCallOptions): Promise<LlmResult> => {
+    const n = request.n ?? 1;
+    const offset = request.sampleOffset ?? 0;
+    if (n > perRequest) {
+      const parts: Promise<LlmResult>[] = [];
+      const size = perRequest;
+      for (let start = 0; start < n; start += size) {
+        const part = { ...request, n: Math.min(size, n - start), sampleOffset: offset + start };
+        parts.push(generate(part, callOptions));
+      }
+      return mergeResults(await Promise.all(parts));
+    }
+    let first: LlmResult;
+    try {
+      first = await callOnce(settings, request, callOptions);
+    } catch (error) {
+      // a refused `n` is a property of the server, not a transient failure: split and ask again
+      if (await lower(error, n, callOptions.signal)) {
+        const retried = await generate(request, callOptions);
+        return { ...retried, httpRequests: (retried.httpRequests ?? 0) + 1 };
+      }
+      throw error;
+    }
+    if (first.samples.length >= n || first.samples.length === 0) return first;
+    // the server ignored `n`: ask for the rest in requests of the size it does honour
+    const perCall = first.samples.length;
+    const rest: Promise<LlmResult>[] = [];
+    for (let start = perCall; start < n; start += perCall) {
+      const part = { ...request, n: Math.min(perCall, n - start), sampleOffset: offset + start };
+      rest.push(callOnce(settings, part, callOptions));
+    }
+    return mergeResults([first, ...(await Promise.all(rest))]);
+  };
   return {
     provider: `openai-compatible.${settings.api}`,
     modelId: settings.model,
     cacheScope: settings.baseURL,
-    maxSamplesPerCall: settings.maxSamplesPerCall,
-    async doGenerate(request, callOptions = {}) {
-      const n = request.n ?? 1;
-      const offset = request.sampleOffset ?? 0;
-      const first = await callOnce(settings, request, callOptions);
-      if (first.samples.length >= n || first.samples.length === 0) return first;
-      // the server ignored `n`: ask for the rest in requests of the size it does honour
-      const perCall = first.samples.length;
-      const rest: Promise<LlmResult>[] = [];
-      for (let start = perCall; start < n; start += perCall) {
-        const part = { ...request, n: Math.min(perCall, n - start), sampleOffset: offset + start };
-        rest.push(callOnce(settings, part, callOptions));
-      }
-      return mergeResults([first, ...(await Promise.all(rest))]);
+    get maxSamplesPerCall() {
+      return perRequest;
     },
+    doGenerate: (request, callOptions = {}) => generate(request, callOptions),
   };
 }
 
@@ -68,7 +117,7 @@ async function callOnce(
     ...request.providerOptions?.['openai-compatible'],
   };
   if (settings.api === 'chat') {
-    const { value } = await requestJson({
+    const { value, headers } = await requestJson({
       url: `${settings.baseURL}/chat/completions`,
       headers: settings.headers,
       body: { ...common, messages: request.messages, ...(request.logprobs ? { logprobs: true } : {}) },
@@ -76,9 +125,9 @@ async function callOnce(
       signal: callOptions.signal,
       fetch: settings.fetch,
     });
-    return fromChat(value, offset);
+    return withHeaders(fromChat(value, offset), headers);
   }
-  const { value } = await requestJson({
+  const { value, headers } = await requestJson({
     url: `${settings.baseURL}/completions`,
     headers: settings.headers,
     body: { ...common, prompt: toPrompt(request), ...(request.logprobs ? { logprobs: 1 } : {}) },
@@ -86,7 +135,13 @@ async function callOnce(
     signal: callOptions.signal,
     fetch: settings.fetch,
   });
-  return fromCompletion(value, offset);
+  return withHeaders(fromCompletion(value, offset), headers);
+}
+
+/** One HTTP request, and what its rate-limit headers said. */
+function withHeaders(result: LlmResult, headers: Headers): LlmResult {
+  const rateLimit = parseRateLimitHeaders(headers);
+  return { ...result, httpRequests: 1, ...(rateLimit ? { rateLimit } : {}) };
 }
 
 /** The prompt a completions endpoint receives: message contents joined by blank lines. */

@@ -20,6 +20,8 @@ export interface OpenAICompatibleOptions {
   readonly maxSamplesPerCall?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly fetch?: FetchFunction;
+  /** Where one-time notices go (a server refusing `n`). @default a line on stderr */
+  readonly onNotice?: (message: string) => void;
   /** Where to read OPENAI_* variables. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }

@@ -94,11 +94,14 @@ export function createAdaptiveConcurrency(
       const latency = outcome.latencyMs;
       smoothedLatency = smoothedLatency === undefined ? latency : 0.9 * smoothedLatency + 0.1 * latency;
       // the baseline follows the best latency seen and drifts slowly up, so a lasting change
-      // (longer outputs) is accepted instead of shrinking forever
+      // (a longer prompt) is accepted instead of shrinking forever: 0.1% of the gap per round trip
+      // (per 1/limit of a round per answer), so a queue that builds as concurrency rises, as on a
+      // saturated server that never answers 429, keeps the limit down instead of becoming the baseline
+      const drift = 0.001 / Math.max(1, allowed());
       baselineLatency =
         baselineLatency === undefined
           ? smoothedLatency
-          : Math.min(smoothedLatency, 0.995 * baselineLatency + 0.005 * smoothedLatency);
+          : Math.min(smoothedLatency, (1 - drift) * baselineLatency + drift * smoothedLatency);
       if (smoothedLatency > tolerance * baselineLatency) decrease(0.9);
       else setLimit(slowStart ? limit + 1 : limit + 1 / limit);
     } else if (outcome.kind === 'rate-limited') {

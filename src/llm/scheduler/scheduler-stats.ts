@@ -16,6 +16,8 @@ export interface SchedulerStats {
   readonly maxInFlight: number;
   /** Times a circuit breaker opened. */
   readonly circuitOpenings: number;
+  /** Times the server's rate-limit headers said a budget was nearly spent, and new requests waited. */
+  readonly slowedByHeaders: number;
 }
 
 /** Mutable counters behind {@link SchedulerStats}. */
@@ -28,7 +30,11 @@ export function createSchedulerStats() {
   let timeouts = 0;
   let maxInFlight = 0;
   let circuitOpenings = 0;
+  let slowedByHeaders = 0;
   return {
+    slowedByHeaders: () => {
+      slowedByHeaders += 1;
+    },
     requested: () => {
       requests += 1;
     },
@@ -60,6 +66,7 @@ export function createSchedulerStats() {
         concurrencyLimit,
         maxInFlight,
         circuitOpenings,
+        slowedByHeaders,
       };
     },
   };

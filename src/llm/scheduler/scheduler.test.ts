@@ -55,7 +55,7 @@ describe('createScheduler against the test server', () => {
   it('times out a request that hangs, and retries it', async () => {
     server = await createLlmTestServer();
     server.enqueue({ hang: true });
-    const scheduler = createScheduler({ timeoutMs: 50, retry: { initialDelayMs: 1 }, onMessage: quiet });
+    const scheduler = createScheduler({ timeoutMs: 500, retry: { initialDelayMs: 1 }, onMessage: quiet });
     const model = wrapProvider(createOpenAICompatible({ baseURL: server.baseURL, model: 'm' }), [
       scheduler.middleware,
     ]);

@@ -1,5 +1,5 @@
 import { fanOut } from '../fan-out.js';
-import type { LlmMiddleware, LlmProvider, LlmRequest, LlmResult } from '../spec.js';
+import type { LlmMiddleware, LlmProvider, LlmRateLimitState, LlmRequest, LlmResult } from '../spec.js';
 import { type AdaptiveConcurrencyOptions, createAdaptiveConcurrency } from './adaptive-concurrency.js';
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.js';
 import { realClock, type SchedulerClock } from './clock.js';
@@ -16,6 +16,11 @@ export interface SchedulerOptions {
   readonly circuitBreaker?: CircuitBreakerOptions;
   /** Per-attempt timeout. @default 120000 */
   readonly timeoutMs?: number;
+  /**
+   * Longest pause taken on a server's rate-limit headers (a reset further away waits for the 429's
+   * `retry-after` instead). @default 60000
+   */
+  readonly maxHeaderWaitMs?: number;
   /** Where pause messages go. @default a line on stderr */
   readonly onMessage?: (message: string) => void;
   /** Injected time and randomness for tests. */
@@ -42,6 +47,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   const clock = options.clock ?? realClock;
   const onMessage = options.onMessage ?? ((message) => process.stderr.write(`symgen: ${message}\n`));
   const stats = createSchedulerStats();
+  const maxHeaderWaitMs = options.maxHeaderWaitMs ?? 60_000;
   const concurrency = createAdaptiveConcurrency(options.concurrency ?? {}, clock);
   const rateLimiter = createRateLimiter(options.rateLimit ?? {}, clock);
   const breakers = new Map<string, ReturnType<typeof createCircuitBreaker>>();
@@ -63,6 +69,26 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     return breaker;
   };
 
+  // the server's rate-limit headers say a budget is nearly spent: start nothing new until it is
+  // refilled, instead of running into the 429 (what is in flight already may spend the rest)
+  const slowForHeaders = (state: LlmRateLimitState | undefined, estimate: number) => {
+    if (!state) return;
+    const waits: number[] = [];
+    if (state.remainingRequests !== undefined && state.remainingRequests <= concurrency.inFlight) {
+      waits.push(state.resetRequestsMs ?? 1000);
+    }
+    if (
+      state.remainingTokens !== undefined &&
+      state.remainingTokens < estimate * (concurrency.inFlight + 1)
+    ) {
+      waits.push(state.resetTokensMs ?? 1000);
+    }
+    if (waits.length === 0) return;
+    const wait = Math.min(Math.max(...waits), maxHeaderWaitMs);
+    stats.slowedByHeaders();
+    concurrency.pauseUntil(clock.now() + wait);
+  };
+
   const attempt = async (
     provider: LlmProvider,
     request: LlmRequest,
@@ -82,9 +108,10 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
         options.timeoutMs ?? 120_000,
         signal,
       );
-      release({ kind: 'success', latencyMs: clock.now() - started });
+      release({ kind: 'success', latencyMs: latencySignal(clock.now() - started, result) });
       breaker.recordSuccess();
       rateLimiter.settle(estimate, result.usage.promptTokens + result.usage.completionTokens);
+      slowForHeaders(result.rateLimit, estimate);
       return result;
     } catch (error) {
       const statusCode = (error as { statusCode?: unknown })?.statusCode;
@@ -114,13 +141,19 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
       return fanOut(
         request,
         provider.maxSamplesPerCall,
-        (part) =>
-          withRetry(() => attempt(provider, part, signal), {
-            ...options.retry,
-            clock,
-            signal,
-            onRetry: () => stats.retried(),
-          }),
+        async (part) => {
+          // every attempt sent is a request a server's rate limit counts, failed ones included
+          let failedAttempts = 0;
+          const result = await withRetry(
+            () =>
+              attempt(provider, part, signal).catch((error: unknown) => {
+                failedAttempts += 1;
+                throw error;
+              }),
+            { ...options.retry, clock, signal, onRetry: () => stats.retried() },
+          );
+          return { ...result, httpRequests: (result.httpRequests ?? 1) + failedAttempts };
+        },
         callOptions,
         provider.shouldWarmPromptCache?.(request) ?? false,
       );
@@ -128,4 +161,14 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   });
 
   return { middleware, stats: () => stats.snapshot(concurrency.limit) };
+}
+
+/**
+ * The latency the concurrency limit compares: per completion token of a sample when the server
+ * counts tokens, so a stage with longer outputs (gen_a after gen_q) is not read as a queue building
+ * up; the plain latency when it does not.
+ */
+function latencySignal(latencyMs: number, result: LlmResult): number {
+  const perSample = result.usage.completionTokens / Math.max(1, result.samples.length);
+  return perSample >= 1 ? latencyMs / perSample : latencyMs;
 }

@@ -28,12 +28,24 @@ describe('usage and prices', () => {
     expect(result.costUsd).toBe(10 + 2 * 2);
     expect(tracker.totals()).toEqual({
       requests: 2,
-      usage: { promptTokens: 20, completionTokens: 3, cachedTokens: 0 },
+      usage: {
+        promptTokens: 20,
+        completionTokens: 3,
+        cachedTokens: 0,
+        cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
+      },
       costUsd: 14 + 12,
       byModel: {
         'fake-model': {
           requests: 2,
-          usage: { promptTokens: 20, completionTokens: 3, cachedTokens: 0 },
+          usage: {
+            promptTokens: 20,
+            completionTokens: 3,
+            cachedTokens: 0,
+            cacheWriteTokens: 0,
+            cacheWrite1hTokens: 0,
+          },
           costUsd: 26,
         },
       },

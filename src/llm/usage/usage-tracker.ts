@@ -4,6 +4,7 @@ import { addUsage, emptyUsage } from './usage.js';
 
 /** Totals for one model. */
 export interface ModelUsageTotals {
+  /** HTTP requests sent (top-ups, split calls and failed attempts included). */
   readonly requests: number;
   readonly usage: LlmUsage;
   /** Undefined when the model has no price in the table. */
@@ -44,7 +45,8 @@ export function createUsageTracker(options: { prices?: PriceTable } = {}): Usage
         usage: emptyUsage,
         costUsd: price ? 0 : undefined,
       };
-      entry.requests += 1;
+      // what a rate limit counts: HTTP requests, top-ups and failed attempts included
+      entry.requests += result.httpRequests ?? 1;
       entry.usage = addUsage(entry.usage, result.usage);
       if (costUsd !== undefined) entry.costUsd = (entry.costUsd ?? 0) + costUsd;
       byModel.set(provider.modelId, entry);

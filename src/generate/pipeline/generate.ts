@@ -83,7 +83,6 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
       },
     ]);
   }
-  await task.ready?.();
   const executorOptions = {
     compare: config.verify.compare,
     timeoutMs: config.verify.timeoutMs,
@@ -120,6 +119,8 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     if (stored) checkResumeConfig(JSON.parse(stored), config);
     else store.setMeta('config', JSON.stringify(config));
     const session = store.startSession(exists);
+    // after the session is recorded: loading a parser (SQL's WebAssembly) takes a while
+    await task.ready?.();
     if (mode === 'llm') {
       const cache = openSqliteResponseCache({ database: store.database });
       llm = createLlm(config.llm, {

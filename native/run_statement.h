@@ -1,6 +1,6 @@
 /*
  * Run one untrusted read-only statement and hash its result in C: the same result, byte for byte, as
- * `runStatement` (src/sandbox/sqlite/run-statement.ts) computes in JavaScript with better-sqlite3 and
+ * `runStatement` (src/tasks/sql/execute/run-statement.ts) computes in JavaScript with better-sqlite3 and
  * `ResultHasher` (result-key.ts), without building a JavaScript value per cell.
  */
 #ifndef SYMGEN_RUN_STATEMENT_H

@@ -1,8 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as vitest from 'vitest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
+import type { TaskPlugin } from '../src/tasks/spec.js';
+import { describeTaskContract } from '../src/testing/task-contract.js';
 
 const example = join(import.meta.dirname, '..', 'examples', 'regex-task');
 const folder = mkdtempSync(join(tmpdir(), 'symgen-regex-'));
@@ -175,7 +178,35 @@ describe('examples/regex-task: a user-defined task module', () => {
     (await import('node:fs')).writeFileSync(notTask, 'export default { id: "Bad Id", extract() {} };\n');
     stderr = '';
     expect(await main(['verify', '--task-module', notTask, '--in', 'x', '--out', 'y'])).toBe(2);
-    expect(stderr).toContain('id: expected a lowercase id');
-    expect(stderr).toContain('(and 2 more)');
+    // Every issue on a line of its own, not the first and a count.
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^symgen: task module .*not-task\.mjs .*: id: expected a lowercase id/);
+    expect(lines[1]).toMatch(/^symgen: task module .*: normalise: expected a function/);
+    expect(lines[2]).toMatch(/^symgen: task module .*: createExecutor: expected a function/);
+    expect(stderr).not.toContain('more)');
   });
 });
+
+// The example module passes the same contract suite as the built-in tasks.
+const regexTask = (await import(join(example, 'task.mjs'))).default as TaskPlugin<{ workers: number }>;
+describeTaskContract(
+  regexTask,
+  {
+    options: { workers: 1 },
+    environment: { id: 'zip', data: { strings: ['12345', '12345-6789', '1234', 'abcde'] } },
+    extract: [
+      { text: 'Use `\\d{5}(-\\d{4})?` here.', program: '\\d{5}(-\\d{4})?' },
+      { text: 'Pattern: [0-9]{5}', program: '[0-9]{5}' },
+      { text: '```regex\n^\\d{5}$\n```', program: '\\d{5}' },
+    ],
+    noProgram: ['I would write a regular expression for this.'],
+    equalGroups: [
+      ['\\d{5}', '[0-9]{5}', '\\d\\d\\d\\d\\d'],
+      ['\\d{5}(-\\d{4})?', '[0-9]{5}(?:-[0-9]{4})?'],
+      ['\\d+'],
+    ],
+    invalid: ['(\\d{5}', '[0-9'],
+  },
+  vitest,
+);

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SymgenError } from '../errors/index.js';
+import { ConfigError, SymgenError } from '../errors/index.js';
 import { SYMGEN_VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 
@@ -32,6 +32,11 @@ function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help text, which exits 0)
     return error.exitCode;
+  }
+  if (error instanceof ConfigError) {
+    // Every issue, one line each, so one run shows all there is to fix.
+    for (const line of error.describeIssues()) process.stderr.write(`symgen: ${line}\n`);
+    return 2;
   }
   if (error instanceof SymgenError) {
     process.stderr.write(`symgen: ${error.message}\n`);

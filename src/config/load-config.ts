@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors/index.js';
+import { ConfigError, type ConfigIssue, zodIssues } from '../errors/index.js';
 import { type GenerateConfig, generateConfigSchema } from './generate-config.js';
 
 /** A plain nested object of overrides (from flags), merged over the file. */
@@ -40,7 +39,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
 /** Validates an already merged configuration object; `source` names it in errors. */
 export function parseGenerateConfig(input: unknown, source: string): GenerateConfig {
   const parsed = generateConfigSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(source, toIssues(parsed.error));
+  if (!parsed.success) throw new ConfigError(source, zodIssues(parsed.error, { root: '(root)' }));
   const config = parsed.data;
   const issues: ConfigIssue[] = [];
   if (config.knowledge.quotas && config.knowledge.databases) {
@@ -54,14 +53,6 @@ export function parseGenerateConfig(input: unknown, source: string): GenerateCon
   }
   if (issues.length > 0) throw new ConfigError(source, issues);
   return config;
-}
-
-/** Zod issues as `path: message` pairs; a missing required field says what it expects. */
-export function toIssues(error: z.ZodError): ConfigIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
 }
 
 function readYamlFile(file: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
 export { ApiCallError } from './api-call-error.js';
 export { CircuitOpenError } from './circuit-open-error.js';
-export { ConfigError, type ConfigIssue } from './config-error.js';
+export { ConfigError, type ConfigIssue, type ZodLikeError, zodIssues } from './config-error.js';
 export { DatabaseError } from './database-error.js';
 export { InputError } from './input-error.js';
 export { ModelLoadError } from './model-load-error.js';

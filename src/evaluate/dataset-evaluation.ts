@@ -1,8 +1,8 @@
 import { type DatasetExample, foldQuestion, readDataset, readDatasetIfExists } from '../dataset/index.js';
 import type { LlmProvider } from '../llm/spec.js';
-import { SqliteExecutor } from '../sandbox/sqlite/index.js';
-import type { SqlExecutionResult } from '../sandbox/sqlite/sqlite-executor.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
+import { SqliteExecutor } from '../tasks/sql/execute/index.js';
+import type { SqlExecutionResult } from '../tasks/sql/execute/sqlite-executor.js';
 import { loadSqlParser } from '../tasks/sql/parse.js';
 import { openReadOnly, readSqliteSchema, type SqlSchema } from '../tasks/sql/schema.js';
 import { meanPairwiseCosine } from './embedding-similarity.js';

@@ -1,13 +1,7 @@
-/** A seeded PRNG (mulberry32): returns a function giving floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../random.js';
+
+// The seeded generator is symgen's one (src/random.ts).
+export { seededRandom };
 
 /** A seeded sample of at most `size` items, in their original order (all of them when fewer). */
 export function sampleOf<T>(items: readonly T[], size: number, seed = 1): T[] {

@@ -1,5 +1,5 @@
-import { SqliteExecutor } from '../sandbox/sqlite/index.js';
-import type { SqlExecutionResult } from '../sandbox/sqlite/sqlite-executor.js';
+import { SqliteExecutor } from '../tasks/sql/execute/index.js';
+import type { SqlExecutionResult } from '../tasks/sql/execute/sqlite-executor.js';
 import {
   DatabaseSet,
   extractSql,

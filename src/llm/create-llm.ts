@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors/index.js';
+import { ConfigError, zodIssues } from '../errors/index.js';
 import { createAnthropic } from './anthropic/index.js';
 import { createCacheMiddleware, type ResponseCache } from './cache/index.js';
 import { type LlmConfig, type LlmProviderConfig, llmConfigSchema } from './config.js';
@@ -51,10 +51,7 @@ export function createLlm(
 ): Llm {
   const parsed = llmConfigSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError(
-      'llm config',
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
+    throw new ConfigError('llm config', zodIssues(parsed.error));
   }
   const config: LlmConfig = parsed.data;
   const scheduler = createScheduler({

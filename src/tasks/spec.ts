@@ -3,6 +3,9 @@
  * evaluate programs written in it. Types only; implementations live in sibling folders (`sql/`, ...).
  */
 
+import type { VerifySummary } from '../verify/summary.js';
+import type { TaskVerifyFileRequest } from '../verify/verify-task-file.js';
+
 /** How one execution of one program ended. Results are data, never exceptions. */
 export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'refused' | 'crash';
 
@@ -134,6 +137,13 @@ export interface TaskExtras {
    * rare its shape is). Default: the normal form.
    */
   template?(program: string): string;
+  /**
+   * The task's own verifier of whole files, which `verifyTaskFile` (and so `symgen verify`) hands the
+   * checked request to instead of running its per-example stream. It must write the bytes the stream
+   * would write, faster: SQL's runs statements on worker threads in C (tasks/sql/verify-threads/).
+   * Leave it out unless the generic path is too slow for the task.
+   */
+  verifyFile?(request: TaskVerifyFileRequest): Promise<VerifySummary>;
 }
 
 /** A chat prompt template in Jinja syntax (nunjucks): an optional system message and the user message. */

@@ -20,5 +20,11 @@ export {
   type ScriptedTaskModelOptions,
   scriptedKind,
 } from './scripted-task-model.js';
+// tasks: the contract suite every task plugin passes (test functions passed in: vitest is not a dependency)
+export {
+  type ContractTestApi,
+  describeTaskContract,
+  type TaskContractCases,
+} from './task-contract.js';
 export { writeTinyLlamaGguf } from './tiny-gguf.js';
 export { createVirtualClock, type VirtualClock } from './virtual-clock.js';

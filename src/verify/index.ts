@@ -1,5 +1,4 @@
 export { type CheckedInput, checkVerifyInput, type VerifyCandidate, type VerifyInput } from './input.js';
-export { describeInputIssues, verifyInputSchema } from './input-schema.js';
 export {
   parseMinVotes,
   parseVerifyOptions,
@@ -10,7 +9,7 @@ export {
   type VerifyOptionsInput,
 } from './options.js';
 export { verifyOptionsSchema } from './options-schema.js';
-export { type VerifyFileOptions, type VerifySummary, verifySqlFile } from './verify-file.js';
+export { type VerifySummary, verifierProvenance } from './verify-file.js';
 export {
   type RunProgram,
   type VerifiedRecord,
@@ -19,7 +18,11 @@ export {
   verifyExampleSync,
   verifyStream,
 } from './verify-stream.js';
-export { type VerifyTaskFileOptions, verifyTaskFile } from './verify-task-file.js';
+export {
+  type TaskVerifyFileRequest,
+  type VerifyTaskFileOptions,
+  verifyTaskFile,
+} from './verify-task-file.js';
 export {
   type Cluster,
   type ClusterProgram,

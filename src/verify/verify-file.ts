@@ -1,108 +1,10 @@
 import { type JsonlLine, readJsonl, writeLinesAtomically } from '../io/index.js';
-import { resolveSqliteLimits } from '../sandbox/sqlite/protocol.js';
-import { DatabaseSet } from '../tasks/sql/databases.js';
 import { SYMGEN_VERSION } from '../version.js';
-import { parseVerifyOptions, type VerifyOptions, type VerifyOptionsInput } from './options.js';
+import type { VerifyOptions } from './options.js';
 import { countCandidates, countRecord, emptyVerifySummary, type VerifySummary } from './summary.js';
-import { chooseVerifyExecutor, defaultVerifyThreads, VerifyThreadPool } from './threads/verify-threaded.js';
-
-export { emptyVerifySummary, type VerifySummary };
-
 import { type VerifiedRecord, type VerifyContext, verifyStream } from './verify-stream.js';
 
-export interface VerifyFileOptions extends VerifyOptionsInput {
-  readonly db: string;
-  readonly input: string;
-  readonly output: string;
-  /**
-   * Called after each example with its record. Records are built on worker threads, so asking for
-   * them runs the verifier on executor processes instead; prefer `onProgress` for a display.
-   */
-  readonly onRecord?: (record: VerifiedRecord, summary: VerifySummary) => void;
-  /** Called as examples finish (in batches), with the running counts. */
-  readonly onProgress?: (summary: VerifySummary) => void;
-  /**
-   * Verify threads started earlier (`VerifyThreadPool.start`), so that their start-up overlapped the
-   * caller's; used (and closed) instead of starting new ones. Implies `executor: 'threads'`.
-   */
-  readonly threads?: VerifyThreadPool;
-}
-
-/**
- * Verify a JSONL file of SQL candidates against SQLite databases and write the verified JSONL,
- * whole or not at all. Throws for whole-run failures (missing database, unreadable input); bad
- * lines become `invalid-input` rejections.
- */
-export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifySummary> {
-  const { db, input, output, onRecord, onProgress, threads, ...rest } = options;
-  let verifyOptions: VerifyOptions;
-  let databases: DatabaseSet;
-  let kind: 'threads' | 'processes';
-  try {
-    verifyOptions = parseVerifyOptions(threads ? { ...rest, executor: 'threads' } : rest);
-    kind = chooseVerifyExecutor(verifyOptions.executor, onRecord !== undefined);
-    databases = DatabaseSet.open(db);
-  } catch (error) {
-    await threads?.close();
-    throw error;
-  }
-  const provenance = verifierProvenance('sql', verifyOptions, {
-    compare: verifyOptions.compare,
-    normalise: verifyOptions.normalise,
-  });
-  // The statement settings both executors take from the verify options.
-  const executorOptions = {
-    compare: verifyOptions.compare,
-    timeoutMs: verifyOptions.timeoutMs,
-    maxRows: verifyOptions.maxRows,
-    normalise: verifyOptions.normalise,
-  };
-  if (kind === 'threads') {
-    const pool = threads ?? VerifyThreadPool.shared(verifyOptions.workers ?? defaultVerifyThreads());
-    return pool.verifyFile({
-      input,
-      output,
-      init: {
-        db,
-        options: verifyOptions,
-        limits: resolveSqliteLimits(executorOptions),
-        provenance,
-      },
-      ...(onProgress ? { onProgress } : {}),
-    });
-  }
-  // The executor processes' path loads its modules only when taken.
-  const [{ SqliteExecutor }, { sqlTask }] = await Promise.all([
-    import('../sandbox/sqlite/sqlite-executor.js'),
-    import('../tasks/sql/index.js'),
-  ]);
-  const executor = new SqliteExecutor({
-    ...executorOptions,
-    ...(verifyOptions.workers ? { workers: verifyOptions.workers } : {}),
-  });
-  // Executor processes start while the input is read and the first examples are prepared.
-  executor.warmUp();
-  const started = performance.now();
-  const summary = emptyVerifySummary();
-  const context = {
-    task: sqlTask,
-    executor,
-    environment: (dbId: string | undefined) => databases.resolve(dbId),
-    options: verifyOptions,
-    provenance,
-  };
-  try {
-    await writeVerifiedFile(input, output, context, summary, (record, running) => {
-      onRecord?.(record, running);
-      onProgress?.(running);
-    });
-  } finally {
-    summary.executed = executor.stats.executed;
-    summary.durationMs = performance.now() - started;
-    await executor.close();
-  }
-  return summary;
-}
+export { emptyVerifySummary, type VerifySummary };
 
 /**
  * The settings written as `verification` on every output line, so a reader can re-run the check:
@@ -127,7 +29,7 @@ export function verifierProvenance(
 
 /**
  * Stream `input` through the verifier into `output` (whole or not at all), counting into `summary`
- * and calling `onRecord` after each example. Shared by the SQL and the task-neutral file verifiers.
+ * and calling `onRecord` after each example. Shared by every file verifier (the task-neutral stream and the SQL task's executor processes).
  */
 export async function writeVerifiedFile(
   input: string,

@@ -4,7 +4,7 @@ import {
   curateOptionsSchema,
   readCurateOptionsFile,
 } from '../../curate/index.js';
-import { ConfigError } from '../../errors/index.js';
+import { ConfigError, zodIssues } from '../../errors/index.js';
 import { Progress } from '../progress.js';
 import { modelFromFlags } from './model-flags.js';
 import { taskFromFlags } from './task-flags.js';
@@ -91,10 +91,7 @@ export function curateOptionsFromFlags(flags: Record<string, string | boolean | 
   if (reviewBelow !== undefined) (input as Record<string, unknown>).reviewBelow = reviewBelow;
   const parsed = curateOptionsSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError(
-      'curate options',
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
+    throw new ConfigError('curate options', zodIssues(parsed.error));
   }
   return parsed.data;
 }

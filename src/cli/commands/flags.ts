@@ -18,11 +18,3 @@ export function requireTask(value: unknown, supported: readonly string[]): strin
     { path: '', message: `unknown task ${JSON.stringify(value)}; supported here: ${supported.join(', ')}` },
   ]);
 }
-
-/** `--db` is required by the SQL task only. */
-export function requireDb(flags: Record<string, unknown>): string {
-  if (typeof flags.db === 'string') return flags.db;
-  throw new ConfigError('--db', [
-    { path: '', message: 'the sql task needs --db PATH: a SQLite file, or a folder of <db_id>.sqlite files' },
-  ]);
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../errors/index.js';
+import { ConfigError, zodIssues } from '../../errors/index.js';
 import { checkEndpoint, formatEndpointCheck } from '../../llm/check-endpoint.js';
 
 const flagsSchema = z.strictObject({
@@ -15,10 +15,7 @@ const flagsSchema = z.strictObject({
 export async function runModelsCheck(flags: Record<string, unknown>): Promise<number> {
   const parsed = flagsSchema.safeParse(flags);
   if (!parsed.success) {
-    throw new ConfigError(
-      'symgen models check',
-      parsed.error.issues.map((issue) => ({ path: `--${issue.path.join('.')}`, message: issue.message })),
-    );
+    throw new ConfigError('symgen models check', zodIssues(parsed.error, { prefix: '--' }));
   }
   const options = parsed.data;
   const report = await checkEndpoint({

@@ -1,15 +1,16 @@
 import { ConfigError } from '../../errors/index.js';
-import { createTaskRegistry, loadTaskModule } from '../../tasks/registry/index.js';
+import { BUILTIN_TASK_IDS, loadBuiltinTask } from '../../tasks/registry/load-builtin-task.js';
 import type { TaskPlugin } from '../../tasks/spec.js';
 import { integerFlag } from './flags.js';
 
 /**
  * The task named by `--task`, or loaded from `--task-module` (whose id `--task` must then match,
- * when given). Throws a `ConfigError` naming the known tasks for an unknown id.
+ * when given, and must not be a built-in task's). Throws a `ConfigError` naming the known tasks for
+ * an unknown id. Loads only the module of the task asked for.
  */
 export async function taskFromFlags(flags: Record<string, unknown>): Promise<TaskPlugin<never>> {
-  const registry = createTaskRegistry();
   if (typeof flags.taskModule === 'string') {
+    const { loadTaskModule } = await import('../../tasks/registry/load-task-module.js');
     const task = await loadTaskModule(flags.taskModule);
     if (typeof flags.task === 'string' && flags.task !== task.id) {
       throw new ConfigError('--task', [
@@ -19,22 +20,33 @@ export async function taskFromFlags(flags: Record<string, unknown>): Promise<Tas
         },
       ]);
     }
-    registry.register(task);
+    if (BUILTIN_TASK_IDS.includes(task.id)) {
+      throw new ConfigError('task registry', [
+        {
+          path: task.id,
+          message: `a task with id ${JSON.stringify(task.id)} is already registered; pick another id`,
+        },
+      ]);
+    }
     return task;
   }
   if (typeof flags.task !== 'string') {
     throw new ConfigError('--task', [
-      { path: '', message: `required: one of ${registry.ids().join(', ')}, or --task-module FILE` },
+      { path: '', message: `required: one of ${BUILTIN_TASK_IDS.join(', ')}, or --task-module FILE` },
     ]);
   }
-  return registry.get(flags.task);
+  return loadBuiltinTask(flags.task);
 }
 
-/** Executor options of non-SQL tasks from the shared flags; each task reads the ones it knows. */
+/**
+ * The task's options from the shared flags, handed to every task alike; each task reads the ones it
+ * knows (sql: `db`; bash: `execute`, `fixture`; python, math, bash: `workers`; all: `timeoutMs`).
+ */
 export function taskOptionsFromFlags(flags: Record<string, unknown>): Record<string, unknown> {
   return {
     timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
     ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),
+    ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
     ...(flags.execute === true ? { execute: true } : {}),
     ...(typeof flags.fixture === 'string' ? { fixture: flags.fixture } : {}),
   };

@@ -1,48 +1,20 @@
 import { ConfigError } from '../../errors/index.js';
 import { countLines } from '../../io/index.js';
-import {
-  chooseVerifyExecutor,
-  defaultVerifyThreads,
-  VerifyThreadPool,
-} from '../../verify/threads/verify-threaded.js';
-import type { VerifySummary } from '../../verify/verify-file.js';
+import type { VerifySummary } from '../../verify/summary.js';
 import { Progress } from '../progress.js';
-import { integerFlag, requireDb } from './flags.js';
+import { integerFlag } from './flags.js';
+import { taskFromFlags, taskOptionsFromFlags } from './task-flags.js';
 
-/** Run `symgen verify` with parsed flags; returns the exit code. */
+/**
+ * Run `symgen verify` with parsed flags; returns the exit code. The same code for every task: the
+ * task (`--task`, `--task-module`) takes its options from the shared flags (`--db` is the SQL
+ * task's), and `verifyTaskFile` runs the task's own verifier when it has one (SQL's worker threads).
+ */
 export async function runVerify(flags: Record<string, string | boolean | undefined>): Promise<number> {
-  const sql = flags.task === 'sql' && flags.taskModule === undefined;
-  const workers = flags.workers === undefined ? undefined : integerFlag('--workers', flags.workers);
-  const executor =
-    flags.executor === undefined
-      ? undefined
-      : enumFlag('--executor', flags.executor, ['threads', 'processes']);
-  // SQL verify threads start first: each loads its modules while this thread loads the rest. This
-  // thread is one of them: between its chunks it reads the input and writes the output.
-  const threads =
-    sql && chooseVerifyExecutor(executor, false) === 'threads'
-      ? VerifyThreadPool.start(workers ?? defaultVerifyThreads(), { mainThread: true })
-      : undefined;
-  try {
-    return await verifyWith(flags, threads, { sql, workers, executor });
-  } catch (error) {
-    await threads?.close();
-    throw error;
-  }
-}
-
-async function verifyWith(
-  flags: Record<string, string | boolean | undefined>,
-  threads: VerifyThreadPool | undefined,
-  {
-    sql,
-    workers,
-    executor,
-  }: { sql: boolean; workers: number | undefined; executor: 'threads' | 'processes' | undefined },
-): Promise<number> {
-  const [{ parseMinVotes }, { verifySqlFile }] = await Promise.all([
+  const task = await taskFromFlags(flags);
+  const [{ parseMinVotes }, { verifyTaskFile }] = await Promise.all([
     import('../../verify/options.js'),
-    import('../../verify/verify-file.js'),
+    import('../../verify/verify-task-file.js'),
   ]);
   const input = String(flags.in);
   const progress = new Progress('verify', undefined);
@@ -51,7 +23,9 @@ async function verifyWith(
       (total) => progress.setTotal(total),
       () => undefined,
     );
-  const shared = {
+  const summary: VerifySummary = await verifyTaskFile({
+    task,
+    taskOptions: taskOptionsFromFlags(flags) as never,
     input,
     output: String(flags.out),
     minVotes: parseMinVotes(String(flags.minVotes)),
@@ -60,32 +34,21 @@ async function verifyWith(
     emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
     timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
     keepCandidates: flags.keepCandidates === true,
+    compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
+    normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
+    maxRows: integerFlag('--max-rows', flags.maxRows),
+    ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers) }),
+    ...(flags.executor === undefined
+      ? {}
+      : { executor: enumFlag('--executor', flags.executor, ['threads', 'processes']) }),
+    // This thread has nothing else to do: a task's own verifier may verify on it too.
+    ownsThread: true,
     onProgress: (running: VerifySummary) =>
       progress.update(
         running.examples,
         `accepted ${((running.accepted / running.examples) * 100).toFixed(0)}%`,
       ),
-  };
-  let summary: VerifySummary;
-  if (sql) {
-    summary = await verifySqlFile({
-      ...shared,
-      db: requireDb(flags),
-      compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
-      normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
-      maxRows: integerFlag('--max-rows', flags.maxRows),
-      ...(workers === undefined ? {} : { workers }),
-      ...(executor === undefined ? {} : { executor }),
-      ...(threads ? { threads } : {}),
-    });
-  } else {
-    const [{ taskFromFlags, taskOptionsFromFlags }, { verifyTaskFile }] = await Promise.all([
-      import('./task-flags.js'),
-      import('../../verify/verify-task-file.js'),
-    ]);
-    const task = await taskFromFlags(flags);
-    summary = await verifyTaskFile({ ...shared, task, taskOptions: taskOptionsFromFlags(flags) as never });
-  }
+  });
   progress.end();
   const reasons = Object.entries(summary.reasons)
     .map(([reason, count]) => `${reason} ${count}`)

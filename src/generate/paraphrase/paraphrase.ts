@@ -1,6 +1,6 @@
 import type { LlmProvider, LlmRequest } from '../../llm/spec.js';
-import { type SqlExecutionResult, SqliteExecutor } from '../../sandbox/sqlite/index.js';
 import type { DatabaseEnvironment } from '../../tasks/sql/databases.js';
+import { type SqlExecutionResult, SqliteExecutor } from '../../tasks/sql/execute/index.js';
 import { extractSql } from '../../tasks/sql/extract.js';
 import { normaliseSql } from '../../tasks/sql/normalise.js';
 import type { SqlSchema } from '../../tasks/sql/schema.js';

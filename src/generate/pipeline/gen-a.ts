@@ -187,20 +187,3 @@ export function sourceProvenance(source: GenerationSource): Record<string, unkno
     ? { source: { id: source.id } }
     : { database: { id: source.id, sha256: source.sha256 } };
 }
-
-/** What the verifier records on every line, so a reader can re-run the check. */
-export function verificationProvenance(
-  task: string,
-  options: LlmRunContext['config']['verify'],
-): Record<string, unknown> {
-  return {
-    task,
-    minVotes: options.minVotes,
-    count: options.count,
-    tie: options.tie,
-    emptyResult: options.emptyResult,
-    compare: options.compare,
-    timeoutMs: options.timeoutMs,
-    symgen: engineInfo().symgen,
-  };
-}

@@ -24,8 +24,8 @@ import type {
   TaskRecord,
 } from '../../tasks/spec.js';
 import { firstLineQuestion } from '../../tasks/text.js';
+import { verifierProvenance } from '../../verify/verify-file.js';
 import type { VerifyContext } from '../../verify/verify-stream.js';
-import { verificationProvenance } from './gen-a.js';
 import { runLlmPipeline } from './llm-run.js';
 import { runOfflinePipeline } from './offline-run.js';
 import { createProgressTracker, type GenerateProgress } from './progress.js';
@@ -87,6 +87,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     compare: config.verify.compare,
     timeoutMs: config.verify.timeoutMs,
     maxRows: config.verify.maxRows,
+    normalise: config.verify.normalise,
     ...(config.verify.workers ? { workers: config.verify.workers } : {}),
     ...config.taskOptions,
   };
@@ -265,7 +266,12 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
             executor: executorOf(),
             environment: (_dbId, example) => task.environment?.(example, source) ?? source,
             options: config.verify,
-            provenance: verificationProvenance(task.id, config.verify),
+            // the verifier's record of its settings, as `symgen verify` writes it
+            provenance: verifierProvenance(task.id, config.verify, {
+              compare: config.verify.compare,
+              normalise: config.verify.normalise,
+              ...(Object.keys(config.taskOptions).length > 0 ? { taskOptions: config.taskOptions } : {}),
+            }),
           };
           verifiers.set(sourceId, verify);
         }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../errors/index.js';
+import { ConfigError, zodIssues } from '../../errors/index.js';
 
 /** Resource limits applied to every candidate (rlimits in the candidate's process, plus timers). */
 export const sandboxLimitsSchema = z.strictObject({
@@ -51,8 +51,5 @@ export const defaultSandboxLimits: SandboxLimits = {
 export function resolveSandboxLimits(limits: Partial<SandboxLimits> = {}): SandboxLimits {
   const parsed = sandboxLimitsSchema.safeParse({ ...defaultSandboxLimits, ...limits });
   if (parsed.success) return parsed.data;
-  throw new ConfigError(
-    'sandbox limits',
-    parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-  );
+  throw new ConfigError('sandbox limits', zodIssues(parsed.error));
 }

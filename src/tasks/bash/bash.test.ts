@@ -1,30 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../test/shared-data.js';
-import { describeTaskContract } from '../../../test/task-contract.js';
+import { describeTaskContract } from '../../testing/task-contract.js';
 import { bashTask, checkBash, normaliseBash } from './index.js';
 
 const fixture = fileURLToPath(new URL('../../sandbox/bash/__fixtures__/small', import.meta.url));
 
-describeTaskContract(bashTask, {
-  environment: { id: 'nl2bash' },
-  extract: [
-    { text: '```bash\n$ find . -name "*.txt" | wc -l\n```', program: 'find . -name "*.txt" | wc -l' },
-    { text: 'Use `ls -la /tmp` to see hidden files too.', program: 'ls -la /tmp' },
-    { text: 'Command: chmod +x rr.sh', program: 'chmod +x rr.sh' },
-    { text: 'chmod +x pretty-print', program: 'chmod +x pretty-print' },
-  ],
-  noProgram: ['I am not able to write that command for you.'],
-  equalGroups: [
-    ["ls -la 'my dir'", 'ls -a -l "my dir"', 'ls  -al my\\ dir', '# list\nls -l -a "my dir"'],
-    ["find . -name '*.txt' -exec rm {} \\;", 'find . -name "*.txt" -exec rm {} ";"'],
-    ['find . -name *.txt -exec rm {} \\;'],
-    ['find . | wc -l'],
-  ],
-  invalid: ["echo 'unterminated", 'if then fi', 'cat <(', 'for x in; do'],
-});
+describeTaskContract(
+  bashTask,
+  {
+    environment: { id: 'nl2bash' },
+    extract: [
+      { text: '```bash\n$ find . -name "*.txt" | wc -l\n```', program: 'find . -name "*.txt" | wc -l' },
+      { text: 'Use `ls -la /tmp` to see hidden files too.', program: 'ls -la /tmp' },
+      { text: 'Command: chmod +x rr.sh', program: 'chmod +x rr.sh' },
+      { text: 'chmod +x pretty-print', program: 'chmod +x pretty-print' },
+    ],
+    noProgram: ['I am not able to write that command for you.'],
+    equalGroups: [
+      ["ls -la 'my dir'", 'ls -a -l "my dir"', 'ls  -al my\\ dir', '# list\nls -l -a "my dir"'],
+      ["find . -name '*.txt' -exec rm {} \\;", 'find . -name "*.txt" -exec rm {} ";"'],
+      ['find . -name *.txt -exec rm {} \\;'],
+      ['find . | wc -l'],
+    ],
+    invalid: ["echo 'unterminated", 'if then fi', 'cat <(', 'for x in; do'],
+  },
+  vitest,
+);
 
 describe('bash on NL2Bash dev', () => {
   const rows = readFileSync(join(SHARED_DATA, 'nl2bash', 'dev.jsonl'), 'utf8')

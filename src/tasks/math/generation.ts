@@ -1,5 +1,5 @@
+import { createRandom } from '../../random.js';
 import { checkPrompts } from '../check-prompts.js';
-import { createRandom } from '../random.js';
 import type { SampledProgram, SampleRequest, TaskExtras } from '../spec.js';
 import { firstLineQuestion } from '../text.js';
 import { goldAnswer } from './numeric.js';

@@ -7,8 +7,9 @@
  * - Equal: answers equal within 1e-6 of one whole number, or to 8 significant digits (`numericKey`).
  * - Evaluate: accuracy against the gold number after `#### ` (GSM8K's `answer` field).
  */
-import { extractPython, normalisePython, pythonFeatures } from '../python/extract-python.js';
-import type { PythonExecutorOptions } from '../python/python-executor.js';
+
+import type { PythonExecutorOptions } from '../../sandbox/python/lazy-sandbox.js';
+import { extractPython, normalisePython, pythonFeatures } from '../shared/extract-python.js';
 import type { TaskPlugin } from '../spec.js';
 import { mathGeneration } from './generation.js';
 import { createMathExecutor } from './math-executor.js';

@@ -1,6 +1,6 @@
+import { ANSWER_HARNESS } from '../../sandbox/python/harness.js';
 import { runPython } from '../../sandbox/python/index.js';
-import { ANSWER_HARNESS } from '../python/harness.js';
-import { lazySandbox, type PythonExecutorOptions } from '../python/python-executor.js';
+import { lazySandbox, type PythonExecutorOptions } from '../../sandbox/python/lazy-sandbox.js';
 import type { ExecutionResult, Executor } from '../spec.js';
 import { numericKey, parseAnswerNumber } from './numeric.js';
 

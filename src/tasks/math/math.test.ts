@@ -1,33 +1,38 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vitest from 'vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../test/shared-data.js';
-import { describeTaskContract } from '../../../test/task-contract.js';
+import { describeTaskContract } from '../../testing/task-contract.js';
 import { goldAnswer, mathTask, numericKey, parseAnswerNumber, programFromRationale } from './index.js';
 
-describeTaskContract(mathTask, {
-  options: { workers: 2, timeoutMs: 1000 },
-  environment: { id: 'gsm8k' },
-  extract: [
-    {
-      text: '```python\neggs = 16 - 3 - 4\nanswer = eggs * 2\n```',
-      program: 'eggs = 16 - 3 - 4\nanswer = eggs * 2',
-    },
-    { text: 'We compute it:\nanswer = 9 * 2\nSo she makes 18 dollars.', program: 'answer = 9 * 2' },
-  ],
-  noProgram: ['The answer is 18.'],
-  equalGroups: [
-    [
-      'answer = (16 - 3 - 4) * 2',
-      'def solution():\n    return 18.0',
-      'print("total:")\nprint(9 * 2)',
-      'answer = 18.0000000001',
+describeTaskContract(
+  mathTask,
+  {
+    options: { workers: 2, timeoutMs: 1000 },
+    environment: { id: 'gsm8k' },
+    extract: [
+      {
+        text: '```python\neggs = 16 - 3 - 4\nanswer = eggs * 2\n```',
+        program: 'eggs = 16 - 3 - 4\nanswer = eggs * 2',
+      },
+      { text: 'We compute it:\nanswer = 9 * 2\nSo she makes 18 dollars.', program: 'answer = 9 * 2' },
     ],
-    ['answer = 7 / 2', 'result = 3.5'],
-    ['answer = 1 / 3'],
-  ],
-  invalid: ['answer = 1 / 0', 'x = 5', 'answer = "many"', 'answer = (', 'while True:\n    pass'],
-});
+    noProgram: ['The answer is 18.'],
+    equalGroups: [
+      [
+        'answer = (16 - 3 - 4) * 2',
+        'def solution():\n    return 18.0',
+        'print("total:")\nprint(9 * 2)',
+        'answer = 18.0000000001',
+      ],
+      ['answer = 7 / 2', 'result = 3.5'],
+      ['answer = 1 / 3'],
+    ],
+    invalid: ['answer = 1 / 0', 'x = 5', 'answer = "many"', 'answer = (', 'while True:\n    pass'],
+  },
+  vitest,
+);
 
 describe('math numbers', () => {
   it('reads answers and keys them within the tolerance', () => {

@@ -8,13 +8,14 @@
  *   an input on which a call raises gives `!error`).
  * - Evaluate: pass@1 against the tests (the mean share of a problem's samples that pass).
  */
+
+import { extractPython, normalisePython, pythonFeatures } from '../shared/extract-python.js';
 import type { TaskPlugin } from '../spec.js';
-import { extractPython, normalisePython, pythonFeatures } from './extract-python.js';
 import { parsePythonQuestion, pythonGeneration, signatureFromTests } from './generation.js';
 import { pythonEnvironment } from './python-environment.js';
 import { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
 
-export { extractPython, normalisePython, pythonFeatures } from './extract-python.js';
+export { extractPython, normalisePython, pythonFeatures } from '../shared/extract-python.js';
 export {
   callsInText,
   MAX_SHARED_INPUTS,

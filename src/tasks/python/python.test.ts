@@ -1,43 +1,48 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vitest from 'vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../test/shared-data.js';
-import { describeTaskContract } from '../../../test/task-contract.js';
+import { describeTaskContract } from '../../testing/task-contract.js';
 import { callsInText, extractPython, pythonEnvironment, pythonTask } from './index.js';
 
 const environment = pythonEnvironment({ id: 'sum', inputs: ['[1, 2, 3]', '[]', '[2.5, 0.5]'] });
 
-describeTaskContract(pythonTask, {
-  options: { workers: 2, timeoutMs: 1000 },
-  environment,
-  extract: [
-    {
-      text: 'Here you go:\n```python\ndef total(xs):\n    return sum(xs)\n```\nIt sums the list.',
-      program: 'def total(xs):\n    return sum(xs)',
-    },
-    {
-      text: 'The function below adds them up.\ndef total(xs):\n    return sum(xs)\n\nThis runs in linear time.',
-      program: 'def total(xs):\n    return sum(xs)',
-    },
-    { text: 'import math\nx = math.pi', program: 'import math\nx = math.pi' },
-  ],
-  noProgram: ['Sorry, I cannot help with that.', '```text\nno code\n```'],
-  equalGroups: [
-    [
-      'def total(xs):\n    return sum(xs)',
-      'def total(xs):\n    result = 0\n    for x in xs:\n        result += x\n    return result',
-      'from functools import reduce\ndef add_all(values):\n    return reduce(lambda a, b: a + b, values, 0)',
+describeTaskContract(
+  pythonTask,
+  {
+    options: { workers: 2, timeoutMs: 1000 },
+    environment,
+    extract: [
+      {
+        text: 'Here you go:\n```python\ndef total(xs):\n    return sum(xs)\n```\nIt sums the list.',
+        program: 'def total(xs):\n    return sum(xs)',
+      },
+      {
+        text: 'The function below adds them up.\ndef total(xs):\n    return sum(xs)\n\nThis runs in linear time.',
+        program: 'def total(xs):\n    return sum(xs)',
+      },
+      { text: 'import math\nx = math.pi', program: 'import math\nx = math.pi' },
     ],
-    ['def total(xs):\n    return len(xs)'],
-    ['def total(xs):\n    return max(xs)'],
-  ],
-  invalid: [
-    'def total(xs) return',
-    'x = 1',
-    'def total(xs):\n    while True:\n        pass',
-    'raise SystemExit(3)',
-  ],
-});
+    noProgram: ['Sorry, I cannot help with that.', '```text\nno code\n```'],
+    equalGroups: [
+      [
+        'def total(xs):\n    return sum(xs)',
+        'def total(xs):\n    result = 0\n    for x in xs:\n        result += x\n    return result',
+        'from functools import reduce\ndef add_all(values):\n    return reduce(lambda a, b: a + b, values, 0)',
+      ],
+      ['def total(xs):\n    return len(xs)'],
+      ['def total(xs):\n    return max(xs)'],
+    ],
+    invalid: [
+      'def total(xs) return',
+      'x = 1',
+      'def total(xs):\n    while True:\n        pass',
+      'raise SystemExit(3)',
+    ],
+  },
+  vitest,
+);
 
 describe('python on MBPP', () => {
   const rows = readFileSync(join(SHARED_DATA, 'mbpp', 'mbpp.jsonl'), 'utf8')

@@ -1,33 +1,38 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../test/shared-data.js';
-import { describeTaskContract } from '../../../test/task-contract.js';
+import { describeTaskContract } from '../../testing/task-contract.js';
 import { normaliseQdmr, parseQdmr, printQdmr, qdmrTask } from './index.js';
 
 const toilet = 'return the toilet ;return year invented of #1 ;return who invented #1 ;return #2 , #3';
 
-describeTaskContract(qdmrTask, {
-  environment: { id: 'break' },
-  extract: [
-    { text: toilet, program: toilet },
-    { text: `Decomposition:\n\`\`\`\n${toilet}\n\`\`\``, program: toilet },
-    {
-      text: 'Steps:\n1. return the toilet\n2. return year invented of #1\n',
-      program: 'return the toilet ;return year invented of #1',
-    },
-  ],
-  noProgram: ['No idea.'],
-  equalGroups: [
-    [
-      toilet,
-      'return the  toilet ;return who  invented #1 ;return year invented of #1 ;return #3 , #2',
-      'Return The toilet; return year invented of #1; return who invented #1; return #2, #3',
+describeTaskContract(
+  qdmrTask,
+  {
+    environment: { id: 'break' },
+    extract: [
+      { text: toilet, program: toilet },
+      { text: `Decomposition:\n\`\`\`\n${toilet}\n\`\`\``, program: toilet },
+      {
+        text: 'Steps:\n1. return the toilet\n2. return year invented of #1\n',
+        program: 'return the toilet ;return year invented of #1',
+      },
     ],
-    ['return the toilet ;return who invented #1'],
-  ],
-  invalid: ['return a ;return #3', 'return a ; ;return #1', ';', 'return #1'],
-});
+    noProgram: ['No idea.'],
+    equalGroups: [
+      [
+        toilet,
+        'return the  toilet ;return who  invented #1 ;return year invented of #1 ;return #3 , #2',
+        'Return The toilet; return year invented of #1; return who invented #1; return #2, #3',
+      ],
+      ['return the toilet ;return who invented #1'],
+    ],
+    invalid: ['return a ;return #3', 'return a ; ;return #1', ';', 'return #1'],
+  },
+  vitest,
+);
 
 /** Swap two adjacent independent steps and renumber the references: the same decomposition. */
 function swapIndependent(decomposition: string): string | null {

@@ -3,7 +3,7 @@ import { mathTask } from '../math/index.js';
 import { pythonTask } from '../python/index.js';
 import { qdmrTask } from '../qdmr/index.js';
 import type { TaskPlugin } from '../spec.js';
-import { sqlTask } from '../sql/index.js';
+import { sqlTask } from '../sql/task.js';
 import { topTask } from '../top/index.js';
 
 /** The tasks symgen ships: sql, python, math, bash, top, qdmr. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { ConfigError, InputError } from '../../errors/index.js';
+import { ConfigError, InputError, zodIssues } from '../../errors/index.js';
 import type { TaskPlugin } from '../spec.js';
 
 const fn = z.custom<(...args: never[]) => unknown>(
@@ -52,10 +52,7 @@ export async function loadTaskModule(path: string): Promise<TaskPlugin<never>> {
   const exported = loaded.default ?? loaded.task;
   const parsed = taskPluginSchema.safeParse(exported);
   if (!parsed.success) {
-    throw new ConfigError(
-      `task module ${path} (its default or \`task\` export)`,
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
+    throw new ConfigError(`task module ${path} (its default or \`task\` export)`, zodIssues(parsed.error));
   }
   return exported as TaskPlugin<never>;
 }

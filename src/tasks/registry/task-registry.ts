@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors/index.js';
 import type { TaskPlugin } from '../spec.js';
 import { builtinTasks } from './builtin-tasks.js';
+import { unknownTask } from './load-builtin-task.js';
 
 /** Tasks by id: an explicit value passed to whoever needs it, never a global. */
 export interface TaskRegistry {
@@ -24,12 +25,7 @@ export function createTaskRegistry(tasks: readonly TaskPlugin<never>[] = builtin
     get(id) {
       const task = byId.get(id);
       if (task) return task;
-      throw new ConfigError('--task', [
-        {
-          path: '',
-          message: `unknown task ${JSON.stringify(id)}; known tasks: ${registry.ids().join(', ')} (or load one with --task-module)`,
-        },
-      ]);
+      throw unknownTask(id, registry.ids());
     },
     has: (id) => byId.has(id),
     register(task) {

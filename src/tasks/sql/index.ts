@@ -3,19 +3,10 @@
  * - Input: model text holding a query (code fences, prose, or a continuation after `SELECT`).
  * - Output: the extracted query, its execution result keys on a read-only database, its features.
  * - Equal: two queries are equal when their results compare equal under the executor's
- *   `CompareMode` (see `sandbox/sqlite/result-key.ts`: multiset by default, list when ordered).
+ *   `CompareMode` (see `execute/result-key.ts`: multiset by default, list when ordered).
  * - References: Ye et al. 2023 (SymGen); Yu et al. 2018 (Spider hardness); Zhong et al. 2020
  *   (test-suite accuracy, column permutations).
  */
-import { SqliteExecutor, type SqliteExecutorOptions } from '../../sandbox/sqlite/index.js';
-import type { TaskPlugin } from '../spec.js';
-import { extractSql } from './extract.js';
-import { sqlFeatures } from './features.js';
-import { sqlGeneration } from './generation.js';
-import { normaliseSql } from './normalise.js';
-import { loadSqlParser } from './parse.js';
-import { prepareSql } from './prepare.js';
-import { sqlTemplate } from './template.js';
 
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
@@ -44,17 +35,6 @@ export {
   type SqlTable,
   sampleTableRows,
 } from './schema.js';
+export { sqlTask } from './task.js';
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
-
-/** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
-export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
-  id: 'sql',
-  extract: extractSql,
-  normalise: normaliseSql,
-  prepare: prepareSql,
-  createExecutor: (options) => new SqliteExecutor(options),
-  features: (program) => ({ ...sqlFeatures(program) }),
-  ready: loadSqlParser,
-  template: sqlTemplate,
-  ...sqlGeneration,
-};
+export { sqlVerifierProvenance, type VerifyFileOptions, verifySqlFile } from './verify-file.js';

@@ -1,39 +1,47 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../test/shared-data.js';
-import { describeTaskContract } from '../../../test/task-contract.js';
+import { describeTaskContract } from '../../testing/task-contract.js';
 import { normaliseTop, parseTop, printTop, topTask } from './index.js';
 
 const call = '[IN:CREATE_CALL [SL:CONTACT Nicholas ] [SL:CONTACT Natasha ] ]';
 
-describeTaskContract(topTask, {
-  environment: { id: 'mtop' },
-  extract: [
-    { text: `\`\`\`\n${call}\n\`\`\``, program: call },
-    { text: `The parse is ${call}. Hope it helps!`, program: call },
-    { text: '[IN:GET_WEATHER\n  [SL:LOCATION Paris ]\n]', program: '[IN:GET_WEATHER [SL:LOCATION Paris ] ]' },
-  ],
-  noProgram: ['I cannot parse that.', '[SL:CONTACT Bob ]'],
-  equalGroups: [
-    [
-      call,
-      '[IN:CREATE_CALL [SL:CONTACT Natasha ] [SL:CONTACT Nicholas ]]',
-      '[IN:CREATE_CALL  [SL:CONTACT Nicholas] [SL:CONTACT Natasha] ]',
+describeTaskContract(
+  topTask,
+  {
+    environment: { id: 'mtop' },
+    extract: [
+      { text: `\`\`\`\n${call}\n\`\`\``, program: call },
+      { text: `The parse is ${call}. Hope it helps!`, program: call },
+      {
+        text: '[IN:GET_WEATHER\n  [SL:LOCATION Paris ]\n]',
+        program: '[IN:GET_WEATHER [SL:LOCATION Paris ] ]',
+      },
     ],
-    ['[IN:GET_WEATHER [SL:LOCATION Paris ] ]'],
-    ['[IN:GET_WEATHER [SL:LOCATION paris ] ]'],
-  ],
-  invalid: [
-    '[IN:X [SL:Y a ]',
-    '[SL:Y a ]',
-    '[IN:X [IN:Y a ] ]',
-    'IN:X a',
-    '[IN:X a ] ]',
-    '[IN:X [SL:Y ] ]',
-    '[XX:Y a ]',
-  ],
-});
+    noProgram: ['I cannot parse that.', '[SL:CONTACT Bob ]'],
+    equalGroups: [
+      [
+        call,
+        '[IN:CREATE_CALL [SL:CONTACT Natasha ] [SL:CONTACT Nicholas ]]',
+        '[IN:CREATE_CALL  [SL:CONTACT Nicholas] [SL:CONTACT Natasha] ]',
+      ],
+      ['[IN:GET_WEATHER [SL:LOCATION Paris ] ]'],
+      ['[IN:GET_WEATHER [SL:LOCATION paris ] ]'],
+    ],
+    invalid: [
+      '[IN:X [SL:Y a ]',
+      '[SL:Y a ]',
+      '[IN:X [IN:Y a ] ]',
+      'IN:X a',
+      '[IN:X a ] ]',
+      '[IN:X [SL:Y ] ]',
+      '[XX:Y a ]',
+    ],
+  },
+  vitest,
+);
 
 describe('top on MTOP dev', () => {
   const rows = readFileSync(join(SHARED_DATA, 'mtop', 'dev.jsonl'), 'utf8')

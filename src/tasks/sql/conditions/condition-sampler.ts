@@ -1,5 +1,5 @@
 import { InputError } from '../../../errors/index.js';
-import { createRandom } from '../../random.js';
+import { createRandom } from '../../../random.js';
 import type { SqlFeatures } from '../features.js';
 import { HARDNESS_LEVELS, type Hardness } from '../hardness.js';
 import type { SqlSchema } from '../schema.js';

@@ -1,4 +1,4 @@
-export { createRandom, type Random } from '../../random.js';
+export { createRandom, type Random } from '../../../random.js';
 export {
   CLAUSES_BY_HARDNESS,
   CONDITION_CLAUSES,

@@ -1,4 +1,4 @@
-import type { Random } from '../../random.js';
+import type { Random } from '../../../random.js';
 import type { SqlCondition } from '../conditions/condition.js';
 import type { Hardness } from '../hardness.js';
 import type { JoinEdge } from './join-inference.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../../test/shared-data.js';
-import { createRandom } from '../../random.js';
+import { createRandom } from '../../../random.js';
 import { loadSqlParser } from '../parse.js';
 import { openReadOnly, readSqliteSchema } from '../schema.js';
 import {

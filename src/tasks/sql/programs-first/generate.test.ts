@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
-import { SqliteExecutor } from '../../../sandbox/sqlite/index.js';
+import { SqliteExecutor } from '../execute/index.js';
 import { sqlFeatures } from '../features.js';
 import { generateProgramsFirst, type ProgramsFirstExample } from './index.js';
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DatabaseError } from '../../../errors/index.js';
-import { createRandom, type Random } from '../../random.js';
+import { createRandom, type Random } from '../../../random.js';
 import type { SqlCondition } from '../conditions/condition.js';
 import { createSqlConditionSampler } from '../conditions/condition-sampler.js';
 import { type DatabaseEnvironment, DatabaseSet } from '../databases.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Random } from '../../random.js';
+import type { Random } from '../../../random.js';
 import { quoteIdentifier, type SqlSchema, type SqlTable, sampleTableRows } from '../schema.js';
 import { inferJoins, type JoinEdge } from './join-inference.js';
 

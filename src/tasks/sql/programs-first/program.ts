@@ -198,17 +198,3 @@ function renderPredicate(
       )})`;
   }
 }
-
-/** The tables a program reads, in order of first use. */
-export function programTables(program: Program): string[] {
-  const found: string[] = [];
-  const visit = (query: SelectQuery) => {
-    for (const table of query.sources) if (!found.includes(table)) found.push(table);
-    for (const predicate of query.where?.predicates ?? []) if ('query' in predicate) visit(predicate.query);
-  };
-  if (program.kind === 'set') {
-    visit(program.left);
-    visit(program.right);
-  } else visit(program);
-  return found;
-}

@@ -1,0 +1,28 @@
+/**
+ * The SQL task plugin itself, apart from the SQL public surface (`index.ts`), so that loading the
+ * task for `symgen verify --task sql` costs little: its file verifier loads on first use.
+ */
+import type { TaskPlugin } from '../spec.js';
+import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-executor.js';
+import { extractSql } from './extract.js';
+import { sqlFeatures } from './features.js';
+import { sqlGeneration } from './generation.js';
+import { normaliseSql } from './normalise.js';
+import { loadSqlParser } from './parse.js';
+import { prepareSql } from './prepare.js';
+import { sqlTemplate } from './template.js';
+
+/** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
+export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
+  id: 'sql',
+  extract: extractSql,
+  normalise: normaliseSql,
+  prepare: prepareSql,
+  createExecutor: (options) => new SqliteExecutor(options),
+  features: (program) => ({ ...sqlFeatures(program) }),
+  // Worker threads with statements run in C; `taskOptions.db` is `--db`.
+  verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
+  ready: loadSqlParser,
+  template: sqlTemplate,
+  ...sqlGeneration,
+};

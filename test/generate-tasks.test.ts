@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { firstLineQuestion } from '../src/tasks/text.js';
+import { firstLineQuestion } from '../src/tasks/shared/text.js';
 import { createLlmTestServer, createScriptedTaskModel, scriptedKind } from '../src/testing/index.js';
 import { generateCases, storedQuestion } from './task-cases.js';
 

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { programFromRationale } from '../src/tasks/math/index.js';
 import { createTaskRegistry } from '../src/tasks/registry/index.js';
+import { firstLineQuestion } from '../src/tasks/shared/text.js';
 import type { TaskPlugin } from '../src/tasks/spec.js';
-import { firstLineQuestion } from '../src/tasks/text.js';
 import type { ScriptedItem } from '../src/testing/index.js';
 import { GEOGRAPHY_DB, GEOQUERY_DEV, GEOQUERY_TRAIN, SHARED_DATA } from './shared-data.js';
 

@@ -1,8 +1,8 @@
 import type { DatasetExample } from '../dataset/index.js';
 import type { LlmProvider } from '../llm/spec.js';
 import { compilePromptTemplate, type PromptTemplate } from '../prompt/prompt-template.js';
-import { checkPrompts } from '../tasks/check-prompts.js';
 import { defaultTask } from '../tasks/registry/index.js';
+import { checkPrompts } from '../tasks/shared/check-prompts.js';
 import type { TaskPlugin } from '../tasks/spec.js';
 
 /** What the auxiliary model said about one example. */

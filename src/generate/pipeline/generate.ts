@@ -15,6 +15,7 @@ import { computeRunStats, type RunStats } from '../../store/run-stats.js';
 import { RunStore } from '../../store/run-store.js';
 import { writeRunOutputs } from '../../store/write-outputs.js';
 import { resolveTask } from '../../tasks/registry/index.js';
+import { firstLineQuestion } from '../../tasks/shared/text.js';
 import type {
   ConditionSampler,
   Executor,
@@ -23,7 +24,6 @@ import type {
   TaskPlugin,
   TaskRecord,
 } from '../../tasks/spec.js';
-import { firstLineQuestion } from '../../tasks/text.js';
 import { verifierProvenance } from '../../verify/verify-file.js';
 import type { VerifyContext } from '../../verify/verify-stream.js';
 import { runLlmPipeline } from './llm-run.js';

@@ -1,5 +1,5 @@
+import { firstLineQuestion, normaliseText } from '../../tasks/shared/text.js';
 import type { GeneratedQuestion } from '../../tasks/spec.js';
-import { firstLineQuestion, normaliseText } from '../../tasks/text.js';
 
 /** How a task reads the question in a `gen_q` sample (its `generation.question`, or the first line). */
 export type QuestionParser = (text: string) => GeneratedQuestion | null;

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPrompts } from '../check-prompts.js';
+import { checkPrompts } from '../shared/check-prompts.js';
 import type { TaskExtras } from '../spec.js';
 
 const MAX_LISTED = 60;

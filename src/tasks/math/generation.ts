@@ -1,7 +1,7 @@
 import { createRandom } from '../../random.js';
-import { checkPrompts } from '../check-prompts.js';
+import { checkPrompts } from '../shared/check-prompts.js';
+import { firstLineQuestion } from '../shared/text.js';
 import type { SampledProgram, SampleRequest, TaskExtras } from '../spec.js';
-import { firstLineQuestion } from '../text.js';
 import { goldAnswer } from './numeric.js';
 import { programFromRationale } from './rationale-program.js';
 import { describeMathProgram, sampleMathProgram } from './sample-program.js';

@@ -1,6 +1,6 @@
-import { checkPrompts } from '../check-prompts.js';
+import { checkPrompts } from '../shared/check-prompts.js';
+import { firstLineQuestion } from '../shared/text.js';
 import type { GeneratedQuestion, TaskExtras, TaskRecord } from '../spec.js';
-import { firstLineQuestion } from '../text.js';
 import { pythonEnvironment } from './python-environment.js';
 
 const TESTS_MARKER = /your code should pass (?:these|the following) tests\s*:?/i;

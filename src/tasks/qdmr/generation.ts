@@ -1,4 +1,4 @@
-import { checkPrompts } from '../check-prompts.js';
+import { checkPrompts } from '../shared/check-prompts.js';
 import type { TaskExtras } from '../spec.js';
 
 /** The QDMR task's generation parts (Break, after SymGen's `break.py` prompts; no knowledge). */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
+import { firstLineQuestion } from '../shared/text.js';
 import type {
   ConditionSampler,
   GenerationSource,
@@ -9,7 +10,6 @@ import type {
   TaskExtras,
   TaskKnowledge,
 } from '../spec.js';
-import { firstLineQuestion } from '../text.js';
 import { createSqlConditionSampler, describeCondition, type SqlCondition } from './conditions/index.js';
 import { DatabaseSet } from './databases.js';
 import type { SqlFeatures } from './features.js';

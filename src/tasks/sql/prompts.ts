@@ -1,4 +1,4 @@
-import { checkPrompts } from '../check-prompts.js';
+import { checkPrompts } from '../shared/check-prompts.js';
 import type { TaskGeneration } from '../spec.js';
 
 /**

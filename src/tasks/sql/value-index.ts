@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { normaliseText } from '../text.js';
+import { normaliseText } from '../shared/text.js';
 import { quoteIdentifier, type SqlSchema } from './schema.js';
 
 /** A cell value of the database that matches words of a question. */

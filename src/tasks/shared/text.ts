@@ -1,4 +1,4 @@
-import type { GeneratedQuestion, TaskKnowledge } from './spec.js';
+import type { GeneratedQuestion, TaskKnowledge } from '../spec.js';
 
 /**
  * The question in a `gen_q` sample, as most tasks write one: the first non-empty line, without a

@@ -1,4 +1,4 @@
-import type { PromptText } from './spec.js';
+import type { PromptText } from '../spec.js';
 
 /**
  * The relabel and judge prompts of a task, written once for every language: `program` names what

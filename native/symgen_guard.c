@@ -5,9 +5,10 @@
  * - A watchdog thread per connection interrupts the running statement when its time budget ends
  *   (sqlite3_interrupt is safe to call from another thread). better-sqlite3 is built without the
  *   progress callback, so this is the way to stop a runaway join or recursive CTE in-process.
- * - An authorizer allows reading only: SELECT, reading tables, recursive CTEs and functions other
- *   than the file and extension ones. ATTACH, DETACH, PRAGMA, writes, schema changes and
- *   transactions are refused at prepare time.
+ * - An authorizer allows reading only: SELECT, reading the database's own tables, recursive CTEs
+ *   and functions other than the file and extension ones. Reading SQLite's catalogue (sqlite_master
+ *   and the other sqlite_* tables) or a pragma function (pragma_database_list), ATTACH, DETACH,
+ *   PRAGMA, writes, schema changes and transactions are refused at prepare time.
  * - Extension loading is switched off again for the connection once this extension is in.
  *
  * The controlling functions take a 64-bit token that `symgen_guard_token()` hands out once, to the
@@ -173,15 +174,52 @@ static void limitFunction(sqlite3_context *context, int argc, sqlite3_value **ar
 static const char *const REFUSED_FUNCTIONS[] = {"load_extension", "readfile", "writefile", "edit",
                                                 "fts3_tokenizer", NULL};
 
+/*
+ * SQLite's pragmas (every build's): `pragma_<name>` is the pragma's table-valued function. The same
+ * list as PRAGMA_NAMES in src/sandbox/sqlite/guard.ts, which refuses the same names before a
+ * statement gets here (the tests hold the two equal).
+ */
+static const char *const PRAGMA_NAMES[] = {
+    "activate_extensions", "analysis_limit", "application_id", "auto_vacuum", "automatic_index",
+    "busy_timeout", "cache_size", "cache_spill", "case_sensitive_like", "cell_size_check",
+    "checkpoint_fullfsync", "collation_list", "compile_options", "count_changes", "data_store_directory",
+    "data_version", "database_list", "default_cache_size", "defer_foreign_keys", "empty_result_callbacks",
+    "encoding", "foreign_key_check", "foreign_key_list", "foreign_keys", "freelist_count",
+    "full_column_names", "fullfsync", "function_list", "hard_heap_limit", "hexkey", "hexrekey",
+    "ignore_check_constraints", "incremental_vacuum", "index_info", "index_list", "index_xinfo",
+    "integrity_check", "journal_mode", "journal_size_limit", "key", "legacy_alter_table",
+    "legacy_file_format", "lock_proxy_file", "lock_status", "locking_mode", "max_page_count", "mmap_size",
+    "module_list", "optimize", "page_count", "page_size", "parser_trace", "pragma_list", "query_only",
+    "quick_check", "read_uncommitted", "recursive_triggers", "rekey", "reverse_unordered_selects",
+    "schema_version", "secure_delete", "short_column_names", "shrink_memory", "soft_heap_limit", "sql_trace",
+    "stats", "synchronous", "table_info", "table_list", "table_xinfo", "temp_store", "temp_store_directory",
+    "textkey", "textrekey", "threads", "trusted_schema", "user_version", "vdbe_addoptrace", "vdbe_debug",
+    "vdbe_listing", "vdbe_trace", "wal_autocheckpoint", "wal_checkpoint", "writable_schema", NULL};
+
+/*
+ * Whether reading `table` is reading SQLite's catalogue (sqlite_master, sqlite_schema,
+ * sqlite_temp_master, sqlite_sequence, sqlite_stat1..4, sqlite_dbpage: no database may create a
+ * table named sqlite_*) or a pragma function. They describe the file, not its data: never an answer.
+ */
+static int readsCatalogue(const char *table) {
+  if (!table) return 0;
+  if (strncasecmp(table, "sqlite_", 7) == 0) return 1;
+  if (strncasecmp(table, "pragma_", 7) != 0) return 0;
+  for (int index = 0; PRAGMA_NAMES[index]; index++) {
+    if (strcasecmp(table + 7, PRAGMA_NAMES[index]) == 0) return 1;
+  }
+  return 0;
+}
+
 static int authorize(void *arg, int action, const char *first, const char *second, const char *database,
                      const char *trigger) {
   (void)arg;
-  (void)first;
   (void)database;
   (void)trigger;
   switch (action) {
-  case SQLITE_SELECT:
   case SQLITE_READ:
+    return readsCatalogue(first) ? SQLITE_DENY : SQLITE_OK;
+  case SQLITE_SELECT:
   case SQLITE_RECURSIVE:
     return SQLITE_OK;
   case SQLITE_FUNCTION:

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { loadGenerateConfig } from '../src/config/index.js';
 import { questionKey } from '../src/generate/pipeline/index.js';
+import { escapeHtml } from '../src/report/index.js';
 import { createLlmTestServer, type LlmTestServer } from '../src/testing/index.js';
 import { createGeoQueryModel, geoQueryDev, kindOf } from './geoquery-model.js';
 import { GEOGRAPHY_DB, GEOQUERY_TRAIN, SPIDER_DATABASES } from './shared-data.js';
@@ -136,6 +137,17 @@ describe('symgen generate with a model (SymGen on GeoQuery)', () => {
     expect(chat[0]!.messages[1].content).toContain('CREATE TABLE');
     expect(chat[0]!.messages[1].content).toContain(first.question);
     expect(chat[0]!.messages[2].content).toBe(first.program);
+
+    // the run's report: coverage against the run's own database, example pairs with their results
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    const columns = /<td>columns used<\/td><td class="num">(\d+) \(/.exec(report);
+    expect(Number(columns?.[1])).toBeGreaterThan(0);
+    expect(report).toContain('<h2>Example pairs</h2>');
+    expect(report).toContain(escapeHtml(first.question));
+    expect(report).toMatch(/<table class="preview"><tbody><tr><td>/);
+    expect(report).toContain('rejected: below-min-votes');
+    expect(report).toContain('<h2>Tokens and cost</h2>');
+    expect(report).toContain('<a href="dataset.jsonl">');
   });
 
   it('resumes a finished run without sending a request', async () => {

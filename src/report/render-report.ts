@@ -1,4 +1,5 @@
 import { HARDNESS_LEVELS } from '../tasks/sql/hardness.js';
+import type { ExamplePair, ResultPreview } from './example-pairs.js';
 import { escapeHtml, formatNumber, formatPercent } from './html.js';
 import type { ReportData } from './run-data.js';
 import { type Bar, histogram, horizontalBars } from './svg.js';
@@ -23,6 +24,15 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e2e8f0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 svg.chart { max-width: 100%; height: auto; }
+.pair { border-top: 1px solid #e2e8f0; padding: 10px 0; }
+.pair .question { font-weight: 600; }
+.pair pre { margin: 6px 0; padding: 8px 10px; background: #f1f5f9; border-radius: 6px; white-space: pre-wrap; word-break: break-word; font-size: 13px; }
+.pair .meta { color: #64748b; font-size: 12px; }
+.pair table.preview { width: auto; font-size: 12px; margin: 4px 0; }
+.pair table.preview td { padding: 2px 8px; border: 1px solid #e2e8f0; font-variant-numeric: tabular-nums; }
+.pair .rejected { color: #b91c1c; font-weight: 600; }
+details { margin: 6px 0; }
+details summary { cursor: pointer; font-weight: 600; }
 svg .label, svg .tick { font-size: 12px; fill: #334155; }
 svg .value { font-size: 11px; fill: #0f172a; }
 svg .muted { fill: #64748b; }
@@ -47,16 +57,24 @@ export function renderReport(data: ReportData): string {
     ],
     [data.text.distinct2.toFixed(2), 'distinct-2 of questions'],
     [formatNumber(data.programs.templates), 'distinct SQL templates'],
-    [data.usage ? formatNumber(data.usage.promptTokens + data.usage.completionTokens) : '-', 'tokens'],
-    [data.usage?.costUsd !== undefined ? `$${data.usage.costUsd.toFixed(2)}` : '-', 'cost (USD)'],
+    // An offline run used no model: no tokens and no cost to show.
+    ...(offline(data)
+      ? []
+      : ([
+          [data.usage ? formatNumber(data.usage.promptTokens + data.usage.completionTokens) : '-', 'tokens'],
+          [data.usage?.costUsd !== undefined ? `$${data.usage.costUsd.toFixed(2)}` : '-', 'cost (USD)'],
+        ] as [string, string][])),
   ];
   const sections = [
     funnelSection(data),
     confidenceSection(data),
+    examplesSection(data),
     coverageSection(data),
     diversitySection(data),
     usageSection(data),
     databaseSection(data),
+    databaseExamplesSection(data),
+    filesSection(data),
   ];
   const subtitle = [
     data.model,
@@ -208,12 +226,18 @@ function coverageSection(data: ReportData): string {
       reference && `${formatNumber(reference.templates)} (${formatPercent(reference.templateRatio)})`,
     ],
   ];
+  const database = data.database
+    ? data.database.missing
+      ? ` The run's database ${data.database.path} is not there now: pass --db for table and column coverage.`
+      : ` Tables and columns against ${data.database.from === 'run' ? "the run's database" : 'the database'} ${data.database.path}.`
+    : ' Pass --db for table and column coverage.';
   return section(
     'coverage',
     'Program coverage',
-    reference
+    (reference
       ? `Share of programs at each Spider hardness level and using each clause, beside the reference ${data.reference!.path}.`
-      : 'Share of programs at each Spider hardness level and using each clause (pass --reference to compare).',
+      : 'Share of programs at each Spider hardness level and using each clause (pass --reference to compare).') +
+      database,
     `<div class="grid"><div><h3>Hardness</h3>${hardness}</div><div><h3>Clauses</h3>${clauses}</div></div>${table(rows, reference !== undefined)}`,
   );
 }
@@ -251,7 +275,13 @@ function diversitySection(data: ReportData): string {
   );
 }
 
+/** A run of the offline generator: it used no model, so it has no tokens or cost. */
+function offline(data: ReportData): boolean {
+  return data.mode === 'programs-first';
+}
+
 function usageSection(data: ReportData): string {
+  if (offline(data)) return '';
   if (!data.usage) {
     return section(
       'usage',
@@ -347,4 +377,131 @@ function table(rows: readonly [string, string, string | undefined][], withRefere
         `<tr><td>${escapeHtml(name)}</td><td class="num">${escapeHtml(value)}</td>${withReference ? `<td class="num">${escapeHtml(reference ?? '-')}</td>` : ''}</tr>`,
     )
     .join('')}</tbody></table>`;
+}
+
+const PREVIEW_ROWS = 5;
+/** Rows shown of each result group of a rejected example (several groups are shown). */
+const GROUP_PREVIEW_ROWS = 3;
+const CELL_CHARACTERS = 60;
+
+function previewTable(preview: ResultPreview | undefined, limit = PREVIEW_ROWS): string {
+  if (!preview) return '<div class="meta">no result preview recorded</div>';
+  if (preview.rows.length === 0) return '<div class="meta">result: no rows</div>';
+  const cell = (value: unknown) => {
+    const text = value === null ? 'NULL' : typeof value === 'string' ? value : JSON.stringify(value);
+    return escapeHtml(text.length > CELL_CHARACTERS ? `${text.slice(0, CELL_CHARACTERS - 1)}…` : text);
+  };
+  const shown = preview.rows.slice(0, limit);
+  const size = preview.size ?? preview.rows.length;
+  const more = size > shown.length ? `<div class="meta">${formatNumber(size)} rows in all</div>` : '';
+  return `<table class="preview"><tbody>${shown
+    .map((row) => `<tr>${row.map((value) => `<td>${cell(value)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>${more}`;
+}
+
+function pairHtml(pair: ExamplePair): string {
+  const votes =
+    pair.votes !== undefined && pair.total !== undefined
+      ? ` (${formatNumber(pair.votes)} of ${formatNumber(pair.total)} votes)`
+      : '';
+  const meta = [
+    pair.dbId,
+    pair.hardness,
+    pair.confidence !== undefined ? `confidence ${pair.confidence.toFixed(2)}${votes}` : undefined,
+    `id ${pair.id}`,
+  ]
+    .filter(Boolean)
+    .map((part) => escapeHtml(part!))
+    .join(' · ');
+  const status =
+    pair.status === 'rejected'
+      ? `<span class="rejected">rejected: ${escapeHtml(pair.reason ?? 'no reason given')}</span> · `
+      : '';
+  const program = pair.program ? `<pre><code>${escapeHtml(pair.program)}</code></pre>` : '';
+  const body =
+    pair.status === 'accepted'
+      ? previewTable(pair.preview)
+      : `${pair.groups
+          .map(
+            (group, index) =>
+              `<div class="meta">result group ${index + 1}: ${formatNumber(group.votes)} vote${group.votes === 1 ? '' : 's'}${group.program && group.program !== pair.program ? `, e.g. ${escapeHtml(group.program)}` : ''}</div>${previewTable(group.preview, GROUP_PREVIEW_ROWS)}`,
+          )
+          .join(
+            '',
+          )}${pair.errors.map((error) => `<div class="meta">error: ${escapeHtml(error)}</div>`).join('')}`;
+  return `<div class="pair" data-status="${pair.status}"><div class="question">${escapeHtml(pair.question)}</div>${program}${body}<div class="meta">${status}${meta}</div></div>`;
+}
+
+function examplesSection(data: ReportData): string {
+  const { acceptedByHardness, hardnessCounts, lowestConfidence, rejected } = data.examples;
+  const levels = Object.keys(acceptedByHardness);
+  if (levels.length === 0 && rejected.length === 0)
+    return section(
+      'examples',
+      'Example pairs',
+      'Questions with their programs.',
+      '<p class="empty">No examples.</p>',
+    );
+  const byLevel = levels
+    .map(
+      (level) =>
+        `<details open><summary>${escapeHtml(level)}: ${formatNumber(acceptedByHardness[level]!.length)} of ${formatNumber(hardnessCounts[level] ?? 0)} accepted</summary>${acceptedByHardness[level]!.map(pairHtml).join('')}</details>`,
+    )
+    .join('');
+  const lowest = lowestConfidence.length
+    ? lowestConfidence.map(pairHtml).join('')
+    : '<p class="empty">Every accepted example has confidence 1 (or none is recorded).</p>';
+  const rejectedHtml = rejected.length
+    ? rejected.map(pairHtml).join('')
+    : '<p class="empty">No example was rejected.</p>';
+  return section(
+    'examples',
+    'Example pairs',
+    'Questions with their programs and the first rows of their results: accepted ones at each hardness level, the accepted ones the vote was least sure of, and rejected ones with why.',
+    `<h3>Accepted, by hardness level</h3>${byLevel}<h3>Lowest confidence</h3>${lowest}<h3>Rejected</h3>${rejectedHtml}`,
+  );
+}
+
+function databaseExamplesSection(data: ReportData): string {
+  const databases = data.examples.byDatabase;
+  if (databases.length === 0) return '';
+  const open = databases.length <= 3 ? ' open' : '';
+  const blocks = databases
+    .map((entry) => {
+      const name = entry.dbId || '(no database named)';
+      const lowest =
+        entry.lowest && !entry.examples.includes(entry.lowest)
+          ? `<h4>Lowest confidence</h4>${pairHtml(entry.lowest)}`
+          : '';
+      return `<details${open}><summary>${escapeHtml(name)}: ${formatNumber(entry.accepted)} accepted, ${formatNumber(entry.rejectedCount)} rejected</summary>${entry.examples.map(pairHtml).join('')}${lowest}${entry.rejected.length ? `<h4>Rejected</h4>${entry.rejected.map(pairHtml).join('')}` : ''}</details>`;
+    })
+    .join('');
+  return section(
+    'examples-by-database',
+    'Example pairs by database',
+    'A few accepted examples of each database, its least sure one, and rejected ones.',
+    blocks,
+  );
+}
+
+function filesSection(data: ReportData): string {
+  if (data.files.length === 0) return '';
+  const rows = data.files
+    .map(
+      (file) =>
+        `<tr><td><a href="${escapeHtml(file.href)}">${escapeHtml(file.name)}</a></td><td>${escapeHtml(file.what)}</td><td class="num">${escapeHtml(formatBytes(file.bytes))}</td></tr>`,
+    )
+    .join('');
+  return section(
+    'files',
+    'Data files',
+    'The files of this run, linked from where this page is.',
+    `<table><thead><tr><th>file</th><th>what it holds</th><th class="num">size</th></tr></thead><tbody>${rows}</tbody></table>`,
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, 1)} KiB`;
+  return `${formatNumber(bytes / 1024 / 1024, 1)} MiB`;
 }

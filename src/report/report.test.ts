@@ -31,12 +31,44 @@ function writeRun(directory: string, withStats: boolean): void {
       db_id: 'geography_db',
       status: 'accepted',
       confidence,
-      clusters: Array.from({ length: 1 + (index % 3) }, () => ({})),
+      votes: Math.round(confidence * 20),
+      total: 20,
+      // As symgen verify writes them: the winning group holds the program and a preview of its result.
+      clusters: Array.from({ length: 1 + (index % 3) }, (_, group) =>
+        group === 0
+          ? {
+              votes: 10,
+              size: 2,
+              preview: [[`row one of ${index}`], [2]],
+              programs: [{ program: query, count: 10 }],
+            }
+          : { votes: 1, size: 1, preview: [['other']], programs: [{ program: 'SELECT 1', count: 1 }] },
+      ),
     });
   });
   writeFileSync(join(directory, 'dataset.jsonl'), `${accepted.join('\n')}\n`);
   const rejected = ['below-min-votes', 'below-min-votes', 'no-executable', 'tie'].map((reason, index) =>
-    JSON.stringify({ id: 1000 + index, question: `rejected question ${index}`, status: 'rejected', reason }),
+    JSON.stringify({
+      id: 1000 + index,
+      question: `rejected question ${index}`,
+      db_id: 'geography_db',
+      status: 'rejected',
+      reason,
+      ...(reason === 'no-executable'
+        ? { errors: ['no such column: populaton'] }
+        : {
+            program: 'SELECT count(*) FROM state',
+            clusters: [
+              { votes: 2, size: 1, preview: [[50]], programs: [{ program: 'SELECT count(*) FROM state' }] },
+              {
+                votes: 2,
+                size: 1,
+                preview: [[51]],
+                programs: [{ program: 'SELECT count(*) + 1 FROM state' }],
+              },
+            ],
+          }),
+    }),
   );
   writeFileSync(join(directory, 'rejected.jsonl'), `${rejected.join('\n')}\n`);
   if (withStats) {
@@ -82,12 +114,20 @@ interface Seen {
   headings: string[];
   cards: string[];
   charts: { label: string; bars: number; visible: number; width: number; height: number }[];
+  /** Example pairs by status, with the rendered cells of their result previews. */
+  pairs: { status: string; question: string; cells: string[] }[];
+  /** Links: their text and the URL they resolve to. */
+  links: { text: string; href: string }[];
+  sections: string[];
   text: string;
 }
 
 interface BrowserElement {
   readonly textContent: string | null;
   readonly innerText: string;
+  readonly id: string;
+  readonly href: string;
+  querySelector(selector: string): BrowserElement | null;
   getAttribute(name: string): string | null;
   getBoundingClientRect(): { width: number; height: number };
   querySelectorAll(selector: string): Iterable<BrowserElement> & { length: number };
@@ -138,6 +178,16 @@ async function look(file: string): Promise<{ seen: Seen; requests: string[] }> {
             height: box.height,
           };
         }),
+        pairs: [...document.querySelectorAll('.pair')].map((pair) => ({
+          status: pair.getAttribute('data-status') ?? '',
+          question: pair.querySelector('.question')?.textContent ?? '',
+          cells: [...pair.querySelectorAll('table.preview td')].map((cell) => cell.textContent ?? ''),
+        })),
+        links: [...document.querySelectorAll('a')].map((link) => ({
+          text: link.textContent ?? '',
+          href: link.href,
+        })),
+        sections: [...document.querySelectorAll('section')].map((element) => element.id),
         // biome-ignore lint/performance/useDomNodeTextContent: innerText is the rendered text a person reads
         text: document.body.innerText,
       };
@@ -204,6 +254,34 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('symgen report in headless Chromiu
     expect(seen.text).toContain('400');
     expect(seen.text).toContain('$0.1357');
     expect(seen.text).toContain('openai-compatible.chat gpt-4o-mini');
+    // Example pairs: accepted ones with their result previews, the least sure ones, rejected ones with why.
+    expect(seen.headings).toEqual(
+      expect.arrayContaining([
+        'Example pairs',
+        'Accepted, by hardness level',
+        'Lowest confidence',
+        'Rejected',
+        'Example pairs by database',
+        'Data files',
+      ]),
+    );
+    const accepted = seen.pairs.filter((pair) => pair.status === 'accepted');
+    expect(accepted.length).toBeGreaterThanOrEqual(8);
+    for (const pair of accepted) expect(pair.cells[0]).toMatch(/^row one of \d+$/);
+    expect(seen.text).toContain('confidence 0.35 (7 of 20 votes)');
+    const rejected = seen.pairs.filter((pair) => pair.status === 'rejected');
+    // one of each reason first: below-min-votes (the most frequent), no-executable, tie
+    expect(rejected.slice(0, 3).map((pair) => pair.question)).toEqual([
+      'rejected question 0',
+      'rejected question 2',
+      'rejected question 3',
+    ]);
+    expect(seen.text).toContain('rejected: tie');
+    expect(seen.text).toContain('error: no such column: populaton');
+    expect(rejected[0]!.cells).toEqual(['50', '51']);
+    // links to the data files, next to the page
+    expect(seen.links.map((link) => link.text)).toEqual(['dataset.jsonl', 'rejected.jsonl', 'stats.json']);
+    for (const link of seen.links) expect(link.href).toBe(pathToFileURL(join(run, link.text)).href);
   }, 60_000);
 
   it('degrades without stats.json: funnel and reasons from the datasets, no usage', async () => {
@@ -225,6 +303,13 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('symgen report in headless Chromiu
     expect(seen.text).toContain('No token accounting in this run');
     expect(seen.text).toContain('stats.json not found');
     expect(seen.cards).toContain('96.8% acceptance rate');
+    // The page is written beside the run folder: its links still reach the run's files.
+    expect(seen.links.map((link) => link.href)).toEqual([
+      pathToFileURL(join(run, 'dataset.jsonl')).href,
+      pathToFileURL(join(run, 'rejected.jsonl')).href,
+    ]);
+    // Without --db and without a run store, there is no schema to measure coverage against.
+    expect(seen.text).toContain('Pass --db for table and column coverage.');
   }, 60_000);
 
   it('reports a real offline run of symgen generate', async () => {
@@ -243,6 +328,23 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('symgen report in headless Chromiu
     expect(seen.text).toContain('offline programs-first generator');
     expect(seen.headings).toContain('By database');
     expect(seen.charts.find((entry) => entry.label === 'Hardness levels')!.visible).toBeGreaterThanOrEqual(3);
+    // The run knows its database: coverage against it without --db (GeoQuery has 29 columns).
+    expect(seen.text).toMatch(/columns used\s+29 \(100\.0% of the schema\)/);
+    expect(seen.text).toContain("Tables and columns against the run's database");
+    // An offline run used no model: no tokens-and-cost section and no token or cost cards.
+    expect(seen.sections).not.toContain('usage');
+    expect(seen.headings).not.toContain('Tokens and cost');
+    expect(seen.cards.filter((card) => /tokens|cost/.test(card))).toEqual([]);
+    // Example pairs at each hardness level, each with the rows its program returned.
+    for (const level of ['easy', 'medium', 'hard', 'extra'])
+      expect(seen.text).toMatch(new RegExp(`${level}: 3 of \\d+ accepted`));
+    const accepted = seen.pairs.filter((pair) => pair.status === 'accepted');
+    expect(accepted.length).toBeGreaterThanOrEqual(12);
+    expect(accepted.every((pair) => pair.cells.length > 0)).toBe(true);
+    expect(seen.headings).toContain('Example pairs by database');
+    expect(seen.links.map((link) => link.text)).toEqual(
+      expect.arrayContaining(['dataset.jsonl', 'stats.json', 'dataset.parquet', 'dataset.chat.jsonl']),
+    );
   }, 60_000);
 
   it('refuses a folder without dataset.jsonl', async () => {

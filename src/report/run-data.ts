@@ -1,16 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { readDataset, readDatasetIfExists } from '../dataset/index.js';
 import { InputError } from '../errors/index.js';
 import { meanPairwiseCosine } from '../evaluate/embedding-similarity.js';
 import { type Faithfulness, faithfulnessFromLines } from '../evaluate/faithfulness.js';
 import { type ProgramDiversity, programDiversity } from '../evaluate/program-diversity.js';
 import { type TextDiversity, textDiversity } from '../evaluate/text-diversity.js';
-import { RunStore } from '../store/run-store.js';
+import { RUN_FILES, RunStore } from '../store/index.js';
 import { resolveTask } from '../tasks/registry/index.js';
 import type { TaskPlugin } from '../tasks/spec.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
 import { openReadOnly, readSqliteSchema, type SqlSchema } from '../tasks/sql/schema.js';
+import { type ExamplePairs, pickExamplePairs } from './example-pairs.js';
 
 /** One stage of the acceptance funnel. */
 export interface FunnelStage {
@@ -62,13 +63,34 @@ export interface ReportData {
     string,
     { quota: number; questions: number; accepted: number; rejected: number }
   >;
+  /**
+   * The databases the programs ran on, for table and column coverage: `--db`, else the one the run
+   * was generated from (its stored configuration). `missing`: the run's database is not there now.
+   */
+  readonly database?: { readonly path: string; readonly from: 'option' | 'run'; readonly missing?: true };
+  /** Example pairs to read: accepted by hardness level, lowest confidence, rejected, per database. */
+  readonly examples: ExamplePairs;
+  /** The run's data files that exist, with links relative to where the report is written. */
+  readonly files: readonly RunFile[];
   /** Which inputs were found, for the footer. */
   readonly sources: { readonly stats: boolean; readonly rejected: boolean; readonly invalidLines: number };
   readonly generatedAt: string;
 }
 
+/** A data file of the run directory, linked from the report. */
+export interface RunFile {
+  readonly name: string;
+  /** What it holds. */
+  readonly what: string;
+  /** Link from the report's folder (a relative URL). */
+  readonly href: string;
+  readonly bytes: number;
+}
+
 /** Options of {@link readRunData}. */
 export interface ReportOptions {
+  /** Where the report will be written (links to the data files are relative to its folder). @default <run-dir>/report.html */
+  readonly out?: string;
   /** A reference dataset for hardness, clause and diversity comparisons. */
   readonly reference?: string;
   /** Databases, for table and column coverage. */
@@ -110,12 +132,14 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
   const stats = readStats(join(runDirectory, 'stats.json'));
   const faithfulness = faithfulnessFromLines(accepted, rejected);
 
-  const schemas = options.db
-    ? loadSchemas(
-        options.db,
-        accepted.map((example) => example.dbId),
-      )
-    : undefined;
+  const database = options.db ? { path: options.db, from: 'option' as const } : runDatabase(runDirectory);
+  const schemas =
+    database && !database.missing
+      ? loadSchemas(
+          database.path,
+          accepted.map((example) => example.dbId),
+        )
+      : undefined;
   const embeddings = options.embeddings !== false;
   const questions = accepted.map((example) => example.question);
   let text = textDiversity(questions);
@@ -174,6 +198,9 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     ...(usage ? { usage } : {}),
     ...(typeof wallMs === 'number' ? { wallSeconds: wallMs / 1000 } : {}),
     byDatabase: byDatabaseOf(stats),
+    ...(database ? { database } : {}),
+    examples: pickExamplePairs(accepted, rejected),
+    files: runFiles(runDirectory, options.out ?? join(runDirectory, 'report.html')),
     sources: {
       stats: stats !== undefined,
       rejected: rejectedFile !== undefined,
@@ -320,4 +347,46 @@ function loadSchemas(db: string, dbIds: readonly (string | undefined)[]): Map<st
     }
   }
   return schemas;
+}
+
+/**
+ * The database a run directory was generated from (`knowledge.db` in the configuration its
+ * run.sqlite stores), or undefined when the folder is no run or names none.
+ */
+function runDatabase(runDirectory: string): ReportData['database'] {
+  if (!RunStore.exists(runDirectory)) return undefined;
+  let db: unknown;
+  try {
+    const store = RunStore.open(runDirectory, { create: false });
+    try {
+      db = (JSON.parse(store.getMeta('config') ?? '{}') as { knowledge?: { db?: unknown } }).knowledge?.db;
+    } finally {
+      store.close();
+    }
+  } catch {
+    return undefined;
+  }
+  if (typeof db !== 'string') return undefined;
+  return existsSync(db) ? { path: db, from: 'run' } : { path: db, from: 'run', missing: true };
+}
+
+/** The run's files a reader may want, in this order, with what each holds. */
+const DATA_FILES: readonly [string, string][] = [
+  [RUN_FILES.dataset, 'accepted examples, one JSON line each'],
+  [RUN_FILES.rejected, 'rejected examples, with the reason'],
+  [RUN_FILES.stats, 'counts, usage and timings'],
+  ['dataset.parquet', 'accepted examples as Parquet'],
+  ['dataset.chat.jsonl', 'accepted examples as chat messages for fine-tuning'],
+  [RUN_FILES.store, 'the run store (resume state, model response cache)'],
+];
+
+function runFiles(runDirectory: string, out: string): RunFile[] {
+  const files: RunFile[] = [];
+  for (const [name, what] of DATA_FILES) {
+    const file = join(runDirectory, name);
+    if (!existsSync(file)) continue;
+    const href = relative(dirname(out), file).split(sep).map(encodeURIComponent).join('/');
+    files.push({ name, what, href, bytes: statSync(file).size });
+  }
+  return files;
 }

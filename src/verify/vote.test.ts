@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SampleOutcome, VoteOptions } from './vote.js';
 import { vote } from './vote.js';
@@ -47,6 +49,57 @@ describe('vote', () => {
     const decision = vote(samples, { ...options, count: 'distinct', tie: 'reject' });
     // r1: A, C = 2 ; r2: B, D, B = 3 (the last B is not adjacent to the first ones)
     expect(decision).toMatchObject({ status: 'accepted', votes: 3, total: 5 });
+  });
+  describe("--count distinct decides as SymGen's filter does", () => {
+    // Cases computed with SymGen's own code (HKUNLP/SymGen src/filters/filter_tool.py at commit
+    // 9bef5df2bb50d78461c90b0491ded469e0a8a5de: by_dedup, by_exec, _vote_single with filter_entry
+    // true, by_max_logprob) by scripts/symgen-filter-cases.py, which checks the file against it.
+    const document = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', 'test', 'symgen-filter-cases.json'), 'utf8'),
+    ) as {
+      source: string;
+      cases: {
+        name: string;
+        minVotes: number;
+        candidates: { program: string; logprob: number; result: string | null }[];
+        symgen: { kept: boolean; program?: string };
+      }[];
+    };
+    expect(document.source).toContain('9bef5df2bb50d78461c90b0491ded469e0a8a5de');
+    it.each(document.cases.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+      const samples = entry.candidates.map(({ program, logprob, result }) =>
+        result === null
+          ? { ...failed, program, textKey: program, logprob }
+          : { ...ok(program, result, logprob), textKey: program },
+      );
+      const decision = vote(samples, { ...options, count: 'distinct', minVotes: entry.minVotes });
+      expect({ kept: decision.status === 'accepted', program: decision.program }).toEqual({
+        kept: entry.symgen.kept,
+        program: entry.symgen.kept ? entry.symgen.program : decision.program,
+      });
+    });
+    it('accepts 20 identical samples as one unvoted program whatever --min-votes asks', () => {
+      const samples = Array.from({ length: 20 }, () => ok('SELECT 1', 'r1', -0.2));
+      expect(vote(samples, { ...options, count: 'distinct', minVotes: 5 })).toMatchObject({
+        status: 'accepted',
+        votes: 1,
+        total: 1,
+        confidence: 1,
+      });
+      expect(vote(samples, { ...options, minVotes: 5 })).toMatchObject({ status: 'accepted', votes: 20 });
+    });
+    it('still rejects a tie with --tie reject, and an empty result with --empty-result reject', () => {
+      const tie = [ok('A', 'r1', -1), ok('B', 'r2', -0.5)];
+      expect(vote(tie, { ...options, count: 'distinct' })).toMatchObject({
+        status: 'accepted',
+        program: 'B',
+      });
+      expect(vote(tie, { ...options, count: 'distinct', tie: 'reject' })).toMatchObject({ reason: 'tie' });
+      const empty = [ok('A', 'empty', -1), ok('A', 'empty', -1)];
+      expect(vote(empty, { ...options, count: 'distinct', emptyResult: 'reject' })).toMatchObject({
+        reason: 'empty-result',
+      });
+    });
   });
   it('settles ties by mean log-probability, or rejects them', () => {
     const samples = [ok('A', 'r1', -0.1), ok('B', 'r2', -0.9)];

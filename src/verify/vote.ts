@@ -16,8 +16,13 @@ export interface VoteOptions {
   readonly minVotes: number;
   /**
    * `samples` (default): every sample is a vote, so duplicates count (self-consistency).
-   * `distinct`: SymGen's counting: adjacent duplicate programs are merged before voting, so the
-   * count depends on candidate order, exactly as in SymGen's filter.
+   * `distinct`: SymGen's filter (HKUNLP/SymGen src/filters/filter_tool.py, the gen_a-mv steps):
+   * adjacent duplicate programs are merged (keeping the largest log-probability), so the count
+   * depends on candidate order; failures are dropped; a single executable program left is accepted
+   * unvoted; otherwise the largest groups by result need `minVotes` (a fraction counts the
+   * executable programs), and the candidate with the highest log-probability among the largest
+   * groups is chosen, the first of equals (numpy's argmax), so `tie: 'logprob'` settles a tie this
+   * way, with or without log-probabilities; `tie: 'reject'` still rejects one.
    */
   readonly count: CountMode;
   /** `logprob`: among tied groups take the one with the highest mean log-probability, if all have one. */
@@ -123,6 +128,7 @@ export function vote(samples: readonly SampleOutcome[], options: VoteOptions): V
   const top = clusters[0];
   if (!top)
     return { ...base, status: 'rejected', reason: 'no-executable', confidence: 0, votes: 0, total, clusters };
+  if (options.count === 'distinct') return voteDistinct(ballots, clusters, options, base);
   const winner = settleTie(clusters, options.tie);
   const chosen = winner ?? top;
   const best = representative(chosen);
@@ -141,6 +147,52 @@ export function vote(samples: readonly SampleOutcome[], options: VoteOptions): V
   if (options.emptyResult === 'reject' && winner.key === 'empty')
     return { ...decided, status: 'rejected', reason: 'empty-result' };
   return { ...decided, status: 'accepted' };
+}
+
+/**
+ * The decision of SymGen's filter on the executable distinct programs (`ballots`, grouped into
+ * `clusters`): `_vote_single` with `filter_entry` true, then `by_max_logprob`. A single program is
+ * not voted on; the candidates of every largest group stay and the first with the highest
+ * log-probability is chosen. test/symgen-filter-cases.json holds cases computed with SymGen's code.
+ */
+function voteDistinct(
+  ballots: readonly Ballot[],
+  clusters: readonly Cluster[],
+  options: VoteOptions,
+  base: { failures: Record<string, number>; errors: string[] },
+): VoteDecision {
+  const total = ballots.length;
+  const most = clusters[0]!.votes;
+  const largest = new Set(clusters.filter((candidate) => candidate.votes === most).map((c) => c.key));
+  let best: Ballot | undefined;
+  for (const ballot of ballots) {
+    if (!largest.has(ballot.sample.result.key!)) continue;
+    if (best === undefined || logprobOf(ballot) > logprobOf(best)) best = ballot;
+  }
+  const chosen = clusters.find((candidate) => candidate.key === best!.sample.result.key)!;
+  const { program, result } = best!.sample;
+  const decided = {
+    ...base,
+    program,
+    ...(result.normalised ? { normalised: result.normalised } : {}),
+    confidence: chosen.votes / total,
+    votes: chosen.votes,
+    total,
+    clusters: [...clusters],
+  };
+  if (total > 1) {
+    if (largest.size > 1 && options.tie === 'reject')
+      return { ...decided, status: 'rejected', reason: 'tie' };
+    const needed = options.minVotes >= 1 ? options.minVotes : options.minVotes * total;
+    if (chosen.votes < needed) return { ...decided, status: 'rejected', reason: 'below-min-votes' };
+  }
+  if (options.emptyResult === 'reject' && chosen.key === 'empty')
+    return { ...decided, status: 'rejected', reason: 'empty-result' };
+  return { ...decided, status: 'accepted' };
+}
+
+function logprobOf(ballot: Ballot): number {
+  return ballot.sample.logprob ?? Number.NEGATIVE_INFINITY;
 }
 
 /** In `distinct` mode, merge adjacent samples with the same program, keeping the highest log-probability (SymGen's dedup). */

@@ -28,6 +28,7 @@ describe('symgen models check', () => {
       listed models: qwen-test
       logprobs: yes
       n > 1 in one request: yes
+      samples per request: at most 128
       "
     `);
   });

@@ -5,14 +5,17 @@ export const defineReport: CommandDefinition = (program, setExitCode) => {
   program
     .command('report')
     .description(
-      'Write a static HTML report of a run directory (acceptance funnel, confidence, coverage against a reference, diversity, tokens and cost), readable offline.',
+      "Write a static HTML report of a run directory (acceptance funnel, confidence, example pairs with result previews, coverage against a reference and the run's database, diversity, tokens and cost, links to the data files), readable offline.",
     )
     .argument('<run-dir>', 'run directory with dataset.jsonl (and rejected.jsonl, stats.json when present)')
     .option('--out <file>', 'where to write the page (default: <run-dir>/report.html)')
     .option('--task <task>', "task of the programs (default: the run's task)")
     .option('--task-module <file>', 'a JavaScript module exporting a user-defined task (docs/tasks.md)')
     .option('--reference <file>', 'reference dataset for hardness, clause and diversity comparisons')
-    .option('--db <path>', 'sql: SQLite file or folder, for table and column coverage')
+    .option(
+      '--db <path>',
+      'sql: SQLite file or folder, for table and column coverage (default: the database the run was generated from)',
+    )
     .option('--no-embeddings', 'skip the embedding cosine (loads an offline model)')
     .action(async (runDirectory: string, flags: Record<string, string | boolean | undefined>) => {
       const { writeReport } = await import('../../report/index.js');

@@ -25,7 +25,7 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
     )
     .option(
       '--count <mode>',
-      'samples: every sample votes; distinct: SymGen adjacent-dedup counting',
+      "samples: every sample votes; distinct: SymGen's filter (adjacent duplicates merged, one executable program accepted unvoted)",
       'samples',
     )
     .option('--tie <mode>', 'tied groups: reject, or logprob (highest mean log-probability)', 'logprob')

@@ -94,3 +94,66 @@ describe('python on MBPP', () => {
     expect(extractPython(`Sure! Here is the function:\n\n\`\`\`python\n${code}\n\`\`\``)).toBe(code);
   });
 });
+
+/** HumanEval/64's prompt as a model answers it: a module-level string whose lines start at column 0. */
+const HUMANEVAL_64 = [
+  'FIX = """',
+  'Add more test cases.',
+  '"""',
+  '',
+  'def vowels_count(s):',
+  '    """Write a function vowels_count which takes a string representing',
+  'a word as input and returns the number of vowels in the string.',
+  '',
+  'Example:',
+  '    >>> vowels_count("abcde")',
+  '    2',
+  '    """',
+  "    return sum(c in 'aeiouAEIOU' for c in s) + (s[-1:] in ('y', 'Y'))",
+].join('\n');
+
+describe('python extraction, as Python reads the code', () => {
+  const executor = pythonTask.createExecutor({ workers: 1, timeoutMs: 5000 });
+  afterAll(() => executor.close());
+  const tests = pythonEnvironment({
+    id: 'vowels',
+    test_list: ['assert vowels_count("abcde") == 2', 'assert vowels_count("ACEDY") == 3'],
+  });
+
+  it('keeps a module-level triple-quoted string whose lines start at column 0, and the code runs', async () => {
+    const answer = `Here is the completed program:\n${HUMANEVAL_64}\n\nThis counts the vowels of the word.`;
+    expect(extractPython(answer)).toBe(HUMANEVAL_64);
+    expect(await executor.execute(extractPython(answer)!, tests)).toMatchObject({
+      status: 'ok',
+      key: 'pass',
+    });
+  });
+
+  it('keeps a leading raise, so the candidate fails as Python would run it', async () => {
+    const code = "raise RuntimeError('not implemented')\ndef total(xs):\n    return sum(xs)";
+    expect(extractPython(`Sure:\n${code}\n`)).toBe(code);
+    const result = await executor.execute(extractPython(code)!, environment);
+    expect(result.status).toBe('error');
+    expect(result.error).toContain('RuntimeError');
+  });
+
+  it.each([
+    // Prose that happens to begin with "raise" is not a statement.
+    ['We raise the value to a power.\ndef f(x):\n    return x ** 2', 'def f(x):\n    return x ** 2'],
+    // Lines inside brackets, or after a continuation, are code whatever they say.
+    ['x = max(1,\nTwo is bigger than one, see.\n2)', 'x = max(1,\nTwo is bigger than one, see.\n2)'],
+    ['x = 1 + \\\nThe rest of the sum is here.\ny = 2', 'x = 1 + \\\nThe rest of the sum is here.\ny = 2'],
+    // A one-quote string ends with its line; prose at column 0 after it ends the code.
+    ["x = 'a # not a comment'\nThis is the whole program, really.", "x = 'a # not a comment'"],
+    [
+      '"""A module docstring."""\nimport math\n\nThat is all there is to it.',
+      '"""A module docstring."""\nimport math',
+    ],
+    [
+      "def f():\n    '''\nA docstring at column 0.\n'''\n    return 1",
+      "def f():\n    '''\nA docstring at column 0.\n'''\n    return 1",
+    ],
+  ])('extracts %j', (text, code) => {
+    expect(extractPython(text)).toBe(code);
+  });
+});

@@ -36,5 +36,18 @@ export {
   sampleTableRows,
 } from './schema.js';
 export { sqlTask } from './task.js';
+
+import type { VerifySummary } from '../../verify/summary.js';
+import type { VerifyFileOptions } from './verify-file.js';
+
+export { sqlVerifierProvenance } from './provenance.js';
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
-export { sqlVerifierProvenance, type VerifyFileOptions, verifySqlFile } from './verify-file.js';
+export type { VerifyFileOptions } from './verify-file.js';
+
+/**
+ * Verify a JSONL file of SQL candidates (see `./verify-file.ts`); its thread pool loads on first use,
+ * so importing the SQL task's surface stays light.
+ */
+export async function verifySqlFile(options: VerifyFileOptions): Promise<VerifySummary> {
+  return (await import('./verify-file.js')).verifySqlFile(options);
+}

@@ -2,11 +2,12 @@ import { ConfigError } from '../../errors/index.js';
 import type { VerifyOptions, VerifyOptionsInput } from '../../verify/options.js';
 import { parseVerifyOptions } from '../../verify/options.js';
 import { emptyVerifySummary, type VerifySummary } from '../../verify/summary.js';
-import { verifierProvenance, writeVerifiedFile } from '../../verify/verify-file.js';
+import { writeVerifiedFile } from '../../verify/verify-file.js';
 import type { VerifiedRecord } from '../../verify/verify-stream.js';
 import type { TaskVerifyFileRequest } from '../../verify/verify-task-file.js';
 import { DatabaseSet } from './databases.js';
 import { resolveSqliteLimits } from './execute/protocol.js';
+import { sqlVerifierProvenance } from './provenance.js';
 import {
   chooseVerifyExecutor,
   defaultVerifyThreads,
@@ -152,9 +153,4 @@ async function verifySql(
     await executor.close();
   }
   return summary;
-}
-
-/** The `verification` settings of SQL lines: the shared ones, with the comparison and the normal form. */
-export function sqlVerifierProvenance(options: VerifyOptions): Record<string, unknown> {
-  return verifierProvenance('sql', options, { compare: options.compare, normalise: options.normalise });
 }

@@ -31,10 +31,15 @@ export interface TopTaskOptions {
   readonly labels?: Iterable<string>;
 }
 
-/** Pull a TOP tree out of model text: from the first `[IN:` to its matching `]` (or to the end). */
+/**
+ * Pull a TOP tree out of model text: from the outermost bracket around the first `[IN:` to its
+ * matching `]` (or to the end). A tree whose root is not an intent (`[SEND_MESSAGE [SL:X [IN:Y ..] ] ]`,
+ * `[SL:X [IN:Y ..] ]`) is kept whole, so validation refuses it, never cut down to the nested intent.
+ */
 export function extractTop(text: string): string | null {
-  const start = text.search(/\[\s*IN:/);
-  if (start < 0) return null;
+  const first = text.search(/\[\s*IN:/);
+  if (first < 0) return null;
+  const start = treeStart(text, first);
   let depth = 0;
   for (let index = start; index < text.length; index++) {
     const char = text[index];
@@ -51,6 +56,28 @@ export function extractTop(text: string): string | null {
     .split(/\n\s*\n|```/)[0]!
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/**
+ * Where the tree holding the `[` at `first` begins: the outermost bracket still open there, counted
+ * from the last paragraph break or code fence before it (prose before the tree may hold brackets of
+ * its own, closed or not).
+ */
+const ENCLOSING_LABEL = /^\[\s*(?:[A-Za-z]+:[A-Za-z0-9_]+|[A-Z][A-Z0-9_]*)(?=[\s[\]])/;
+
+function treeStart(text: string, first: number): number {
+  const breaks = [...text.slice(0, first).matchAll(/\n\s*\n|```/g)];
+  const last = breaks.at(-1);
+  const from = last ? last.index + last[0].length : 0;
+  const open: number[] = [];
+  for (let index = from; index < first; index++) {
+    const char = text[index];
+    if (char === '[') open.push(index);
+    else if (char === ']') open.pop();
+  }
+  // An enclosing bracket counts when a label follows it (`[SEND_MESSAGE`, `[SL:X`, `[in:x`), not a word of prose.
+  const outer = open.find((index) => ENCLOSING_LABEL.test(text.slice(index, index + 80)));
+  return outer ?? first;
 }
 
 /** The canonical string (MTOP's spacing) of a tree, or the text with whitespace collapsed if it does not parse. */

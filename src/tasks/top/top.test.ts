@@ -1,12 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../test/shared-data.js';
 import { describeTaskContract } from '../../testing/task-contract.js';
+import { verifyTaskFile } from '../../verify/verify-task-file.js';
 import { normaliseTop, parseTop, printTop, topTask } from './index.js';
 
 const call = '[IN:CREATE_CALL [SL:CONTACT Nicholas ] [SL:CONTACT Natasha ] ]';
+const unlabelled = '[SEND_MESSAGE [SL:RECIPIENT [IN:GET_CONTACT [SL:CONTACT_RELATED mom ] ] ] ]';
 
 describeTaskContract(
   topTask,
@@ -19,6 +22,11 @@ describeTaskContract(
         text: '[IN:GET_WEATHER\n  [SL:LOCATION Paris ]\n]',
         program: '[IN:GET_WEATHER [SL:LOCATION Paris ] ]',
       },
+      // A root with no IN: label is kept whole (and is invalid), never cut down to the intent inside it.
+      { text: unlabelled, program: unlabelled },
+      { text: `Answer:\n${unlabelled}`, program: unlabelled },
+      { text: `Sure [see below]: ${call}`, program: call },
+      { text: `Prose with a stray [ bracket\n\n${call}`, program: call },
     ],
     noProgram: ['I cannot parse that.', '[SL:CONTACT Bob ]'],
     equalGroups: [
@@ -38,6 +46,8 @@ describeTaskContract(
       '[IN:X a ] ]',
       '[IN:X [SL:Y ] ]',
       '[XX:Y a ]',
+      unlabelled,
+      '[SL:RECIPIENT [IN:GET_CONTACT [SL:CONTACT_RELATED mom ] ] ]',
     ],
   },
   vitest,
@@ -81,5 +91,32 @@ describe('top on MTOP dev', () => {
       error: 'unknown labels: IN:GET_WEATHER, SL:LOCATION',
     });
     await executor.close();
+  });
+});
+
+describe('top verify', () => {
+  it('rejects five samples of a tree whose root has no IN: label instead of accepting the intent inside it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'symgen-top-'));
+    const input = join(folder, 'candidates.jsonl');
+    const output = join(folder, 'verified.jsonl');
+    const example = (id: string, program: string) =>
+      JSON.stringify({
+        id,
+        question: 'message my mom',
+        candidates: Array.from({ length: 5 }, () => program),
+      });
+    writeFileSync(
+      input,
+      `${example('unlabelled', `\`\`\`\n${unlabelled}\n\`\`\``)}\n${example('labelled', call)}\n`,
+    );
+    const summary = await verifyTaskFile({ task: topTask, input, output, minVotes: 2 });
+    const lines = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; program?: string });
+    expect(lines.map((line) => line.status)).toEqual(['rejected', 'accepted']);
+    expect(lines[1]!.program).toBe(call);
+    expect(readFileSync(output, 'utf8')).not.toContain('"program":"[IN:GET_CONTACT');
+    expect(summary.accepted).toBe(1);
   });
 });

@@ -79,6 +79,7 @@ function randomRows(count: number): unknown[][] {
 {
   const db = new Database(valuesDb);
   db.exec('CREATE TABLE r (a, b, c)');
+  db.exec("CREATE TABLE pragma_notes (n); INSERT INTO pragma_notes VALUES ('a table, not a pragma')");
   const insert = db.prepare('INSERT INTO r VALUES (?, ?, ?)');
   for (const row of randomRows(300)) insert.run(row);
   db.exec(
@@ -116,6 +117,12 @@ const STATEMENTS = [
   "ATTACH 'x.sqlite' AS x",
   'PRAGMA user_version = 3',
   "SELECT load_extension('x')",
+  // Catalogue tables and pragma functions: the authorizer refuses them when they are prepared.
+  'SELECT * FROM sqlite_master',
+  'SELECT count(*) FROM main.sqlite_schema',
+  'SELECT a FROM r WHERE a IN (SELECT rootpage FROM sqlite_master)',
+  'SELECT * FROM pragma_database_list',
+  "SELECT name FROM pragma_table_info('r')",
   'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) SELECT x FROM n',
   'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n',
   'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n',
@@ -160,6 +167,24 @@ describe('runGuarded (statements run and hashed in C)', () => {
       expect([...statuses].sort()).toEqual(['error', 'error/prepare', 'ok', 'timeout']);
     });
   }
+
+  it('refuses catalogue tables and pragma functions when they are prepared, in C as in JavaScript', () => {
+    const limits = resolveSqliteLimits({});
+    const connection = open(valuesDb, limits.maxBytes);
+    for (const [sql, message] of [
+      ['SELECT * FROM sqlite_master', 'access to sqlite_master.type is prohibited'],
+      ['SELECT count(*) FROM sqlite_temp_master', 'not authorized'],
+      ['SELECT * FROM pragma_database_list', 'access to pragma_database_list.seq is prohibited'],
+    ] as const) {
+      const { js, c } = compare(connection, sql, limits);
+      expect(c, sql).toEqual(js);
+      expect(c, sql).toMatchObject({ status: 'error', phase: 'prepare', error: message });
+    }
+    // A table of the database's own whose name starts like a pragma function's is data.
+    const { js, c } = compare(connection, 'SELECT n FROM pragma_notes', limits);
+    expect(c).toEqual(js);
+    expect(c).toMatchObject({ status: 'ok', preview: [['a table, not a pragma']] });
+  });
 
   it('rounds reals as toPrecision(10) does, ties away from zero', () => {
     const connection = open(valuesDb, 1_000_000);

@@ -139,6 +139,29 @@ describe('SqliteRunner (in-thread, guarded)', () => {
     }
   });
 
+  it('refuses catalogue tables and pragma functions, in this thread and in executor processes alike', async () => {
+    const processes = new SqliteExecutor({ workers: 1 });
+    try {
+      for (const [program, name] of [
+        ['SELECT * FROM sqlite_master', 'sqlite_master'],
+        ["SELECT name FROM sqlite_master WHERE type = 'table'", 'sqlite_master'],
+        ['select COUNT(*) from Main.SQLITE_SCHEMA', 'sqlite_schema'],
+        ['SELECT * FROM pragma_database_list', 'pragma_database_list'],
+        ["SELECT name FROM pragma_table_info('state')", 'pragma_table_info'],
+      ] as const) {
+        const here = runner.run(program, environment);
+        const there = await processes.execute(program, environment);
+        const reason = `only the database's own tables may be read (got ${name},`;
+        expect(here.status, program).toBe('refused');
+        expect(here.error, program).toContain(reason);
+        expect({ ...there, durationMs: 0 }).toEqual({ ...here, durationMs: 0 });
+        expect(JSON.stringify(there)).not.toContain(GEOGRAPHY_DB);
+      }
+    } finally {
+      await processes.close();
+    }
+  });
+
   it.each([
     ['DROP TABLE state', 'refused'],
     ["ATTACH DATABASE '/tmp/other.sqlite' AS other", 'refused'],

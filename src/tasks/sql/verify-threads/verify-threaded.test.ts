@@ -123,6 +123,44 @@ describe('verifySqlFile on worker threads', () => {
     expect(existsSync(join(folder, 'never-written.jsonl'))).toBe(false);
   });
 
+  it('rejects catalogue tables and pragma functions as answers, alike in threads and in executor processes', async () => {
+    const path = join(folder, 'catalogue.jsonl');
+    const samples = (program: string) => Array.from({ length: 5 }, () => program);
+    const examples = [
+      {
+        id: 'master',
+        question: 'how many states are there',
+        candidates: samples('SELECT * FROM sqlite_master'),
+      },
+      {
+        id: 'pragma',
+        question: 'which rivers are longest',
+        candidates: samples('SELECT * FROM pragma_database_list'),
+      },
+      {
+        id: 'mixed',
+        question: 'how many states are there',
+        candidates: [...samples('SELECT count(*) FROM sqlite_schema'), 'SELECT count(*) FROM state'],
+      },
+    ];
+    writeFileSync(path, `${examples.map((example) => JSON.stringify(example)).join('\n')}\n`);
+    const outputs: string[] = [];
+    for (const executor of ['threads', 'processes'] as const) {
+      const output = join(folder, `catalogue-${executor}.jsonl`);
+      await verifySqlFile({ db: GEOGRAPHY_DB, input: path, output, minVotes: 1, executor, workers: 1 });
+      outputs.push(read(output));
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+    expect(outputs[0]).not.toContain(GEOGRAPHY_DB);
+    const lines = outputs[0]!
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.status)).toEqual(['rejected', 'rejected', 'accepted']);
+    expect(lines[2].program).toBe('SELECT count(*) FROM state');
+    expect(outputs[0]).toContain("only the database's own tables may be read (got sqlite_master");
+  });
+
   it('reports bad lines with their numbers, skips blank ones, reads CRLF, and verifies the rest', async () => {
     const good = read(EXAMPLE).trim().split('\n').slice(0, 2);
     const path = join(folder, 'mixed.jsonl');

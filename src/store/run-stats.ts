@@ -175,7 +175,9 @@ export function computeRunStats(
     return sum + (index === sessions.length - 1 ? (context.currentSessionMs ?? 0) : 0);
   }, 0);
   const decided = accepted + rejected;
-  const genASamples = usageByStage.gen_a?.samples ?? 0;
+  // candidates of decided questions (the verify rows, one per decision): calls a killed session
+  // made and a resumed one made again count once
+  const genASamples = usageByStage.verify?.samples ?? usageByStage.gen_a?.samples ?? 0;
   return {
     version: 1,
     run: {

@@ -12,6 +12,14 @@ export {
   type RecordedRequest,
   type TestServerReply,
 } from './llm-test-server.js';
+export {
+  createScriptedTaskModel,
+  PROSE_ANSWER,
+  type ScriptedItem,
+  type ScriptedKind,
+  type ScriptedTaskModelOptions,
+  scriptedKind,
+} from './scripted-task-model.js';
 // tasks: the contract suite every task plugin passes (test functions passed in: vitest is not a dependency)
 export {
   type ContractTestApi,

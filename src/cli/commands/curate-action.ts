@@ -8,10 +8,13 @@ import {
 import { ConfigError, zodIssues } from '../../errors/index.js';
 import { Progress } from '../progress.js';
 import { modelFromFlags } from './model-flags.js';
+import { taskFromFlags } from './task-flags.js';
 
 /** Run `symgen curate` with parsed flags; returns the exit code. */
 export async function runCurate(flags: Record<string, string | boolean | undefined>): Promise<number> {
   const options = curateOptionsFromFlags(flags);
+  const task =
+    flags.task === undefined && flags.taskModule === undefined ? undefined : await taskFromFlags(flags);
   const llm = modelFromFlags(flags, 'relabel', (message) => process.stderr.write(`${message}\n`));
   const progress = new Progress('curate', undefined);
   const started = performance.now();
@@ -21,6 +24,7 @@ export async function runCurate(flags: Record<string, string | boolean | undefin
     ...(typeof flags.dropped === 'string' ? { dropped: flags.dropped } : {}),
     ...(typeof flags.review === 'string' ? { review: flags.review } : {}),
     ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
+    ...(task ? { task } : {}),
     ...(llm ? { model: llm.model } : {}),
     options,
     onProgress: (stage, done, total) => {

@@ -15,8 +15,13 @@ export async function runExportCommand(
       { path: '', message: `expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(flags.format)}` },
     ]);
   }
+  const task =
+    flags.task === undefined && flags.taskModule === undefined
+      ? undefined
+      : await (await import('./task-flags.js')).taskFromFlags(flags);
   const result = await exportRun({
     source: run,
+    ...(task ? { task } : {}),
     format,
     out: String(flags.out),
     ...(flags.db ? { db: flags.db } : {}),

@@ -7,8 +7,11 @@ import { checkTypeTraps } from './checks/type-trap.js';
 import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-executor.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
+import { sqlGeneration } from './generation.js';
 import { normaliseSql } from './normalise.js';
+import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
+import { sqlTemplate } from './template.js';
 
 /** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
 export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
@@ -21,4 +24,7 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   check: checkTypeTraps,
   // Worker threads with statements run in C; `taskOptions.db` is `--db`.
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
+  ready: loadSqlParser,
+  template: sqlTemplate,
+  ...sqlGeneration,
 };

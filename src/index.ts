@@ -190,17 +190,19 @@ export {
   type SqlCondition,
   type SqlConditionSampler,
   type SqlConditionSamplerOptions,
-} from './generate/conditions/index.js';
+} from './tasks/sql/conditions/index.js';
 // Programs-first: the sample-wise decomposition (program, then question), offline.
 export {
   createParaphraser,
+  type ParaphraseOptions,
+  type ParaphraseRecord,
+  type Paraphraser,
+} from './generate/paraphrase/paraphrase.js';
+export {
   type DatabaseProfile,
   generateProgramsFirst,
   inferJoins,
   type JoinEdge,
-  type ParaphraseOptions,
-  type ParaphraseRecord,
-  type Paraphraser,
   type Program,
   type ProgramRejection,
   type ProgramsFirstExample,
@@ -208,7 +210,7 @@ export {
   profileDatabase,
   realiseQuestion,
   renderSql,
-} from './generate/programs-first/index.js';
+} from './tasks/sql/programs-first/index.js';
 // The one seeded random generator every stage draws from.
 export { createRandom, type Random, seededRandom } from './random.js';
 

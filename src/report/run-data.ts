@@ -7,8 +7,9 @@ import { type Faithfulness, faithfulnessFromLines } from '../evaluate/faithfulne
 import { type ProgramDiversity, programDiversity } from '../evaluate/program-diversity.js';
 import { type TextDiversity, textDiversity } from '../evaluate/text-diversity.js';
 import { RUN_FILES, RunStore } from '../store/index.js';
+import { resolveTask } from '../tasks/registry/index.js';
+import type { TaskPlugin } from '../tasks/spec.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
-import { loadSqlParser } from '../tasks/sql/parse.js';
 import { openReadOnly, readSqliteSchema, type SqlSchema } from '../tasks/sql/schema.js';
 import { type ExamplePairs, pickExamplePairs } from './example-pairs.js';
 
@@ -106,6 +107,8 @@ export interface ReportOptions {
   readonly embeddings?: boolean;
   /** Fixed time stamp (tests). */
   readonly now?: Date;
+  /** The task of the programs. @default the run's task (`run.sqlite`, else `stats.json`), else sql */
+  readonly task?: TaskPlugin<never>;
 }
 
 /**
@@ -123,7 +126,8 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
       },
     );
   }
-  await loadSqlParser();
+  const task = options.task ?? (await resolveTask(runTask(runDirectory)));
+  await task.ready?.();
   const dataset = await readDataset(datasetPath, { includeRejected: true });
   const accepted = dataset.examples.filter((example) => example.status !== 'rejected');
   const rejectedFile = await readDatasetIfExists(join(runDirectory, 'rejected.jsonl'), {
@@ -154,6 +158,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
       ...(example.dbId ? { dbId: example.dbId } : {}),
     })),
     schemas,
+    task,
   );
   let reference: ReportData['reference'];
   if (options.reference) {
@@ -171,6 +176,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
           ...(example.dbId ? { dbId: example.dbId } : {}),
         })),
         schemas,
+        task,
       ),
     };
   }
@@ -212,6 +218,24 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     },
     generatedAt: (options.now ?? new Date()).toISOString(),
   };
+}
+
+/** The task a run was generated for: its stored configuration, else `stats.json`'s `run.task`. */
+function runTask(runDirectory: string): { task?: string; taskModule?: string } {
+  if (RunStore.exists(runDirectory)) {
+    const store = RunStore.open(runDirectory, { create: false });
+    try {
+      const config = JSON.parse(store.getMeta('config') ?? '{}') as { task?: string; taskModule?: string };
+      return {
+        ...(config.task ? { task: config.task } : {}),
+        ...(config.taskModule ? { taskModule: config.taskModule } : {}),
+      };
+    } finally {
+      store.close();
+    }
+  }
+  const run = readStats(join(runDirectory, 'stats.json'))?.run as { task?: unknown } | undefined;
+  return typeof run?.task === 'string' ? { task: run.task } : {};
 }
 
 function readStats(file: string): Record<string, unknown> | undefined {

@@ -22,12 +22,14 @@ export async function runCurate(
   else checkOutputFile(`${String(flags.out)}.dropped.jsonl`, '--out');
   if (typeof flags.review === 'string') checkOutputFile(flags.review, '--review');
   else checkOutputFile(`${String(flags.out)}.review.jsonl`, '--out');
-  const options = curateOptionsFromFlags(flags as Record<string, string | boolean | undefined>);
+  const scalarFlags = flags as Record<string, string | boolean | undefined>;
+  const options = curateOptionsFromFlags(scalarFlags);
   const benchmarks = Array.isArray(flags.decontaminate) ? flags.decontaminate : undefined;
-  // the task's normal form decides when a program equals a benchmark's
-  const task = benchmarks ? await taskFromFlags({ task: 'sql', ...flags }) : undefined;
-  const llm = modelFromFlags(flags as Record<string, string | boolean | undefined>, 'relabel', (message) =>
-    process.stderr.write(`${message}\n`),
+  const task =
+    flags.task === undefined && flags.taskModule === undefined ? undefined : await taskFromFlags(scalarFlags);
+  const llm = modelFromFlags(scalarFlags, 'relabel', (message) =>
+    process.stderr.write(`${message}
+`),
   );
   const progress = new Progress('curate', undefined);
   const started = performance.now();
@@ -37,10 +39,10 @@ export async function runCurate(
     ...(typeof flags.dropped === 'string' ? { dropped: flags.dropped } : {}),
     ...(typeof flags.review === 'string' ? { review: flags.review } : {}),
     ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
+    ...(task ? { task } : {}),
     ...(llm ? { model: llm.model } : {}),
-    ...(benchmarks && task
-      ? { decontaminate: { files: benchmarks, normalise: (program: string) => task.normalise(program) } }
-      : {}),
+    // the task's normal form decides when a program equals a benchmark's
+    ...(benchmarks ? { decontaminate: { files: benchmarks } } : {}),
     options,
     onProgress: (stage, done, total) => {
       progress.setTotal(total);

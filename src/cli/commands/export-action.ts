@@ -17,8 +17,13 @@ export async function runExportCommand(
     ]);
   }
   checkOutputFile(String(flags.out), '--out');
+  const task =
+    flags.task === undefined && flags.taskModule === undefined
+      ? undefined
+      : await (await import('./task-flags.js')).taskFromFlags(flags);
   const result = await exportRun({
     source: run,
+    ...(task ? { task } : {}),
     format,
     out: String(flags.out),
     ...(flags.db ? { db: flags.db } : {}),

@@ -9,19 +9,23 @@ import { RunStore } from '../../store/run-store.js';
 import { parseMinVotes } from '../../verify/index.js';
 import { formatGenerateProgress, GenerateDisplay } from '../generate-display.js';
 import { onStop } from '../stop.js';
-import { integerFlag, requireTask } from './flags.js';
+import { integerFlag } from './flags.js';
+import { taskFromFlags } from './task-flags.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
 /** Run `symgen generate` with parsed flags; returns the exit code. */
 export async function runGenerateCommand(file: string | undefined, flags: Flags): Promise<number> {
+  const module = typeof flags.taskModule === 'string' ? await taskFromFlags(flags) : undefined;
   const overrides = flagOverrides(flags);
+  if (module) overrides.task = module.id;
   const base = flags.resume === true ? storedConfig(flags.out ?? outputDirOf(file)) : undefined;
-  if (!file && !base && overrides.knowledge === undefined) {
-    throw new ConfigError('--db', [
+  if (!file && !base && overrides.output === undefined) {
+    throw new ConfigError('--out', [
       {
         path: '',
-        message: 'no database: pass a config file, or --db PATH (with --count N --out DIR)',
+        message:
+          'no run directory: pass a config file, or --task T --count N --out DIR (and --db PATH for sql)',
       },
     ]);
   }
@@ -29,7 +33,7 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
     ...(base ? { base } : {}),
     offline: flags.offline === true,
   });
-  if (file && flags.db === undefined && !base && !existsSync(config.knowledge.db)) {
+  if (file && flags.db === undefined && !base && config.knowledge.db && !existsSync(config.knowledge.db)) {
     throw new ConfigError(file, [
       {
         path: 'knowledge.db',
@@ -60,6 +64,7 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
     try {
       summary = await runGenerate({
         config,
+        ...(module ? { task: module } : {}),
         resume: flags.resume === true,
         signal: controller.signal,
         ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
@@ -139,9 +144,9 @@ function storedConfig(out: unknown): Record<string, unknown> | undefined {
 /** Flags as a nested config object (paths resolved from the working directory). */
 function flagOverrides(flags: Flags): ConfigOverrides {
   const string = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const task = flags.task === undefined ? undefined : requireTask(flags.task, ['sql']);
   const overrides: ConfigOverrides = {
-    task,
+    task: string(flags.task),
+    taskModule: typeof flags.taskModule === 'string' ? resolve(flags.taskModule) : undefined,
     count: flags.count === undefined ? undefined : integerFlag('--count', flags.count, 1),
     seed: flags.seed === undefined ? undefined : integerFlag('--seed', flags.seed),
   };
@@ -188,7 +193,15 @@ function flagOverrides(flags: Flags): ConfigOverrides {
   if (flags.noConditions === true || flags.conditions === false)
     generation.conditions = { ...(generation.conditions as object | undefined), enabled: false };
   if (flags.offlineMethod !== undefined) generation.offline = { method: string(flags.offlineMethod) };
+  if (flags.concurrency !== undefined)
+    generation.concurrency = integerFlag('--concurrency', flags.concurrency);
   if (Object.keys(generation).length > 0) overrides.generation = generation;
+  if (flags.execute === true || flags.fixture !== undefined) {
+    overrides.taskOptions = {
+      ...(flags.execute === true ? { execute: true } : {}),
+      ...(typeof flags.fixture === 'string' ? { fixture: resolve(flags.fixture) } : {}),
+    };
+  }
   if (
     flags.model !== undefined ||
     flags.baseUrl !== undefined ||

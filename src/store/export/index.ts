@@ -1,4 +1,4 @@
-export { CHAT_SYSTEM_MESSAGE, type ChatLine, toChatLine } from './chat-export.js';
+export { type ChatLine, toChatLine } from './chat-export.js';
 export { type DatasetRow, readDatasetRows } from './dataset-rows.js';
 export { type PairResult, type PreferencePair, preferencePairs } from './dpo-export.js';
 export { type ExportFormat, type ExportOptions, exportRun } from './export-run.js';

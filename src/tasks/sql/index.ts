@@ -20,6 +20,7 @@ export {
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
 export { type SqlFeatures, sqlFeatures } from './features.js';
+export { sampleSql, sqlConditions, sqlKnowledge, sqlSources } from './generation.js';
 export {
   HARDNESS_LEVELS,
   type Hardness,
@@ -28,9 +29,11 @@ export {
   hardnessFromCounts,
   hardnessOf,
 } from './hardness.js';
+export { SqlKnowledge, type SqlKnowledgeOptions, type SqlKnowledgeView } from './knowledge.js';
 export { normaliseSql } from './normalise.js';
 export { formatSql, loadSqlParser, parseSql, type SqlAst } from './parse.js';
 export { prepareSql } from './prepare.js';
+export { sqlPrompts } from './prompts.js';
 export {
   openReadOnly,
   quoteIdentifier,

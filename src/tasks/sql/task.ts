@@ -8,9 +8,11 @@ import { checkTypeTraps } from './checks/type-trap.js';
 import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-executor.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
+import { sqlGeneration } from './generation.js';
 import { normaliseSql } from './normalise.js';
 import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
+import { sqlTemplate } from './template.js';
 import { neighbourDatabases } from './test-suite/neighbours.js';
 
 /** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
@@ -28,4 +30,6 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   ready: loadSqlParser,
   // Worker threads with statements run in C; `taskOptions.db` is `--db`.
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
+  template: sqlTemplate,
+  ...sqlGeneration,
 };

@@ -74,6 +74,12 @@ export interface Task<Options = unknown> {
   createExecutor(options?: Options): Executor;
   /** Structural features of a program (for SQL: hardness, clauses, tables), for curation and evaluation. */
   features?(program: string): Record<string, unknown>;
+  /**
+   * Whether a predicted result counts as the gold result in evaluation, when the task's rule depends
+   * on the gold (SQL: rows in order when the gold orders more than one row, else as multisets).
+   * Default: both are `ok` and their keys are equal.
+   */
+  matches?(predicted: ExecutionResult, gold: ExecutionResult): boolean;
 }
 
 /**

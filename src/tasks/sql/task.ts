@@ -6,6 +6,7 @@ import type { TaskPlugin } from '../spec.js';
 import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-executor.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
+import { sqlResultsMatch } from './matches.js';
 import { normaliseSql } from './normalise.js';
 import { prepareSql } from './prepare.js';
 
@@ -17,6 +18,8 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   prepare: prepareSql,
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
+  // In order when the gold orders more than one row, else as multisets (Spider's execution accuracy).
+  matches: sqlResultsMatch,
   // Worker threads with statements run in C; `taskOptions.db` is `--db`.
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
 };

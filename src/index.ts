@@ -314,6 +314,7 @@ export {
   type SandboxRequest,
   type SandboxResult,
   type SandboxStatus,
+  type TestOutcome,
 } from './sandbox/index.js';
 
 // ── Files and errors ─────────────────────────────────────────────────────────────────────────

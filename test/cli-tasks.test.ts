@@ -270,14 +270,14 @@ describe('task flags', () => {
       stderr += String(chunk);
       return true;
     });
-    const input = writeJsonl('empty.jsonl', []);
+    const input = writeJsonl('one.jsonl', [{ id: '1', question: 'q', candidates: ['SELECT 1'] }]);
     expect(await main(['verify', '--task', 'cobol', '--in', input, '--out', join(folder, 'x.jsonl')])).toBe(
       2,
     );
     expect(stderr).toContain(
-      'symgen: --task: unknown task "cobol"; known tasks: sql, python, math, bash, top, qdmr',
+      'symgen verify: --task: unknown task "cobol"; known tasks: sql, python, math, bash, top, qdmr',
     );
     expect(await main(['verify', '--task', 'sql', '--in', input, '--out', join(folder, 'x.jsonl')])).toBe(2);
-    expect(stderr).toContain('symgen: --db: the sql task needs --db PATH');
+    expect(stderr).toContain('symgen verify: --db: the sql task needs --db PATH');
   });
 });

@@ -106,12 +106,26 @@ describe('symgen evaluate (indirect)', () => {
     };
     expect(metrics.overall.count).toBe(4);
     expect(metrics.training).toMatchObject({ examples: 20, epochs: 1, backend: 'wasm' });
+    // --seed sets the model's randomness: the same seed repeats the run, another changes it
+    const lossWith = async (seed: string) => {
+      const out = join(folder, `train-seed-${seed}.json`);
+      const args = ['evaluate', '--db', GEOGRAPHY_DB, '--gold', gold, '--train', train, '--epochs', '1'];
+      expect(await main([...args, '--seed', seed, '--json', out])).toBe(0);
+      return (JSON.parse(readFileSync(out, 'utf8')) as { training: { finalLoss: number } }).training
+        .finalLoss;
+    };
+    const first = (metrics.training as unknown as { finalLoss: number }).finalLoss;
+    expect(await lossWith('1')).toBe(first);
+    expect(await lossWith('2')).not.toBe(first);
+    expect(
+      await main(['evaluate', '--db', GEOGRAPHY_DB, '--gold', gold, '--train', train, '--seed', 'x']),
+    ).toBe(2);
     expect(
       metrics.examples.every(
         (example) => typeof example.prediction === 'string' || example.prediction === null,
       ),
     ).toBe(true);
-  }, 60_000);
+  }, 150_000);
 
   it('asks for a way to get predictions when none is given', async () => {
     expect(await main(['evaluate', '--db', GEOGRAPHY_DB, '--gold', DEV])).toBe(2);

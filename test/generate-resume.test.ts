@@ -102,7 +102,7 @@ describe('symgen generate killed with SIGKILL and resumed', () => {
       }
       const final = await run(true).exited;
       expect(final.stderr).not.toContain('unexpected error');
-      expect(final.code).toBe(0);
+      expect(final.code, final.stderr).toBe(0);
     } finally {
       await server.close();
     }

@@ -172,7 +172,7 @@ describe('symgen generate with a model (SymGen on GeoQuery)', () => {
     }
     expect(written.join('')).toContain('already holds a run; pass --resume to continue it');
     expect(written.join('')).toContain(
-      'symgen: --resume: seed: differs from the run being resumed (was 7, now 8)',
+      'symgen generate: --resume: seed: differs from the run being resumed (was 7, now 8)',
     );
   });
 
@@ -212,6 +212,90 @@ describe('symgen generate without a model', () => {
     expect(stats.run.mode).toBe('programs-first');
     expect(Object.keys(stats.byDatabase).length).toBe(25);
     expect(existsSync(join(out, 'run.sqlite'))).toBe(true);
+  });
+});
+
+describe('symgen generate --demos without a model', () => {
+  it('expands a grammar induced from the demonstrations, and records the target mix and the divergence', async () => {
+    const demos = join(folder, 'demos10.jsonl');
+    const train = join(import.meta.dirname, '..', 'examples', 'geoquery', 'train.jsonl');
+    writeFileSync(demos, `${readFileSync(train, 'utf8').split('\n').slice(0, 10).join('\n')}\n`);
+    const out = join(folder, 'grammar');
+    const code = await main([
+      'generate',
+      '--db',
+      GEOGRAPHY_DB,
+      '--demos',
+      demos,
+      '--count',
+      '40',
+      '--out',
+      out,
+    ]);
+    expect(code).toBe(0);
+    const lines = readLines(join(out, 'dataset.jsonl'));
+    expect(lines).toHaveLength(40);
+    const grammar = lines.filter((line) => line.provenance.method === 'grammar');
+    expect(grammar.length).toBe(40);
+    const sources = new Set(
+      readFileSync(demos, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).question as string),
+    );
+    const db = new Database(GEOGRAPHY_DB, { readonly: true });
+    for (const line of grammar) {
+      expect(sources.has(line.question)).toBe(false);
+      // the rule's demonstration is named; its words around the filled spans are kept
+      expect(line.provenance.rule).toMatch(/^demos10\.jsonl:\d+$/);
+      expect(db.prepare(line.program).all().length).toBeGreaterThan(0);
+    }
+    db.close();
+    const capital = grammar.find((line) => line.question.startsWith('can you tell me the capital of '));
+    expect(capital?.program).toMatch(/^SELECT state\.capital FROM state WHERE state\.state_name = '/);
+    const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
+    expect(stats.mix.source).toBe('demonstrations');
+    expect(stats.mix.target.hardness).toEqual({ easy: 0.9, hard: 0.1 });
+    expect(stats.mix.target.programs).toBe(10);
+    expect(stats.mix.produced.programs).toBe(40);
+    expect(stats.mix.divergence.hardness).toBeLessThan(0.2);
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(report).toContain('Target mix (demonstrations, 10 programs)');
+  });
+
+  it('takes the target from --reference, and programs-first follows it when asked for', async () => {
+    const reference = join(folder, 'reference.jsonl');
+    writeFileSync(
+      reference,
+      `${[
+        'SELECT count(*) FROM city',
+        'SELECT state_name FROM state ORDER BY population DESC LIMIT 1',
+        'SELECT state_name, count(*) FROM city GROUP BY state_name',
+        'SELECT city_name FROM city WHERE population > 100000',
+      ]
+        .map((query) => JSON.stringify({ question: 'q', query }))
+        .join('\n')}\n`,
+    );
+    const out = join(folder, 'reference-run');
+    const code = await main([
+      'generate',
+      '--db',
+      GEOGRAPHY_DB,
+      '--reference',
+      reference,
+      '--offline-method',
+      'programs-first',
+      '--count',
+      '40',
+      '--out',
+      out,
+    ]);
+    expect(code).toBe(0);
+    const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
+    expect(stats.mix.source).toBe(`reference ${reference}`);
+    expect(stats.mix.target.clauses['order-by']).toBe(0.25);
+    expect(stats.mix.target.clauses.join).toBe(0);
+    expect(stats.mix.divergence.hardness).toBeLessThan(0.35);
   });
 });
 

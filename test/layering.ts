@@ -10,7 +10,18 @@ export const LAYERS: readonly (readonly string[])[] = [
   // entry points: the command line, the public index, the fakes for users' tests
   ['cli/', 'index.ts', 'testing/'],
   // stages
-  ['generate/', 'curate/', 'evaluate/', 'report/', 'store/', 'config/', 'prompt/', 'dataset/', 'model/'],
+  [
+    'generate/',
+    'curate/',
+    'evaluate/',
+    'report/',
+    'store/',
+    'config/',
+    'prompt/',
+    'dataset/',
+    'model/',
+    'distributed/',
+  ],
   // the task registry (knows every built-in task)
   ['tasks/registry/'],
   // the task plugins, one folder per language

@@ -81,7 +81,7 @@ describe('examples/regex-task: a user-defined task module', () => {
     expect(
       await main(['verify', '--task-module', join(example, 'README.md'), '--in', 'x', '--out', 'y']),
     ).toBe(2);
-    expect(stderr).toMatch(/^symgen: task module .*README\.md failed to load/);
+    expect(stderr).toMatch(/^symgen verify: task module .*README\.md failed to load/);
     const notTask = join(folder, 'not-task.mjs');
     (await import('node:fs')).writeFileSync(notTask, 'export default { id: "Bad Id", extract() {} };\n');
     stderr = '';
@@ -89,9 +89,9 @@ describe('examples/regex-task: a user-defined task module', () => {
     // Every issue on a line of its own, not the first and a count.
     const lines = stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^symgen: task module .*not-task\.mjs .*: id: expected a lowercase id/);
-    expect(lines[1]).toMatch(/^symgen: task module .*: normalise: expected a function/);
-    expect(lines[2]).toMatch(/^symgen: task module .*: createExecutor: expected a function/);
+    expect(lines[0]).toMatch(/^symgen verify: task module .*not-task\.mjs .*: id: expected a lowercase id/);
+    expect(lines[1]).toMatch(/^symgen verify: task module .*: normalise: expected a function/);
+    expect(lines[2]).toMatch(/^symgen verify: task module .*: createExecutor: expected a function/);
     expect(stderr).not.toContain('more)');
   });
 });

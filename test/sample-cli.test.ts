@@ -89,9 +89,9 @@ describe('symgen sample', () => {
     } finally {
       process.stderr.write = write;
     }
-    expect(errors.join('')).toMatch(/symgen: .*notes\.sqlite is not a SQLite database/);
-    expect(errors.join('')).toMatch(/symgen: --count: expected a whole number, got "many"/);
-    expect(errors.join('')).toMatch(/symgen: --databases: unknown database nope/);
+    expect(errors.join('')).toMatch(/symgen sample: .*notes\.sqlite is not a SQLite database/);
+    expect(errors.join('')).toMatch(/symgen sample: --count: expected a whole number, got "many"/);
+    expect(errors.join('')).toMatch(/symgen sample: --databases: unknown database nope/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -100,10 +100,59 @@ export const generationConfigSchema = z.strictObject({
     .strictObject({ min: z.int().min(1).default(3), max: z.int().min(1).default(40) })
     .default({ min: 3, max: 40 })
     .refine((range) => range.min <= range.max, 'min must not exceed max'),
-  /** Sample a condition (hardness, tables, clauses) per `gen_q` prompt. */
+  /**
+   * Sample a condition (hardness, tables, clauses) per `gen_q` prompt, toward a target mix: measured
+   * on the demonstrations by default, or on `reference`; each part can be set here. `enabled: false`
+   * reproduces SymGen (demonstrations only, no condition in the prompt).
+   */
   conditions: z
-    .strictObject({ enabled: z.boolean().default(true), hardnessMix: hardnessMixSchema.optional() })
-    .default({ enabled: true }),
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Where the target mix comes from. @default 'demonstrations' (Spider dev's mix without demonstrations) */
+      target: z
+        .enum(['demonstrations', 'reference', 'spider'])
+        .default('demonstrations')
+        .describe(
+          "Where the target mix comes from: the demonstrations (default), a reference file, or Spider dev's mix; parts set below override it.",
+        ),
+      /** A JSONL dataset whose programs' mix is the target (`target: reference`). */
+      reference: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'A JSONL dataset (question + query/program) whose mix is the target; implies target: reference.',
+        ),
+      /** Target share of each hardness level. */
+      hardnessMix: hardnessMixSchema.optional(),
+      /** Target share of programs using each clause (`where`, `join`, `group-by`, `order-by`, ...). */
+      clauseTargets: z
+        .record(z.string(), z.number().min(0).max(1))
+        .optional()
+        .describe(
+          'Target share of programs using each clause (where, join, group-by, order-by, ...), 0 to 1.',
+        ),
+      /** Target share of programs reading each table. */
+      tableTargets: z
+        .record(z.string(), z.number().min(0).max(1))
+        .optional()
+        .describe('Target share of programs reading each table, 0 to 1.'),
+    })
+    .default({ enabled: true, target: 'demonstrations' }),
+  /**
+   * The offline generator (no model): `grammar` expands a grammar induced from the demonstrations
+   * (programs-first fills what it cannot); `programs-first` samples programs from the schema only.
+   */
+  offline: z
+    .strictObject({
+      method: z
+        .enum(['grammar', 'programs-first'])
+        .default('grammar')
+        .describe(
+          'grammar: expand a grammar induced from the demonstrations, programs-first filling the rest (needs demonstrations); programs-first: programs sampled from the schema.',
+        ),
+    })
+    .default({ method: 'grammar' }),
   /** `gen_q` prompts per round; conditions adapt between rounds. @default 8 */
   promptsPerRound: z
     .int()

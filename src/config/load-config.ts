@@ -83,18 +83,21 @@ function readYamlFile(file: string): Record<string, unknown> {
 const PATH_FIELDS: readonly (readonly string[])[] = [
   ['knowledge', 'db'],
   ['demonstrations', 'file'],
+  ['generation', 'conditions', 'reference'],
   ['output', 'dir'],
 ];
 
 /** Relative paths written in a file are relative to the file, not to where symgen runs. */
 function resolvePaths(config: Record<string, unknown>, base: string): Record<string, unknown> {
   const copy = structuredClone(config);
-  for (const [section, field] of PATH_FIELDS) {
-    const holder = copy[section!];
-    if (holder && typeof holder === 'object' && !Array.isArray(holder)) {
-      const value = (holder as Record<string, unknown>)[field!];
-      if (typeof value === 'string' && !isAbsolute(value))
-        (holder as Record<string, unknown>)[field!] = resolve(base, value);
+  for (const fields of PATH_FIELDS) {
+    let holder: unknown = copy;
+    for (const section of fields.slice(0, -1))
+      holder = isPlainObject(holder) ? (holder as Record<string, unknown>)[section] : undefined;
+    const field = fields[fields.length - 1]!;
+    if (isPlainObject(holder)) {
+      const value = holder[field];
+      if (typeof value === 'string' && !isAbsolute(value)) holder[field] = resolve(base, value);
     }
   }
   return copy;

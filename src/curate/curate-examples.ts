@@ -1,5 +1,13 @@
 import type { DatasetExample } from '../dataset/index.js';
 import { foldQuestion } from '../dataset/index.js';
+import { sqlFeatures } from '../tasks/sql/features.js';
+import {
+  type MixDivergence,
+  type MixTarget,
+  type MixWeightOptions,
+  measureMix,
+  mixDivergence,
+} from '../tasks/sql/mix.js';
 import { normaliseSql } from '../tasks/sql/normalise.js';
 import type { CurateOptions } from './curate-options.js';
 import { cheapFilterVerdict, resultSizeVerdict } from './filters.js';
@@ -34,6 +42,8 @@ export interface CurateSummary {
   readonly relabelled: Record<string, number>;
   readonly review: number;
   readonly meanWeight: number;
+  /** With a target mix: its divergence from the kept examples, unweighted and weighted. */
+  readonly mix?: { readonly before: MixDivergence; readonly after: MixDivergence };
 }
 
 /** Everything a curation run produced. */
@@ -53,6 +63,8 @@ export interface CurateContext {
   /** The auxiliary model; without it nothing is relabelled. */
   readonly relabel?: RelabelContext;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
+  /** Re-weight toward this mix (the SQL parser must be loaded). */
+  readonly mix?: { readonly target: MixTarget; readonly options?: MixWeightOptions };
 }
 
 /**
@@ -180,13 +192,29 @@ export async function curateExamples(
     });
   }
 
+  const final = alive.map((example) => {
+    const relabel = relabels.get(example);
+    return relabel?.verdict === 'corrected' ? { ...example, program: relabel.program } : example;
+  });
+  const features = context.mix ? final.map((example) => sqlFeatures(example.program)) : undefined;
   const weights = computeWeights(
-    alive.map((example) => {
-      const relabel = relabels.get(example);
-      return relabel?.verdict === 'corrected' ? { ...example, program: relabel.program } : example;
-    }),
+    final,
     options.weight,
+    context.mix && features
+      ? {
+          target: context.mix.target,
+          features,
+          ...(context.mix.options ? { options: context.mix.options } : {}),
+        }
+      : undefined,
   );
+  const mixSummary =
+    context.mix && features
+      ? {
+          before: mixDivergence(context.mix.target, measureMix(features)),
+          after: mixDivergence(context.mix.target, measureMix(features, weights)),
+        }
+      : undefined;
   const kept: CuratedExample[] = alive.map((example, position) => {
     const relabel = relabels.get(example);
     return {
@@ -218,6 +246,7 @@ export async function curateExamples(
       relabelled,
       review: review.length,
       meanWeight: kept.length === 0 ? 0 : kept.reduce((sum, entry) => sum + entry.weight, 0) / kept.length,
+      ...(mixSummary ? { mix: mixSummary } : {}),
     },
   };
 }

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { readDataset } from '../dataset/index.js';
 import { InputError } from '../errors/index.js';
-import { writeLinesAtomically } from '../io/index.js';
+import { readJsonl, writeLinesAtomically } from '../io/index.js';
 import type { LlmProvider } from '../llm/spec.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
 import { SqliteExecutor } from '../tasks/sql/execute/index.js';
+import { sqlFeatures } from '../tasks/sql/features.js';
+import { measureMix } from '../tasks/sql/mix.js';
 import { loadSqlParser } from '../tasks/sql/parse.js';
 import { openReadOnly, readSqliteSchema } from '../tasks/sql/schema.js';
 import type { CuratedExample, CurateResult, DroppedExample } from './curate-examples.js';
@@ -40,6 +42,13 @@ export function sideFile(output: string, suffix: string): string {
 export async function curateFile(options: CurateFileOptions): Promise<CurateResult> {
   const dataset = await readDataset(options.input, { includeRejected: true });
   await loadSqlParser();
+  const mixOptions = options.options.weight.mix;
+  const mix = mixOptions
+    ? {
+        target: measureMix((await readPrograms(mixOptions.reference)).map((program) => sqlFeatures(program))),
+        options: { parts: mixOptions.parts, maxFactor: mixOptions.maxFactor },
+      }
+    : undefined;
   const databases = options.db ? DatabaseSet.open(options.db) : undefined;
   const executor = databases ? new SqliteExecutor({ timeoutMs: 5000 }) : undefined;
   const schemas = new Map<string, string>();
@@ -84,6 +93,7 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
           }
         : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(mix ? { mix } : {}),
     });
     const invalid: DroppedExample[] = dataset.errors.map((error) => ({
       example: { line: error.line, id: `line-${error.line}`, question: '', program: '', raw: {} },
@@ -146,4 +156,20 @@ export function readCurateOptionsFile(path: string): unknown {
   } catch (error) {
     throw new InputError(`cannot read curate options ${path}: ${(error as Error).message}`, { file: path });
   }
+}
+
+/** Programs of a target-mix reference: each line's `query`, `program` or `sql`. */
+async function readPrograms(file: string): Promise<string[]> {
+  const programs: string[] = [];
+  for await (const line of readJsonl(file)) {
+    if (line.error !== undefined) continue;
+    const value = line.value as Record<string, unknown> | null;
+    const program = value?.query ?? value?.program ?? value?.sql;
+    if (typeof program === 'string' && program.trim()) programs.push(program);
+  }
+  if (programs.length === 0)
+    throw new InputError(
+      `${file}: no program to measure a target mix on (each line needs a string field "query", "program" or "sql")`,
+    );
+  return programs;
 }

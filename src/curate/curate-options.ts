@@ -37,6 +37,21 @@ export const curateDedupSchema = z.strictObject({
 export const curateWeightSchema = z.strictObject({
   confidencePower: z.number().nonnegative().default(1),
   rarityPower: z.number().nonnegative().default(0.5),
+  /**
+   * Re-weight toward a target mix: the mix (hardness, clauses, tables) of the programs of
+   * `reference` (the demonstrations, or any dataset), matched by raking; factors clipped to
+   * [1/maxFactor, maxFactor], multiplied into the weights above.
+   */
+  mix: z
+    .strictObject({
+      reference: z.string().min(1),
+      parts: z
+        .array(z.enum(['hardness', 'clauses', 'tables']))
+        .min(1)
+        .default(['hardness', 'clauses']),
+      maxFactor: z.number().min(1).default(10),
+    })
+    .optional(),
 });
 
 /** Relabelling by an auxiliary model of the examples below a confidence. */

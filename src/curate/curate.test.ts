@@ -211,3 +211,84 @@ describe('symgen curate', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('symgen curate --target-mix', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'symgen-curate-mix-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('re-weights the kept examples toward the mix of a reference, and reports the divergence before and after', async () => {
+    const states = ['texas', 'ohio', 'utah', 'iowa', 'maine', 'idaho', 'alaska', 'nevada'];
+    // generated: eight easy lookups for one ORDER BY question
+    const generated = [
+      ...states.map((state, index) =>
+        line(
+          `easy-${index}`,
+          `what is the capital of ${state}`,
+          `SELECT state.capital FROM state WHERE state.state_name='${state}'`,
+        ),
+      ),
+      line(
+        'ordered',
+        'which state has the most people',
+        'SELECT state.state_name FROM state ORDER BY state.population DESC LIMIT 1',
+      ),
+    ];
+    // the demonstrations: half lookups, half ORDER BY ... LIMIT
+    const demos = [
+      line('d1', 'capital of ohio', "SELECT state.capital FROM state WHERE state.state_name='ohio'"),
+      line('d2', 'largest state', 'SELECT state.state_name FROM state ORDER BY state.area DESC LIMIT 1'),
+    ];
+    const input = join(dir, 'generated.jsonl');
+    const reference = join(dir, 'demos.jsonl');
+    writeFileSync(input, `${generated.join('\n')}\n`);
+    writeFileSync(reference, `${demos.join('\n')}\n`);
+    const out = join(dir, 'out.jsonl');
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      stderr.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let code: number;
+    // rarity weighting off, so the weights are the mix factors alone
+    const config = join(dir, 'curate.json');
+    writeFileSync(config, JSON.stringify({ weight: { rarityPower: 0 } }));
+    try {
+      code = await main([
+        'curate',
+        '--in',
+        input,
+        '--out',
+        out,
+        '--config',
+        config,
+        '--target-mix',
+        reference,
+        '--no-near-dedup',
+      ]);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(code).toBe(0);
+    const kept = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text) as { id: string; weight: number });
+    expect(kept).toHaveLength(9);
+    const ordered = kept.find((entry) => entry.id === 'ordered')!.weight;
+    const easy = kept
+      .filter((entry) => entry.id.startsWith('easy'))
+      .reduce((sum, entry) => sum + entry.weight, 0);
+    // the one ORDER BY program carries about as much weight as the eight lookups together
+    expect(ordered / (ordered + easy)).toBeGreaterThan(0.4);
+    expect(ordered / (ordered + easy)).toBeLessThan(0.6);
+    const summary = stderr
+      .join('')
+      .match(
+        /target mix: divergence \(hardness, clauses, tables\) ([\d.]+), ([\d.]+), [\d.]+ unweighted -> ([\d.]+), ([\d.]+), [\d.]+ weighted/,
+      );
+    expect(summary).not.toBeNull();
+    expect(Number(summary![3])).toBeLessThan(Number(summary![1]));
+    expect(Number(summary![4])).toBeLessThan(Number(summary![2]));
+  });
+});

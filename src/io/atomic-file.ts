@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors/index.js';
+import { checkOutputFile, describeWriteFailure } from './output-path.js';
 
 /**
  * Write lines to `path` all or nothing: lines go to a temporary file beside it, renamed over
@@ -26,6 +27,15 @@ export async function writeLinesAtomically(path: string, lines: AsyncIterable<st
   return count;
 }
 
+/** Temporary files of writes in progress, removed by {@link removeLiveTemporaries} when the process is stopped. */
+const live = new Set<string>();
+
+/** Removes the temporary files of unfinished atomic writes (called when the process is stopped by a signal). */
+export function removeLiveTemporaries(): void {
+  for (const temporary of live) rmSync(temporary, { force: true });
+  live.clear();
+}
+
 /** Write text chunks to `path` all or nothing, as {@link writeLinesAtomically} does lines. */
 export async function writeTextAtomically(path: string, chunks: AsyncIterable<string>): Promise<void> {
   const folder = dirname(path);
@@ -34,7 +44,9 @@ export async function writeTextAtomically(path: string, chunks: AsyncIterable<st
       file: path,
     });
   }
+  checkOutputFile(path, 'output');
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  live.add(temporary);
   const stream = createWriteStream(temporary, { encoding: 'utf8' });
   let streamError: Error | undefined;
   stream.on('error', (error) => {
@@ -47,15 +59,19 @@ export async function writeTextAtomically(path: string, chunks: AsyncIterable<st
     }
     stream.end();
     if (!streamError) await once(stream, 'finish');
-    if (streamError)
-      throw new InputError(`cannot write ${path}: ${streamError.message}`, {
-        file: path,
-        cause: streamError,
-      });
+    if (streamError) throw streamError;
     renameSync(temporary, path);
+    live.delete(temporary);
   } catch (error) {
+    live.delete(temporary);
     stream.destroy();
     rmSync(temporary, { force: true });
-    throw error;
+    if (error instanceof InputError) throw error;
+    const why = describeWriteFailure(error);
+    if (why === undefined) throw error;
+    throw new InputError(`cannot write ${path}: ${why}; nothing was written there`, {
+      file: path,
+      cause: error,
+    });
   }
 }

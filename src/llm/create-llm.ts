@@ -47,6 +47,11 @@ export function createLlm(
     cache?: ResponseCache;
     env?: Readonly<Record<string, string | undefined>>;
     onMessage?: (message: string) => void;
+    /**
+     * The provider to wrap instead of the one the config describes (a distributed run's queue):
+     * it then does its own retries and limits, so this scheduler only passes calls through.
+     */
+    provider?: LlmProvider;
   } = {},
 ): Llm {
   const parsed = llmConfigSchema.safeParse(input);
@@ -54,22 +59,29 @@ export function createLlm(
     throw new ConfigError('llm config', zodIssues(parsed.error));
   }
   const config: LlmConfig = parsed.data;
-  const scheduler = createScheduler({
-    concurrency: { max: config.scheduler.maxConcurrency, initial: config.scheduler.initialConcurrency },
-    rateLimit: {
-      requestsPerMinute: config.scheduler.requestsPerMinute,
-      tokensPerMinute: config.scheduler.tokensPerMinute,
-    },
-    retry: { maxRetries: config.scheduler.maxRetries },
-    timeoutMs: config.scheduler.timeoutMs,
-    onMessage: options.onMessage,
-  });
+  const scheduler = options.provider
+    ? createScheduler({
+        concurrency: { max: 100_000, initial: 100_000, latencyTolerance: Number.POSITIVE_INFINITY },
+        retry: { maxRetries: 0 },
+        timeoutMs: 24 * 3_600_000,
+        onMessage: options.onMessage,
+      })
+    : createScheduler({
+        concurrency: { max: config.scheduler.maxConcurrency, initial: config.scheduler.initialConcurrency },
+        rateLimit: {
+          requestsPerMinute: config.scheduler.requestsPerMinute,
+          tokensPerMinute: config.scheduler.tokensPerMinute,
+        },
+        retry: { maxRetries: config.scheduler.maxRetries },
+        timeoutMs: config.scheduler.timeoutMs,
+        onMessage: options.onMessage,
+      });
   const usage = createUsageTracker({ prices: { ...defaultPrices, ...config.prices } });
   const middleware: LlmMiddleware[] = [
     ...(options.cache ? [createCacheMiddleware(options.cache)] : []),
     usage.middleware,
     scheduler.middleware,
   ];
-  const provider = createProvider(config.provider, options.env);
+  const provider = options.provider ?? createProvider(config.provider, options.env);
   return { model: wrapProvider(provider, middleware), scheduler, usage, cache: options.cache };
 }

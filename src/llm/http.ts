@@ -27,10 +27,13 @@ export async function requestJson<T>(options: {
   schema: z.ZodType<T>;
   signal?: AbortSignal;
   fetch?: FetchFunction;
+  /** Called just before the request is sent (to count requests even if the answer never comes). */
+  onSend?: () => void;
 }): Promise<JsonResponse<T>> {
   const { url } = options;
   const fetchFunction = options.fetch ?? globalThis.fetch;
   let response: Response;
+  options.onSend?.();
   try {
     response = await fetchFunction(url, {
       method: options.method ?? 'POST',
@@ -47,9 +50,11 @@ export async function requestJson<T>(options: {
     text = await response.text();
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;
+    // a body cut off mid-transfer (a reset, a proxy giving up) is as transient as a reset before it
     throw new ApiCallError(`Connection to ${url} broke while reading the answer: ${describeCause(error)}`, {
       url,
       statusCode: response.status,
+      isRetryable: true,
       cause: error,
     });
   }

@@ -95,6 +95,12 @@ export interface LlmResult {
 /** Per-call options that are not part of the request (and so not part of the cache key). */
 export interface LlmCallOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Called as each HTTP request is sent to the model (retries, split calls and top-ups included), so
+   * a caller can count what was sent even if it is killed before the answer. Providers without HTTP
+   * (llama.cpp in process) never call it.
+   */
+  readonly onAttempt?: () => void;
 }
 
 /** A model behind one interface. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type TextNumberColumn, textNumberColumns } from '../tasks/sql/checks/type-trap.js';
 import {
   openReadOnly,
   quoteIdentifier,
@@ -34,6 +35,7 @@ export interface SqlKnowledgeView {
 export class SqlKnowledge {
   readonly schema: SqlSchema;
   private index: ValueIndex | undefined;
+  private textNumbers: readonly TextNumberColumn[] | undefined;
 
   private constructor(
     private readonly db: Database.Database,
@@ -56,12 +58,17 @@ export class SqlKnowledge {
   /** Render the knowledge; with a `question`, tables holding matched values show the matching rows. */
   view(options: { seed: number; question?: string }): SqlKnowledgeView {
     const matches = options.question === undefined ? [] : this.matches(options.question);
+    this.textNumbers ??= textNumberColumns(this.db, this.schema);
     const parts: string[] = [];
     for (const table of this.schema.tables) {
       parts.push(table.createSql.trim().replace(/;?$/, ';'));
+      // where the declared type and the values disagree, say so: SQLite compares such text as text
+      for (const column of this.textNumbers.filter((entry) => entry.table === table.name))
+        parts.push(
+          `-- ${table.name}.${column.column} is declared ${column.declared || 'without a type'} but holds numbers as text (${column.examples.map((value) => `'${value}'`).join(', ')}): compare or order it as CAST(${column.column} AS REAL)`,
+        );
       const rows = this.rowsOf(table.name, matches, options.seed);
-      if (this.options.rows > 0 && rows.length > 0)
-        parts.push(formatRows(table.name, rows, this.options.rows));
+      if (this.options.rows > 0 && rows.rows.length > 0) parts.push(formatRows(rows.header, rows.rows));
       parts.push('');
     }
     return { text: parts.join('\n').trim(), matches };
@@ -71,27 +78,50 @@ export class SqlKnowledge {
     this.db.close();
   }
 
-  private rowsOf(table: string, matches: readonly ValueMatch[], seed: number): Record<string, unknown>[] {
+  /** The rows shown for a table, with a header saying which rows they are. */
+  private rowsOf(
+    table: string,
+    matches: readonly ValueMatch[],
+    seed: number,
+  ): { header: string[]; rows: Record<string, unknown>[] } {
     const k = this.options.rows;
-    if (k <= 0) return [];
+    if (k <= 0) return { header: [], rows: [] };
     const own = matches.filter((match) => match.table === table);
     if (own.length > 0) {
       const where = own.map((match) => `${quoteIdentifier(match.column)} = ?`).join(' OR ');
       const found = this.db
         .prepare(`SELECT DISTINCT * FROM ${quoteIdentifier(table)} WHERE ${where} LIMIT ?`)
         .all(...own.map((match) => match.value), k) as Record<string, unknown>[];
-      if (found.length > 0) return found;
+      if (found.length > 0) {
+        const shown = own.map((match) => `${match.column} = ${match.literal}`).join(' OR ');
+        return {
+          header: [
+            `${found.length} rows of table ${table} holding values of the question:`,
+            `SELECT DISTINCT * FROM ${table} WHERE ${shown} LIMIT ${k};`,
+          ],
+          rows: found,
+        };
+      }
     }
-    return sampleTableRows(this.db, table, k, { mode: this.options.rowSelection, seed });
+    const rows = sampleTableRows(this.db, table, k, { mode: this.options.rowSelection, seed });
+    return {
+      header:
+        this.options.rowSelection === 'first'
+          ? [
+              `${rows.length} example rows from table ${table} (the first):`,
+              `SELECT * FROM ${table} LIMIT ${k};`,
+            ]
+          : [`${rows.length} example rows from table ${table}, drawn at random (not the first rows):`],
+      rows,
+    };
   }
 }
 
-function formatRows(table: string, rows: readonly Record<string, unknown>[], k: number): string {
+function formatRows(header: readonly string[], rows: readonly Record<string, unknown>[]): string {
   const columns = Object.keys(rows[0] ?? {});
   const lines = [
     '/*',
-    `${k} example rows from table ${table}:`,
-    `SELECT * FROM ${table} LIMIT ${k};`,
+    ...header,
     columns.join('\t'),
     ...rows.map((row) => columns.map((column) => formatCell(row[column])).join('\t')),
     '*/',

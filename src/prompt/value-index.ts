@@ -20,10 +20,18 @@ export interface ValueIndexOptions {
 
 /** An index of a database's text cells, built once and matched against many questions. */
 export interface ValueIndex {
-  /** Values whose normalised text equals an n-gram of the question, longest first, at most `limit`. */
+  /**
+   * Places (table, column, value) whose normalised value equals an n-gram of the question, at most
+   * `limit`, the most relevant first: each matched value's best place before any second place, a
+   * place in a table or column the question names before others, longer n-grams before shorter.
+   * Every column holding a matched value is a candidate, whatever its position in the schema.
+   */
   match(question: string, limit: number): ValueMatch[];
   readonly size: number;
 }
+
+// Places kept per distinct value (a value such as a state name sits in many columns).
+const MAX_PLACES = 64;
 
 // Single words that match too many cells to be informative.
 const STOPWORDS = new Set(
@@ -75,7 +83,7 @@ export function buildValueIndex(
         const key = normaliseText(value);
         if (key.length < 2 || STOPWORDS.has(key)) continue;
         const list = entries.get(key) ?? [];
-        if (list.length < 8)
+        if (list.length < MAX_PLACES)
           list.push({ table: table.name, column: column.name, value, literal: literal(value) });
         entries.set(key, list);
         longest = Math.max(longest, key.split(' ').length);
@@ -88,10 +96,11 @@ export function buildValueIndex(
     match(question, limit) {
       if (limit <= 0) return [];
       const words = normaliseText(question).split(' ').filter(Boolean);
-      const found: ValueMatch[] = [];
+      const named = questionStems(words);
+      const found: { places: ValueMatch[]; n: number }[] = [];
       const values = new Set<string>();
       const covered = new Array<boolean>(words.length).fill(false);
-      // longest n-grams first; `limit` counts distinct values, each shown in up to 4 places
+      // longest n-grams first
       for (let n = maxN; n >= 1; n--) {
         for (let start = 0; start + n <= words.length; start++) {
           // a shorter n-gram inside a longer match adds nothing ("new york" already matched)
@@ -102,13 +111,56 @@ export function buildValueIndex(
           if (!matches || values.has(key)) continue;
           for (let i = start; i < start + n; i++) covered[i] = true;
           values.add(key);
-          found.push(...matches.slice(0, 4));
-          if (values.size >= limit) return found;
+          found.push({ places: rankPlaces(matches, named), n });
         }
       }
-      return found;
+      // round r holds every value's r-th best place: each value's best place comes before any second one
+      const out: ValueMatch[] = [];
+      for (let round = 0; out.length < limit; round++) {
+        const tier = found.filter((value) => value.places.length > round);
+        if (tier.length === 0) break;
+        const ranked = tier
+          .map((value, order) => ({ place: value.places[round]!, n: value.n, order, named }))
+          .sort(
+            (a, b) => relevance(b.place, named) - relevance(a.place, named) || b.n - a.n || a.order - b.order,
+          );
+        for (const { place } of ranked) {
+          if (out.length >= limit) break;
+          out.push(place);
+        }
+      }
+      return out;
     },
   };
+}
+
+/** Words of the question and their singular forms ("mountains" names table `mountain`). */
+function questionStems(words: readonly string[]): Set<string> {
+  const stems = new Set<string>();
+  for (const word of words) {
+    stems.add(word);
+    if (word.endsWith('ies')) stems.add(`${word.slice(0, -3)}y`);
+    if (word.endsWith('es')) stems.add(word.slice(0, -2));
+    if (word.endsWith('s')) stems.add(word.slice(0, -1));
+  }
+  return stems;
+}
+
+/** How much the question names a place: its table (2) and the words of its column (1 each). */
+function relevance(place: ValueMatch, named: ReadonlySet<string>): number {
+  const parts = (name: string) =>
+    normaliseText(name.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' ')).split(' ');
+  let score = parts(place.table).some((part) => part.length > 1 && named.has(part)) ? 2 : 0;
+  for (const part of parts(place.column)) if (part.length > 2 && named.has(part) && part !== 'name') score++;
+  return score;
+}
+
+/** A value's places, the most relevant first (schema order among equals). */
+function rankPlaces(places: readonly ValueMatch[], named: ReadonlySet<string>): ValueMatch[] {
+  return places
+    .map((place, order) => ({ place, order, score: relevance(place, named) }))
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map((entry) => entry.place);
 }
 
 function literal(value: string): string {

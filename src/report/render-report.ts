@@ -169,6 +169,14 @@ function confidenceSection(data: ReportData): string {
   );
 }
 
+/** The target mix the run aimed at and how far the accepted examples are from it. */
+function mixLine(data: ReportData): string {
+  const mix = data.mix;
+  if (!mix) return '';
+  const what = mix.programs > 0 ? `${mix.source}, ${formatNumber(mix.programs)} programs` : mix.source;
+  return `<p>Target mix (${escapeHtml(what)}): divergence of the accepted examples from it: hardness ${mix.divergence.hardness.toFixed(3)} (total variation), clauses ${mix.divergence.clauses.toFixed(3)}, tables ${mix.divergence.tables.toFixed(3)} (mean absolute difference of shares).</p>`;
+}
+
 function coverageSection(data: ReportData): string {
   const reference = data.reference?.programs;
   const legend: [string, string] | undefined = reference ? ['this dataset', 'reference'] : undefined;
@@ -238,7 +246,7 @@ function coverageSection(data: ReportData): string {
       ? `Share of programs at each Spider hardness level and using each clause, beside the reference ${data.reference!.path}.`
       : 'Share of programs at each Spider hardness level and using each clause (pass --reference to compare).') +
       database,
-    `<div class="grid"><div><h3>Hardness</h3>${hardness}</div><div><h3>Clauses</h3>${clauses}</div></div>${table(rows, reference !== undefined)}`,
+    `${mixLine(data)}<div class="grid"><div><h3>Hardness</h3>${hardness}</div><div><h3>Clauses</h3>${clauses}</div></div>${table(rows, reference !== undefined)}`,
   );
 }
 

@@ -317,7 +317,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('symgen report in headless Chromiu
       throw new Error('chromium is not installed: apt-get install -y chromium (.ci/run does it)');
     const run = join(folder, 'generated');
     const config = join(import.meta.dirname, '..', '..', 'examples', 'geoquery', 'generate.yaml');
-    expect(await main(['generate', config, '--out', run])).toBe(0);
+    // the programs-first generator, whose programs cover the whole schema
+    expect(await main(['generate', config, '--offline-method', 'programs-first', '--out', run])).toBe(0);
     expect(await main(['report', run, '--no-embeddings'])).toBe(0);
     const { seen } = await look(join(run, 'report.html'));
     expect(seen.charts.find((entry) => entry.label === 'Acceptance funnel')).toMatchObject({

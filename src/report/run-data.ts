@@ -56,6 +56,12 @@ export interface ReportData {
     readonly programs: ProgramDiversity;
   };
   readonly usage?: RunUsage;
+  /** The target mix of the run and the divergence of the accepted examples from it (`stats.json`'s `mix`). */
+  readonly mix?: {
+    readonly source: string;
+    readonly programs: number;
+    readonly divergence: { readonly hardness: number; readonly clauses: number; readonly tables: number };
+  };
   readonly wallSeconds?: number;
   /** Per database: questions asked for, made, accepted, rejected (from `stats.json`). */
   readonly byDatabase: Record<
@@ -190,6 +196,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     programs,
     ...(reference ? { reference } : {}),
     ...(usage ? { usage } : {}),
+    ...mixOf(stats),
     ...(typeof wallMs === 'number' ? { wallSeconds: wallMs / 1000 } : {}),
     byDatabase: byDatabaseOf(stats),
     ...(database ? { database } : {}),
@@ -323,6 +330,25 @@ function loadSchemas(db: string, dbIds: readonly (string | undefined)[]): Map<st
     }
   }
   return schemas;
+}
+
+/** `stats.json`'s `mix`, when it is there and well formed. */
+function mixOf(stats: unknown): { mix?: ReportData['mix'] } {
+  const source = path(stats, ['mix', 'source']);
+  const programs = path(stats, ['mix', 'target', 'programs']);
+  const divergence = numberRecord(path(stats, ['mix', 'divergence']));
+  if (typeof source !== 'string' || typeof programs !== 'number' || !divergence) return {};
+  return {
+    mix: {
+      source,
+      programs,
+      divergence: {
+        hardness: divergence.hardness ?? 0,
+        clauses: divergence.clauses ?? 0,
+        tables: divergence.tables ?? 0,
+      },
+    },
+  };
 }
 
 /**

@@ -77,6 +77,11 @@ export interface RunStats {
   };
   /** Coverage of the condition sampler (hardness, tables, clauses), when conditions were used. */
   readonly coverage?: unknown;
+  /**
+   * The target mix (hardness, clauses, tables) the generation aimed at, where it came from, what the
+   * accepted examples have, and the divergence between the two.
+   */
+  readonly mix?: unknown;
 }
 
 /** Computes `stats.json` from the store. */
@@ -91,6 +96,7 @@ export function computeRunStats(
     quotas: ReadonlyMap<string, number>;
     complete: boolean;
     coverage?: unknown;
+    mix?: unknown;
     currentSessionMs?: number;
   },
 ): RunStats {
@@ -140,10 +146,14 @@ export function computeRunStats(
     byStage: {} as RunStats['usage']['byStage'],
   };
   const stageMs: Record<string, number> = {};
+  // requests are counted as they are sent (a kill loses none, a resume served from the cache adds none)
+  const attempts = store.attemptsByStage();
+  const counted = Object.keys(attempts).length > 0;
   for (const [stage, entry] of Object.entries(usageByStage)) {
     stageMs[stage] = round(entry.durationMs);
     if (stage === 'verify') continue;
-    usage.requests += entry.requests;
+    const requests = counted ? (attempts[stage] ?? 0) : entry.requests;
+    usage.requests += requests;
     usage.promptTokens += entry.promptTokens;
     usage.completionTokens += entry.completionTokens;
     usage.cachedTokens += entry.cachedTokens;
@@ -153,7 +163,7 @@ export function computeRunStats(
     usage.cachedSamples += entry.cachedSamples;
     usage.truncated += entry.truncated;
     usage.byStage[stage] = {
-      requests: entry.requests,
+      requests,
       promptTokens: entry.promptTokens,
       completionTokens: entry.completionTokens,
       cacheWriteTokens: entry.cacheWriteTokens,
@@ -169,7 +179,16 @@ export function computeRunStats(
     return sum + (index === sessions.length - 1 ? (context.currentSessionMs ?? 0) : 0);
   }, 0);
   const decided = accepted + rejected;
-  const genASamples = usageByStage.gen_a?.samples ?? 0;
+  // candidates of the decided questions, from their records: a question answered again after a
+  // resume (from the cache) is counted once
+  let genACandidates = 0;
+  for (const example of examples) {
+    const candidates = (example.record?.provenance as { gen_a?: { candidates?: unknown } } | undefined)?.gen_a
+      ?.candidates;
+    if (typeof candidates === 'number') genACandidates += candidates;
+  }
+  // samples the model gave that the run holds; answers served again from the cache add none
+  if (context.mode === 'llm') usage.samples = store.storedSamples();
   return {
     version: 1,
     run: {
@@ -192,7 +211,7 @@ export function computeRunStats(
       gen_a: {
         questions: context.mode === 'llm' ? examples.length : 0,
         done: context.mode === 'llm' ? decided : 0,
-        candidates: genASamples,
+        candidates: genACandidates,
         accepted: context.mode === 'llm' ? accepted : 0,
         rejected: context.mode === 'llm' ? rejected : 0,
         rejectedBy: context.mode === 'llm' ? rejectedBy : {},
@@ -209,6 +228,7 @@ export function computeRunStats(
     usage: { ...usage, costUsd: round(usage.costUsd, 6) },
     timings: { wallMs: round(wallMs), stageMs },
     ...(context.coverage === undefined ? {} : { coverage: context.coverage }),
+    ...(context.mix === undefined ? {} : { mix: context.mix }),
   };
 }
 

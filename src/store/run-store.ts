@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors/index.js';
+import { describeWriteFailure, makeOutputFolder } from '../io/output-path.js';
 import type { LlmMessage } from '../llm/spec.js';
 
 /** Where an example is: waiting for its candidates, or decided. */
@@ -80,6 +81,7 @@ CREATE TABLE IF NOT EXISTS usage (
   prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL, samples INTEGER NOT NULL, cached_samples INTEGER NOT NULL, duration_ms REAL NOT NULL,
   cache_write_tokens INTEGER NOT NULL DEFAULT 0, truncated INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
   id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, resumed INTEGER NOT NULL);
 `;
@@ -157,8 +159,8 @@ export class RunStore {
         file: RunStore.file(dir),
       });
     }
-    mkdirSync(dir, { recursive: true });
-    let database: Database.Database;
+    makeOutputFolder(dir);
+    let database: Database.Database | undefined;
     try {
       database = new Database(RunStore.file(dir));
       database.pragma('journal_mode = WAL');
@@ -168,7 +170,9 @@ export class RunStore {
       database.exec(SCHEMA);
       addMissingColumns(database);
     } catch (error) {
-      throw new InputError(`cannot open ${RunStore.file(dir)}: ${(error as Error).message}`, {
+      database?.close();
+      const why = describeWriteFailure(error);
+      throw new InputError(`cannot open ${RunStore.file(dir)}: ${why ?? (error as Error).message}`, {
         file: RunStore.file(dir),
         cause: error,
       });
@@ -419,6 +423,29 @@ export class RunStore {
          VALUES (@stage, @requests, @promptTokens, @completionTokens, @cachedTokens, @cacheWriteTokens, @costUsd, @samples, @cachedSamples, @truncated, @durationMs)`,
       )
       .run(entry);
+  }
+
+  /** Records one request as it is sent to the model (before its answer, so a kill cannot lose it). */
+  recordAttempt(stage: string): void {
+    this.sql('INSERT INTO attempts (stage) VALUES (?)').run(stage);
+  }
+
+  /** Requests sent to the model, per stage, over every session. */
+  attemptsByStage(): Record<string, number> {
+    const rows = this.sql(
+      'SELECT stage, count(*) AS n FROM attempts GROUP BY stage ORDER BY stage',
+    ).all() as {
+      stage: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((row) => [row.stage, row.n]));
+  }
+
+  /** Samples the model gave that the run holds (the response cache's entries; none offline). */
+  storedSamples(): number {
+    const table = this.sql(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'llm_cache'`).get();
+    if (!table) return 0;
+    return (this.sql('SELECT count(*) AS n FROM llm_cache').get() as { n: number }).n;
   }
 
   /** Usage summed per stage. */

@@ -80,6 +80,13 @@ export interface Task<Options = unknown> {
    * Default: both are `ok` and their keys are equal.
    */
   matches?(predicted: ExecutionResult, gold: ExecutionResult): boolean;
+  /**
+   * A static check of a program that ran in `environment`: a flag when the program is suspect even
+   * though it runs (for SQL, `type-trap`: a TEXT column holding numbers compared or ordered as text).
+   * A flagged candidate cannot win the vote; when it would have won, the example is rejected with the
+   * flag's reason unless unflagged candidates win on their own.
+   */
+  check?(program: string, environment: ExecutionEnvironment): { reason: string; detail: string } | undefined;
 }
 
 /**

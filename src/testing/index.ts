@@ -12,6 +12,7 @@ export {
   type RecordedRequest,
   type TestServerReply,
 } from './llm-test-server.js';
+export { startTestRedisServer, type TestRedisServer } from './redis-server.js';
 // tasks: the contract suite every task plugin passes (test functions passed in: vitest is not a dependency)
 export {
   type ContractTestApi,

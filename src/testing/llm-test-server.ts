@@ -10,6 +10,13 @@ export interface TestServerReply {
   readonly delayMs?: number;
   /** Never answer (for timeouts). */
   readonly hang?: boolean;
+  /** Close the connection without answering (a connection reset). */
+  readonly reset?: boolean;
+  /**
+   * Send the status, the headers (with the whole body's `content-length`) and the first half of the
+   * body, then close the connection: a body cut off mid-transfer.
+   */
+  readonly cut?: boolean;
 }
 
 /** A request the server received. */
@@ -57,7 +64,7 @@ export interface LlmTestServer {
  * Starts an HTTP server on 127.0.0.1 that speaks the OpenAI (`/v1/chat/completions`,
  * `/v1/completions`, `/v1/models`) and Anthropic (`/v1/messages`) protocols with canned answers
  * (`sample <i> of <counter>`), plus scripted failures: 429 with `retry-after`, 500, hangs, bodies
- * that are not JSON. For tests and benchmarks; never listens beyond localhost.
+ * that are not JSON, connection resets, bodies cut off mid-transfer, 200s with empty `choices`. For tests and benchmarks; never listens beyond localhost.
  */
 export async function createLlmTestServer(options: LlmTestServerOptions = {}): Promise<LlmTestServer> {
   const requests: RecordedRequest[] = [];
@@ -109,7 +116,26 @@ export async function createLlmTestServer(options: LlmTestServerOptions = {}): P
         return;
       }
       if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-      const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+      if (reply.reset) {
+        request.socket.destroy();
+        return;
+      }
+      const content =
+        reply.body ??
+        (reply.cut ? defaultAnswer(path, body as Record<string, unknown>, ++counter, options) : {});
+      const payload = typeof content === 'string' ? content : JSON.stringify(content);
+      if (reply.cut) {
+        const bytes = Buffer.from(payload);
+        response.writeHead(reply.status ?? 200, {
+          'content-type': 'application/json',
+          'content-length': String(bytes.length),
+          ...reply.headers,
+        });
+        response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => {
+          response.socket?.destroy();
+        });
+        return;
+      }
       response.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
       response.end(payload);
     } finally {

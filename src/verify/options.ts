@@ -105,9 +105,21 @@ function checkOption(key: string, value: unknown): string | null {
   return 'unknown option';
 }
 
-/** Parse `--min-votes`: `5` (a count) or `0.25` (a fraction). */
+/**
+ * Parse `--min-votes`: `5` (a count of votes) or `0.25` (a fraction of the votes, below 1). A decimal
+ * point always means a fraction, so `1.0` or `2.5` is refused as ambiguous rather than read as the
+ * count 1 (which would accept every candidate): for all the votes, give the candidate count.
+ */
 export function parseMinVotes(text: string): number {
   const value = Number(text);
+  if (/[.eE]/.test(text) && Number.isFinite(value) && value >= 1) {
+    throw new ConfigError('--min-votes', [
+      {
+        path: '',
+        message: `${text} is ambiguous: a decimal point means a fraction of the votes, and fractions are below 1; write a whole number for a count (1 accepts any single vote; the candidate count, e.g. 8, needs every vote) or a fraction such as 0.5`,
+      },
+    ]);
+  }
   if (
     text.trim() === '' ||
     !Number.isFinite(value) ||

@@ -4,6 +4,8 @@ export interface VerifySummary {
   accepted: number;
   rejected: number;
   candidates: number;
+  /** Most candidates on one line (a `--min-votes` count above it rejects every line). */
+  maxCandidates?: number;
   /** Rejections by reason. */
   reasons: Record<string, number>;
   /** Statements executed, after every cache. */
@@ -22,6 +24,7 @@ export function addCounts(summary: VerifySummary, counts: Omit<VerifySummary, 'd
   summary.accepted += counts.accepted;
   summary.rejected += counts.rejected;
   summary.candidates += counts.candidates;
+  summary.maxCandidates = Math.max(summary.maxCandidates ?? 0, counts.maxCandidates ?? 0);
   summary.executed += counts.executed;
   for (const [reason, count] of Object.entries(counts.reasons))
     summary.reasons[reason] = (summary.reasons[reason] ?? 0) + count;
@@ -40,5 +43,8 @@ export function countRecord(
 /** Count the candidates of one input line (its parsed value; anything without a candidate array counts none). */
 export function countCandidates(counts: Omit<VerifySummary, 'durationMs'>, value: unknown): void {
   const candidates = (value as { candidates?: unknown } | undefined)?.candidates;
-  if (Array.isArray(candidates)) counts.candidates += candidates.length;
+  if (Array.isArray(candidates)) {
+    counts.candidates += candidates.length;
+    counts.maxCandidates = Math.max(counts.maxCandidates ?? 0, candidates.length);
+  }
 }

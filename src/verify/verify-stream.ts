@@ -2,7 +2,7 @@ import type { JsonlLine } from '../io/index.js';
 import type { ExecutionEnvironment, ExecutionResult, Executor, Task } from '../tasks/spec.js';
 import { checkVerifyInput, type VerifyInput } from './input.js';
 import type { VerifyOptions } from './options.js';
-import { type SampleOutcome, vote } from './vote.js';
+import { type SampleOutcome, type VoteDecision, vote } from './vote.js';
 
 /** What the verifier needs around the options: the task, its executor and where programs run. */
 export interface VerifyContext {
@@ -165,6 +165,40 @@ export function verifyLineSync(line: JsonlLine, context: VerifyContext, run: Run
   return checked.example ? verifyExampleSync(checked.example, context, run) : checked.rejected;
 }
 
+/**
+ * The vote, with the task's static check: flagged samples cannot win. When the flagged ones would
+ * have won and the rest do not carry the vote, the example is rejected with the flag's reason.
+ */
+function checkedVote(
+  samples: SampleOutcome[],
+  environment: ExecutionEnvironment,
+  context: VerifyContext,
+): VoteDecision {
+  const { check } = context.task;
+  if (!check) return vote(samples, context.options);
+  const flags = new Map<string, { reason: string; detail: string } | undefined>();
+  let flagged: { reason: string; detail: string } | undefined;
+  const checked = samples.map((sample) => {
+    if (sample.textKey === null || sample.program === null || sample.result?.status !== 'ok') return sample;
+    if (!flags.has(sample.textKey)) flags.set(sample.textKey, check(sample.program, environment));
+    const flag = flags.get(sample.textKey);
+    if (!flag) return sample;
+    flagged ??= flag;
+    return { ...sample, flag: flag.reason };
+  });
+  if (!flagged) return vote(samples, context.options);
+  const decision = vote(checked, context.options);
+  if (decision.status === 'accepted') return decision;
+  const unchecked = vote(samples, context.options);
+  return unchecked.status === 'accepted'
+    ? {
+        ...decision,
+        reason: flagged.reason as VoteDecision['reason'],
+        errors: [flagged.detail, ...decision.errors].slice(0, 5),
+      }
+    : decision;
+}
+
 function decide(
   plan: PlannedExample,
   settled: Map<string, ExecutionResult>,
@@ -178,7 +212,7 @@ function decide(
     logprob: example.candidates[index]!.logprob,
     result: sample.textKey === null ? undefined : settled.get(sample.textKey),
   }));
-  const decision = vote(samples, options);
+  const decision = checkedVote(samples, environment, context);
   const { candidates, id, question, db_id, ...rest } = example;
   const { status, reason, program, normalised, confidence, votes, total, ...details } = decision;
   const record: VerifiedRecord = {

@@ -39,6 +39,11 @@ export interface SampleOutcome {
   readonly textKey: string | null;
   readonly logprob?: number | undefined;
   readonly result?: ExecutionResult | undefined;
+  /**
+   * Why the task's static check flags the program (`type-trap`), when it does: a flagged sample ran
+   * but cannot win; it counts as a failure under this reason.
+   */
+  readonly flag?: string | undefined;
 }
 
 export interface ClusterProgram {
@@ -64,7 +69,8 @@ export type RejectionReason =
   | 'no-executable'
   | 'below-min-votes'
   | 'tie'
-  | 'empty-result';
+  | 'empty-result'
+  | 'type-trap';
 
 export interface VoteDecision {
   readonly status: 'accepted' | 'rejected';
@@ -93,7 +99,7 @@ export function vote(samples: readonly SampleOutcome[], options: VoteOptions): V
   const errors = new Set<string>();
   const ballots: Ballot[] = [];
   for (const sample of countedSamples(samples, options.count)) {
-    const status = sample.program === null ? 'no-program' : (sample.result?.status ?? 'error');
+    const status = sample.program === null ? 'no-program' : (sample.flag ?? sample.result?.status ?? 'error');
     if (status !== 'ok' || !sample.result?.key) {
       failures[status] = (failures[status] ?? 0) + 1;
       if (sample.result?.error && errors.size < 5) errors.add(sample.result.error);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   type CurateOptions,
   curateFile,
@@ -5,11 +6,19 @@ import {
   readCurateOptionsFile,
 } from '../../curate/index.js';
 import { ConfigError, zodIssues } from '../../errors/index.js';
+import { checkOutputFile } from '../../io/index.js';
 import { Progress } from '../progress.js';
+import { requireContent } from './flags.js';
 import { modelFromFlags } from './model-flags.js';
 
 /** Run `symgen curate` with parsed flags; returns the exit code. */
 export async function runCurate(flags: Record<string, string | boolean | undefined>): Promise<number> {
+  requireContent(flags.in, '--in', 'curate');
+  checkOutputFile(String(flags.out), '--out');
+  if (typeof flags.dropped === 'string') checkOutputFile(flags.dropped, '--dropped');
+  else checkOutputFile(`${String(flags.out)}.dropped.jsonl`, '--out');
+  if (typeof flags.review === 'string') checkOutputFile(flags.review, '--review');
+  else checkOutputFile(`${String(flags.out)}.review.jsonl`, '--out');
   const options = curateOptionsFromFlags(flags);
   const llm = modelFromFlags(flags, 'relabel', (message) => process.stderr.write(`${message}\n`));
   const progress = new Progress('curate', undefined);
@@ -37,7 +46,10 @@ export async function runCurate(flags: Record<string, string | boolean | undefin
     .join(', ');
   process.stderr.write(
     `curated ${summary.input} examples in ${((performance.now() - started) / 1000).toFixed(2)} s: ${summary.kept} kept` +
-      `${dropped ? `, dropped ${dropped}` : ''}${relabelled ? `; relabelled ${relabelled}` : ''}; ${summary.review} to review -> ${String(flags.out)}\n`,
+      `${dropped ? `, dropped ${dropped}` : ''}${relabelled ? `; relabelled ${relabelled}` : ''}; ${summary.review} to review -> ${String(flags.out)}\n` +
+      (summary.mix
+        ? `target mix: divergence (hardness, clauses, tables) ${formatDivergence(summary.mix.before)} unweighted -> ${formatDivergence(summary.mix.after)} weighted\n`
+        : ''),
   );
   if (llm) {
     const { usage, requests } = llm.usage.totals();
@@ -82,7 +94,13 @@ export function curateOptionsFromFlags(flags: Record<string, string | boolean | 
   set(dedup, 'threshold', number('nearThreshold'));
   if (flags.nearDedup === false) dedup.nearDuplicates = false;
   set(relabel, 'below', number('relabelBelow'));
-  const input = { ...base, filters, dedup, relabel };
+  const weight = section('weight');
+  if (typeof flags.targetMix === 'string')
+    weight.mix = {
+      ...((weight.mix as Record<string, unknown> | undefined) ?? {}),
+      reference: resolve(flags.targetMix),
+    };
+  const input = { ...base, filters, dedup, relabel, weight };
   const reviewBelow = number('reviewBelow');
   if (reviewBelow !== undefined) (input as Record<string, unknown>).reviewBelow = reviewBelow;
   const parsed = curateOptionsSchema.safeParse(input);
@@ -90,4 +108,8 @@ export function curateOptionsFromFlags(flags: Record<string, string | boolean | 
     throw new ConfigError('curate options', zodIssues(parsed.error));
   }
   return parsed.data;
+}
+
+function formatDivergence(divergence: { hardness: number; clauses: number; tables: number }): string {
+  return `${divergence.hardness.toFixed(3)}, ${divergence.clauses.toFixed(3)}, ${divergence.tables.toFixed(3)}`;
 }

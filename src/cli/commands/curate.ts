@@ -25,6 +25,10 @@ export const defineCurate: CommandDefinition = (program, setExitCode) => {
     .option('--max-per-program <n>', 'keep at most n examples per normalised program (0: no limit)')
     .option('--near-threshold <f>', 'word-shingle Jaccard similarity of near-duplicate questions')
     .option('--no-near-dedup', 'skip near-duplicate detection')
+    .option(
+      '--target-mix <file>',
+      'JSONL (the demonstrations, or any dataset) whose mix of hardness and clauses the weights aim at',
+    )
     .option('--review-below <f>', 'kept examples below this confidence go to the review queue')
     .option('--relabel-below <f>', 'examples below this confidence are sent to the auxiliary model')
     .option('--relabel-model <name>', 'auxiliary model that checks or corrects low-confidence examples')

@@ -13,10 +13,10 @@ import {
   readPrograms,
   type SqlEvaluation,
 } from '../../evaluate/index.js';
-import { writeLinesAtomically } from '../../io/index.js';
+import { checkOutputFile, writeLinesAtomically } from '../../io/index.js';
 import { trainAndScore } from '../../model/index.js';
 import { DatabaseSet, openReadOnly, readSqliteSchema } from '../../tasks/sql/index.js';
-import { integerFlag } from './flags.js';
+import { integerFlag, requireContent } from './flags.js';
 import { modelFromFlags } from './model-flags.js';
 import { taskFromFlags, taskOptionsFromFlags } from './task-flags.js';
 
@@ -27,6 +27,10 @@ export async function runEvaluate(given: Flags): Promise<number> {
   // --task defaults to sql here (dataset and model modes are SQL's), unless a module names the task.
   const flags =
     given.task === undefined && given.taskModule === undefined ? { ...given, task: 'sql' } : given;
+  if (typeof flags.json === 'string') checkOutputFile(flags.json, '--json');
+  if (typeof flags.predOut === 'string') checkOutputFile(flags.predOut, '--pred-out');
+  requireContent(flags.gold, '--gold', 'score');
+  requireContent(flags.dataset, '--dataset', 'measure');
   const task = await taskFromFlags(flags);
   if (task.id !== 'sql' || flags.taskModule !== undefined) return runTaskEvaluation(flags, task);
   if (typeof flags.dataset === 'string') return runDatasetEvaluation(flags);
@@ -52,17 +56,18 @@ export async function runEvaluate(given: Flags): Promise<number> {
       model: {
         epochs: integerFlag('--epochs', flags.epochs),
         maxSeconds: integerFlag('--max-train-seconds', flags.maxTrainSeconds),
+        seed: integerFlag('--seed', flags.seed),
         onEpoch: (epoch, loss, seconds) =>
           process.stderr.write(`epoch ${epoch}: loss ${loss.toFixed(3)} (${seconds.toFixed(0)} s)\n`),
       },
     });
     const { training } = result;
     process.stderr.write(
-      `trained the built-in model on ${training.examples} examples: ${training.epochs} epochs, ${training.steps} steps in ${training.seconds.toFixed(1)} s (${training.parameters} parameters, ${training.backend}); predicted in ${result.predictSeconds.toFixed(1)} s\n`,
+      `trained the built-in model (seed ${integerFlag('--seed', flags.seed)}) on ${training.examples} examples: ${training.epochs} epochs, ${training.steps} steps in ${training.seconds.toFixed(1)} s (${training.parameters} parameters, ${training.backend}); predicted in ${result.predictSeconds.toFixed(1)} s\n`,
     );
     return report(flags, result.evaluation, { training });
   }
-  const llm = modelFromFlags(flags, 'model', (message) => process.stderr.write(`${message}\n`));
+  const llm = modelFromFlags(flags, '', (message) => process.stderr.write(`${message}\n`));
   if (!llm) {
     throw new ConfigError('evaluate', [
       {

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import type { CommandDefinition } from './index.js';
 
 /** `symgen evaluate`: execution accuracy of predictions against gold, or direct metrics of a dataset. */
@@ -21,9 +22,13 @@ export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
     .option('--train <file>', 'train the built-in task model on this dataset and score it on --gold')
     .option('--epochs <n>', 'training epochs of the built-in model', '40')
     .option('--max-train-seconds <s>', 'stop training after this many seconds', '900')
+    .option('--seed <n>', 'seed of the built-in model (initial weights, batch order, dropout masks)', '1')
     .option('--model <name>', 'score a model reached through the provider layer on --gold')
-    .option('--model-base-url <url>', 'its endpoint (OpenAI-compatible by default)')
-    .option('--model-provider <kind>', 'openai-compatible or anthropic', 'openai-compatible')
+    .option('--base-url <url>', 'its endpoint (OpenAI-compatible by default)')
+    .option('--provider <kind>', 'openai-compatible or anthropic', 'openai-compatible')
+    // the spellings of earlier versions, kept working
+    .addOption(new Option('--model-base-url <url>').hideHelp())
+    .addOption(new Option('--model-provider <kind>').hideHelp())
     .option('--model-config <file>', 'JSON llm config of the model (instead of the flags above)')
     .option('--pred-out <file>', 'write the predictions of --train or --model here (JSONL)')
     .option('--dataset <file>', 'measure a dataset: faithfulness, text and program diversity')
@@ -44,6 +49,12 @@ export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
     .option('--only-predicted', 'score only gold lines that have a prediction (by id)', false)
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { runEvaluate } = await import('./evaluate-action.js');
-      setExitCode(await runEvaluate(flags));
+      setExitCode(
+        await runEvaluate({
+          ...flags,
+          baseUrl: flags.baseUrl ?? flags.modelBaseUrl,
+          provider: flags.modelProvider ?? flags.provider,
+        }),
+      );
     });
 };

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
+import { checkOutputFile } from '../../io/index.js';
 import { type ExportFormat, exportRun } from '../../store/export/index.js';
 import { integerFlag } from './flags.js';
 
@@ -15,6 +16,7 @@ export async function runExportCommand(
       { path: '', message: `expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(flags.format)}` },
     ]);
   }
+  checkOutputFile(String(flags.out), '--out');
   const result = await exportRun({
     source: run,
     format,

@@ -1,11 +1,14 @@
 import { setMaxListeners } from 'node:events';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ConfigOverrides, loadGenerateConfig, readConfigFile } from '../../config/index.js';
-import { ConfigError, SymgenError } from '../../errors/index.js';
+import { ConfigError, InputError, SymgenError } from '../../errors/index.js';
 import { runGenerate } from '../../generate/pipeline/index.js';
+import { describeWriteFailure } from '../../io/output-path.js';
 import { RunStore } from '../../store/run-store.js';
 import { parseMinVotes } from '../../verify/index.js';
 import { formatGenerateProgress, GenerateDisplay } from '../generate-display.js';
+import { onStop } from '../stop.js';
 import { integerFlag, requireTask } from './flags.js';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -15,9 +18,9 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
   const overrides = flagOverrides(flags);
   const base = flags.resume === true ? storedConfig(flags.out ?? outputDirOf(file)) : undefined;
   if (!file && !base && overrides.knowledge === undefined) {
-    throw new ConfigError('symgen generate', [
+    throw new ConfigError('--db', [
       {
-        path: 'knowledge.db',
+        path: '',
         message: 'no database: pass a config file, or --db PATH (with --count N --out DIR)',
       },
     ]);
@@ -26,22 +29,38 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
     ...(base ? { base } : {}),
     offline: flags.offline === true,
   });
+  if (file && flags.db === undefined && !base && !existsSync(config.knowledge.db)) {
+    throw new ConfigError(file, [
+      {
+        path: 'knowledge.db',
+        message: `database not found: ${config.knowledge.db}; fix knowledge.db in ${file} (a relative path is read from the config file's folder), or pass --db PATH`,
+      },
+    ]);
+  }
   const display = new GenerateDisplay();
   const controller = new AbortController();
   // every request in flight listens to the one signal
   setMaxListeners(0, controller.signal);
-  const stop = () =>
+  const removeStop = onStop((signal) =>
     controller.abort(
-      new SymgenError(`interrupted; the run is saved in ${config.output.dir}: continue it with --resume`),
+      new SymgenError(
+        `stopped by ${signal}; the run is saved in ${config.output.dir}: continue it with --resume`,
+      ),
+    ),
+  );
+  const minVotes = config.verify.minVotes;
+  if (config.llm && minVotes >= 1 && minVotes > config.generation.genA.n) {
+    process.stderr.write(
+      `symgen generate: warning: --min-votes ${minVotes} is more than the ${config.generation.genA.n} candidates per question (--candidates): every question will be rejected\n`,
     );
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  }
   let last: Parameters<typeof formatGenerateProgress>[0] | undefined;
   try {
     const summary = await runGenerate({
       config,
       resume: flags.resume === true,
       signal: controller.signal,
+      ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
       onProgress: (progress) => {
         last = progress;
         display.update(progress);
@@ -64,9 +83,16 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
     );
     await writeRunReport(dirname(summary.files.dataset));
     return 0;
+  } catch (error) {
+    const why = error instanceof SymgenError ? undefined : describeWriteFailure(error);
+    if (why === undefined) throw error;
+    // a full disk (or a folder turned read-only) mid-run: run.sqlite holds every decided example
+    throw new InputError(
+      `cannot write the run in ${config.output.dir}: ${why}; what was decided is kept: continue it with --resume`,
+      { file: config.output.dir, cause: error },
+    );
   } finally {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
+    removeStop();
     display.end();
   }
 }
@@ -105,7 +131,7 @@ function flagOverrides(flags: Flags): ConfigOverrides {
   const task = flags.task === undefined ? undefined : requireTask(flags.task, ['sql']);
   const overrides: ConfigOverrides = {
     task,
-    count: flags.count === undefined ? undefined : integerFlag('--count', flags.count),
+    count: flags.count === undefined ? undefined : integerFlag('--count', flags.count, 1),
     seed: flags.seed === undefined ? undefined : integerFlag('--seed', flags.seed),
   };
   if (flags.db !== undefined) overrides.knowledge = { db: resolve(String(flags.db)) };
@@ -130,11 +156,21 @@ function flagOverrides(flags: Flags): ConfigOverrides {
   if (flags.questionsPerPrompt !== undefined)
     generation.genQ = { n: integerFlag('--questions-per-prompt', flags.questionsPerPrompt) };
   if (flags.candidates !== undefined) generation.genA = { n: integerFlag('--candidates', flags.candidates) };
+  if (flags.reference !== undefined)
+    generation.conditions = { target: 'reference', reference: resolve(String(flags.reference)) };
+  if (flags.noConditions === true || flags.conditions === false)
+    generation.conditions = { ...(generation.conditions as object | undefined), enabled: false };
+  if (flags.offlineMethod !== undefined) generation.offline = { method: string(flags.offlineMethod) };
   if (Object.keys(generation).length > 0) overrides.generation = generation;
-  if (flags.model !== undefined || flags.baseUrl !== undefined || flags.apiKeyEnv !== undefined) {
+  if (
+    flags.model !== undefined ||
+    flags.baseUrl !== undefined ||
+    flags.apiKeyEnv !== undefined ||
+    flags.provider !== undefined
+  ) {
     overrides.llm = {
       provider: {
-        kind: 'openai-compatible',
+        kind: string(flags.provider) ?? 'openai-compatible',
         model: string(flags.model),
         baseURL: string(flags.baseUrl),
         apiKeyEnv: string(flags.apiKeyEnv),

@@ -7,6 +7,7 @@ import { defineModels } from './models.js';
 import { defineReport } from './report.js';
 import { defineSample } from './sample.js';
 import { defineVerify } from './verify.js';
+import { defineWorker } from './worker.js';
 
 /**
  * A CLI command definition: adds itself to the program. Its action imports the implementation
@@ -17,6 +18,9 @@ export type CommandDefinition = (program: Command, setExitCode: (code: number) =
 export const commands: CommandDefinition[] = [defineVerify, defineEvaluate, defineModels];
 commands.push(defineGenerate, defineExport);
 commands.push(defineSample);
+
+// distributed runs (issue 19)
+commands.push(defineWorker);
 
 // curate, report (issue 7)
 commands.push(defineCurate, defineReport);

@@ -17,6 +17,8 @@ export const defineReport: CommandDefinition = (program, setExitCode) => {
     .option('--no-embeddings', 'skip the embedding cosine (loads an offline model)')
     .action(async (runDirectory: string, flags: Record<string, string | boolean | undefined>) => {
       const { writeReport } = await import('../../report/index.js');
+      const { checkOutputFile } = await import('../../io/index.js');
+      if (typeof flags.out === 'string') checkOutputFile(flags.out, '--out');
       const out = await writeReport(runDirectory, {
         ...(typeof flags.out === 'string' ? { out: flags.out } : {}),
         ...(typeof flags.reference === 'string' ? { reference: flags.reference } : {}),

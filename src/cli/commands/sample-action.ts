@@ -1,7 +1,7 @@
 import { ConfigError, SymgenError } from '../../errors/index.js';
 import { parseHardnessMix } from '../../generate/conditions/index.js';
 import { generateProgramsFirst, type ProgramsFirstOptions } from '../../generate/programs-first/index.js';
-import { writeLinesAtomically } from '../../io/index.js';
+import { checkOutputFile, writeLinesAtomically } from '../../io/index.js';
 import type { LlmProvider } from '../../llm/spec.js';
 import { DatabaseSet } from '../../tasks/sql/databases.js';
 import { Progress } from '../progress.js';
@@ -10,7 +10,8 @@ import { integerFlag, requireTask } from './flags.js';
 /** Run `symgen sample` with parsed flags; returns the exit code. */
 export async function runSample(flags: Record<string, string | boolean | undefined>): Promise<number> {
   requireTask(flags.task, ['sql']);
-  const count = integerFlag('--count', flags.count);
+  const count = integerFlag('--count', flags.count, 1);
+  checkOutputFile(String(flags.out), '--out');
   const seed = integerFlag('--seed', flags.seed);
   const maxRows = integerFlag('--max-rows', flags.maxRows);
   const hardnessMix = typeof flags.mix === 'string' ? parseHardnessMix(flags.mix) : undefined;

@@ -56,6 +56,11 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
       "bash --execute: a small directory copied into each candidate's working directory",
     )
     .option('--keep-candidates', 'write every candidate with its status and result key', false)
+    .option(
+      '--queue <url>',
+      'verify on `symgen worker` processes through a Redis queue (redis://HOST:PORT) instead of here',
+    )
+    .option('--chunk-lines <n>', 'with --queue: input lines per job', '500')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { runVerify } = await import('./verify-action.js');
       setExitCode(await runVerify(flags));

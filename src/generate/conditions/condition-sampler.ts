@@ -39,6 +39,11 @@ export interface SqlConditionSamplerOptions {
   /** Target share of programs using each clause. @default {@link DEFAULT_CLAUSE_TARGETS} */
   clauseTargets?: Partial<Record<ConditionClause, number>>;
   /**
+   * Target share of programs reading each table (lower-cased names; tables of the schema only).
+   * @default equal shares of the tables with rows
+   */
+  tableTargets?: Readonly<Record<string, number>>;
+  /**
    * Table pairs that can be joined (both directions are used). @default the schema's declared
    * foreign keys
    */
@@ -69,6 +74,13 @@ export function createSqlConditionSampler(
   const tables = withRows.length > 0 ? withRows : schema.tables.map((table) => table.name);
   const lowerToName = new Map(tables.map((name) => [name.toLowerCase(), name]));
   const neighbours = neighbourMap(schema, options.joins);
+  // a table target counts only where it names tables of this schema
+  const givenTables = new Map(
+    Object.entries(options.tableTargets ?? {})
+      .map(([name, share]) => [name.toLowerCase(), share] as const)
+      .filter(([name, share]) => lowerToName.has(name) && share > 0),
+  );
+  const tableTargets = givenTables.size > 0 ? givenTables : undefined;
   const counts = {
     hardness: new Map<string, number>(),
     tables: new Map<string, number>(),
@@ -92,9 +104,12 @@ export function createSqlConditionSampler(
   const pickTable = (): string | undefined => {
     if (tables.length === 0) return undefined;
     const fair = (observed + 1) / tables.length;
-    const weights = tables.map(
-      (name) => Math.max(fair - (counts.tables.get(name.toLowerCase()) ?? 0), 0) + 0.05,
-    );
+    const weights = tables.map((name) => {
+      const wanted = tableTargets ? (tableTargets.get(name.toLowerCase()) ?? 0) * (observed + 1) : fair;
+      return (
+        Math.max(wanted - (counts.tables.get(name.toLowerCase()) ?? 0), 0) + (tableTargets ? 0.01 : 0.05)
+      );
+    });
     return tables[random.weighted(weights)];
   };
 

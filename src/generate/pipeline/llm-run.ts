@@ -11,7 +11,8 @@ import { truncationWarnings } from './truncation.js';
  * The LLM pipeline, in rounds (dataset-wise decomposition: conditions adapt between rounds):
  * finish stored prompts and questions left by a killed session, then repeat
  * `gen_q` for up to `promptsPerRound` new prompts -> `gen_a` + verify for the new questions, until
- * every database has its quota or has stopped giving new questions. Returns true when complete.
+ * every database has its quota or has stopped giving new questions. `complete` is true only when
+ * every quota is met. The output files are rewritten after each round.
  */
 export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete: boolean }> {
   const { store, config } = context;
@@ -56,9 +57,10 @@ export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete
         answerQuestion(context, example, example.promptId ? prompts.get(example.promptId) : undefined),
       context.signal,
     );
+    await context.checkpoint?.();
     for (const line of truncationWarnings(store, maxTokens, warned)) context.notify?.(line);
     const created = planRound(context, round);
-    if (created.length === 0) return { complete: true };
+    if (created.length === 0) return { complete: quotasMet(context) };
     store.addPrompts(created);
     for (const prompt of store.prompts({ state: 'pending' })) prompts.set(prompt.id, prompt);
     context.progress.genQ.total += created.length;
@@ -97,6 +99,12 @@ function planRound(context: LlmRunContext, round: number) {
     if (!added) break;
   }
   return created;
+}
+
+/** True when every database holds its quota of questions (false when one ran out of new questions first). */
+function quotasMet(context: LlmRunContext): boolean {
+  const have = context.store.countByDatabase();
+  return [...context.quotas].every(([dbId, quota]) => (have.get(dbId) ?? 0) >= quota);
 }
 
 /** True when the last `idle` prompts of a database all gave no new question. */

@@ -1,3 +1,4 @@
+import { hasUnspacedScript, questionWords } from '../../dataset/text.js';
 import { normaliseText } from '../../prompt/value-index.js';
 
 /**
@@ -25,9 +26,10 @@ export function questionKey(question: string): string {
   return normaliseText(question);
 }
 
-/** Words in a question. */
+/** Words in a question (CJK-aware: see {@link questionWords}). */
 export function wordCount(question: string): number {
-  return question.split(/\s+/).filter(Boolean).length;
+  const spaced = question.split(/\s+/).filter(Boolean).length;
+  return hasUnspacedScript(question) ? Math.max(spaced, questionWords(question).length) : spaced;
 }
 
 /** Why a sample gives no new question, or null when it does. */

@@ -1,3 +1,4 @@
+import { SymgenError } from '../../errors/index.js';
 import type { LlmRequest, LlmResult } from '../../llm/spec.js';
 import type { LlmRunContext } from './run-context.js';
 
@@ -12,8 +13,17 @@ export async function generateRecorded(
   request: LlmRequest,
 ): Promise<LlmResult> {
   const started = performance.now();
-  const result = await context.llm.model.doGenerate(request, { signal: context.signal });
+  const result = await context.llm.model.doGenerate(request, {
+    ...(context.signal ? { signal: context.signal } : {}),
+    onAttempt: () => context.store.recordAttempt(stage),
+  });
   const n = request.n ?? 1;
+  if (result.samples.length < n) {
+    // never decide from missing samples: the call fails and a resume asks again
+    throw new SymgenError(
+      `${stage}: the model returned ${result.samples.length} of the ${n} samples asked for; nothing was decided from them (resume to ask again)`,
+    );
+  }
   context.store.recordUsage({
     stage,
     requests: result.httpRequests ?? ((result.cachedSamples ?? 0) >= n ? 0 : 1),

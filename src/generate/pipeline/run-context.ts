@@ -28,6 +28,8 @@ export interface LlmRunContext {
   sampler(dbId: string): SqlConditionSampler | undefined;
   readonly progress: ProgressTracker;
   readonly signal: AbortSignal | undefined;
+  /** Rewrites the run's output files from the store (after each round, so a killed run keeps them current). */
+  readonly checkpoint?: () => Promise<void>;
   /** Where one-line notices of the run go (most samples of a stage cut off, ...). */
   readonly notify?: (message: string) => void;
 }

@@ -29,6 +29,10 @@ export interface ProgramsFirstOptions {
   seed?: number;
   /** Target share of each Spider hardness level. @default Spider dev's mix (25/40/20/15) */
   hardnessMix?: Partial<Record<Hardness, number>>;
+  /** Target share of programs using each clause. @default the sampler's defaults */
+  clauseTargets?: Readonly<Record<string, number>>;
+  /** Target share of programs reading each table. @default equal shares */
+  tableTargets?: Readonly<Record<string, number>>;
   /** Optional: paraphrase the canonical question and keep pairs that pass a cycle check. */
   llm?: LlmProvider;
   /** Settings of the paraphrase step (with `llm`). */
@@ -103,6 +107,8 @@ export async function* generateProgramsFirst(
     const sampler = createSqlConditionSampler(schema, {
       seed,
       ...(options.hardnessMix ? { hardnessMix: options.hardnessMix } : {}),
+      ...(options.clauseTargets ? { clauseTargets: options.clauseTargets } : {}),
+      ...(options.tableTargets ? { tableTargets: options.tableTargets } : {}),
       joins: profile.joins.map((edge) => ({ from: edge.from, to: edge.to })),
     });
     const paraphraser = options.llm

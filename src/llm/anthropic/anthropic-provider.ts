@@ -57,7 +57,11 @@ export function createAnthropic(options: AnthropicOptions): LlmProvider {
   const shouldWarmPromptCache = (request: LlmRequest) =>
     caching === 'auto' && (request.n ?? 1) > 1 && promptLength(request) >= minCache;
 
-  const callOnce = async (request: LlmRequest, signal: AbortSignal | undefined): Promise<LlmResult> => {
+  const callOnce = async (
+    request: LlmRequest,
+    signal: AbortSignal | undefined,
+    onSend?: () => void,
+  ): Promise<LlmResult> => {
     const { value, headers: responseHeaders } = await requestJson({
       url: `${baseURL}/v1/messages`,
       headers,
@@ -65,6 +69,7 @@ export function createAnthropic(options: AnthropicOptions): LlmProvider {
       schema: messagesResponseSchema,
       signal,
       fetch: options.fetch,
+      ...(onSend ? { onSend } : {}),
     });
     const rateLimit = parseRateLimitHeaders(responseHeaders);
     return {
@@ -84,7 +89,7 @@ export function createAnthropic(options: AnthropicOptions): LlmProvider {
       return fanOut(
         request,
         1,
-        (part) => callOnce(part, callOptions.signal),
+        (part) => callOnce(part, callOptions.signal, callOptions.onAttempt),
         callOptions,
         shouldWarmPromptCache(request),
       );

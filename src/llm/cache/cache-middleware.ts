@@ -1,7 +1,12 @@
-import type { LlmMiddleware, LlmSample } from '../spec.js';
+import { SymgenError } from '../../errors/index.js';
+import { mergeResults } from '../fan-out.js';
+import type { LlmMiddleware, LlmResult, LlmSample } from '../spec.js';
 import { emptyUsage } from '../usage/usage.js';
 import { sampleCacheKey } from './cache-key.js';
 import type { ResponseCache } from './sqlite-response-cache.js';
+
+/** Calls asking for the samples a provider left out, before giving up. */
+const MAX_TOP_UPS = 3;
 
 /**
  * Serves samples from the cache and asks the provider only for the missing ones, then stores
@@ -23,24 +28,42 @@ export function createCacheMiddleware(cache: ResponseCache): LlmMiddleware {
       if (missing.length === 0) {
         return { samples: keys.map((key) => found.get(key)!), usage: emptyUsage, cachedSamples: n };
       }
-      const result = await provider.doGenerate(
-        { ...request, n: missing.length, sampleOffset: missing[0] },
-        callOptions,
-      );
       const fresh = new Map<number, LlmSample>();
-      result.samples.slice(0, missing.length).forEach((sample, position) => {
-        fresh.set(missing[position]!, { ...sample, index: missing[position]! });
-      });
-      cache.setMany(
-        [...fresh.entries()]
-          .filter(([, sample]) => sample.finishReason !== 'error')
-          .map(([index, sample]) => [keys[index - offset]!, sample] as const),
-      );
+      const results: LlmResult[] = [];
+      // a provider that returns fewer samples than asked is asked for the rest; an answer is never
+      // short of samples (it would be decided from missing samples) and an empty one is never cached
+      for (let round = 0; round < MAX_TOP_UPS; round++) {
+        const wanted = missing.filter((index) => !fresh.has(index));
+        if (wanted.length === 0) break;
+        const result = await provider.doGenerate(
+          { ...request, n: wanted.length, sampleOffset: wanted[0] },
+          callOptions,
+        );
+        results.push(result);
+        result.samples.slice(0, wanted.length).forEach((sample, position) => {
+          fresh.set(wanted[position]!, { ...sample, index: wanted[position]! });
+        });
+        cache.setMany(
+          result.samples
+            .slice(0, wanted.length)
+            .flatMap((sample, position) =>
+              sample.finishReason === 'error'
+                ? []
+                : [[keys[wanted[position]! - offset]!, fresh.get(wanted[position]!)!] as const],
+            ),
+        );
+      }
+      const short = missing.filter((index) => !fresh.has(index)).length;
+      if (short > 0) {
+        throw new SymgenError(
+          `${provider.provider} ${provider.modelId} returned ${missing.length - short} of the ${missing.length} samples asked for, ${MAX_TOP_UPS} times; the samples received are cached, resume to ask for the rest`,
+        );
+      }
       const samples = indices.flatMap((index, position) => {
         const sample = found.get(keys[position]!) ?? fresh.get(index);
         return sample ? [sample] : [];
       });
-      return { ...result, samples, cachedSamples: n - missing.length };
+      return { ...mergeResults(results), samples, cachedSamples: n - missing.length };
     },
   });
 }

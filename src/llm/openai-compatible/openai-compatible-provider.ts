@@ -1,3 +1,4 @@
+import { ApiCallError } from '../../errors/index.js';
 import { mergeResults, sampleSeed } from '../fan-out.js';
 import { requestJson } from '../http.js';
 import { parseRateLimitHeaders } from '../rate-limit-headers.js';
@@ -79,7 +80,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): LlmPro
       }
       throw error;
     }
-    if (first.samples.length >= n || first.samples.length === 0) return first;
+    if (first.samples.length >= n) return first;
     // the server ignored `n`: ask for the rest in requests of the size it does honour
     const perCall = first.samples.length;
     const rest: Promise<LlmResult>[] = [];
@@ -124,8 +125,9 @@ async function callOnce(
       schema: chatResponseSchema,
       signal: callOptions.signal,
       fetch: settings.fetch,
+      ...(callOptions.onAttempt ? { onSend: callOptions.onAttempt } : {}),
     });
-    return withHeaders(fromChat(value, offset), headers);
+    return nonEmpty(withHeaders(fromChat(value, offset), headers), settings.baseURL, 'chat/completions');
   }
   const { value, headers } = await requestJson({
     url: `${settings.baseURL}/completions`,
@@ -134,14 +136,28 @@ async function callOnce(
     schema: completionResponseSchema,
     signal: callOptions.signal,
     fetch: settings.fetch,
+    ...(callOptions.onAttempt ? { onSend: callOptions.onAttempt } : {}),
   });
-  return withHeaders(fromCompletion(value, offset), headers);
+  return nonEmpty(withHeaders(fromCompletion(value, offset), headers), settings.baseURL, 'completions');
 }
 
 /** One HTTP request, and what its rate-limit headers said. */
 function withHeaders(result: LlmResult, headers: Headers): LlmResult {
   const rateLimit = parseRateLimitHeaders(headers);
   return { ...result, httpRequests: 1, ...(rateLimit ? { rateLimit } : {}) };
+}
+
+/**
+ * A 200 with no choices carries no answer: it is a retryable failure, never an answer with zero
+ * samples (which would be voted on and cached as if the model had said nothing).
+ */
+function nonEmpty(result: LlmResult, baseURL: string, path: string): LlmResult {
+  if (result.samples.length > 0) return result;
+  throw new ApiCallError(`${baseURL}/${path} answered 200 with no choices`, {
+    url: `${baseURL}/${path}`,
+    statusCode: 200,
+    isRetryable: true,
+  });
 }
 
 /** The prompt a completions endpoint receives: message contents joined by blank lines. */

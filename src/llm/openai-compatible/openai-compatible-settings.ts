@@ -54,6 +54,15 @@ export function resolveOpenAICompatibleOptions(
       },
     ]);
   }
+  if (!apiKey && options.apiKey === undefined && options.apiKeyEnv !== undefined) {
+    // a key variable named on purpose and not set is a mistake, not a keyless local server
+    throw new ConfigError('openai-compatible', [
+      {
+        path: 'apiKeyEnv',
+        message: `the environment variable ${apiKeyEnv} (named by apiKeyEnv / --api-key-env) is not set; export it with the API key`,
+      },
+    ]);
+  }
   return {
     model: options.model,
     baseURL,

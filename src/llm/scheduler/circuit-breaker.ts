@@ -50,7 +50,7 @@ export function createCircuitBreaker(
 
   const giveUpError = () =>
     new CircuitOpenError(
-      `${options.endpoint} kept failing through ${openings} pauses (last error: ${messageOf(lastError)}); giving up. Check that the server is up and that the base URL, model name and key are right, then resume the run.`,
+      `${options.endpoint} kept failing through ${maxOpenings} pause${maxOpenings === 1 ? '' : 's'} (last error: ${messageOf(lastError)}); giving up. Check that the server is up and that the base URL, model name and key are right, then resume the run.`,
       { lastError },
     );
 

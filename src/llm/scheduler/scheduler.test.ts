@@ -154,7 +154,7 @@ describe('createScheduler with a virtual clock', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CircuitOpenError);
     expect((error as Error).message).toMatchInlineSnapshot(
-      `"fake kept failing through 3 pauses (last error: http://h/v1 answered 502 Bad Gateway); giving up. Check that the server is up and that the base URL, model name and key are right, then resume the run."`,
+      `"fake kept failing through 2 pauses (last error: http://h/v1 answered 502 Bad Gateway); giving up. Check that the server is up and that the base URL, model name and key are right, then resume the run."`,
     );
     expect(messages[0]).toMatchInlineSnapshot(
       `"fake failed 3 times in a row (last error: http://h/v1 answered 502 Bad Gateway); pausing all requests for 1 s before trying again (pause 1 of 2)."`,

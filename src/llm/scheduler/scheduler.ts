@@ -93,6 +93,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     provider: LlmProvider,
     request: LlmRequest,
     signal?: AbortSignal,
+    onAttempt?: () => void,
   ): Promise<LlmResult> => {
     const breaker = breakerFor(provider);
     await breaker.gate(signal);
@@ -104,7 +105,8 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     const started = clock.now();
     try {
       const result = await withTimeout(
-        (attemptSignal) => provider.doGenerate(request, { signal: attemptSignal }),
+        (attemptSignal) =>
+          provider.doGenerate(request, { signal: attemptSignal, ...(onAttempt ? { onAttempt } : {}) }),
         options.timeoutMs ?? 120_000,
         signal,
       );
@@ -146,7 +148,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
           let failedAttempts = 0;
           const result = await withRetry(
             () =>
-              attempt(provider, part, signal).catch((error: unknown) => {
+              attempt(provider, part, signal, callOptions.onAttempt).catch((error: unknown) => {
                 failedAttempts += 1;
                 throw error;
               }),

@@ -6,4 +6,5 @@ export {
   type DemonstrationSelection,
   type DemonstrationSelector,
   type DemonstrationSelectorOptions,
+  uniqueDemonstrations,
 } from './select-demonstrations.js';

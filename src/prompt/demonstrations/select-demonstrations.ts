@@ -30,9 +30,11 @@ export interface DemonstrationSelectorOptions {
  * as retrieval-augmented prompting usually does.
  */
 export async function createDemonstrationSelector(
-  items: readonly Demonstration[],
+  pool: readonly Demonstration[],
   options: DemonstrationSelectorOptions,
 ): Promise<DemonstrationSelector> {
+  // a prompt never shows the same demonstration twice: repeats in the pool are dropped up front
+  const items = uniqueDemonstrations(pool);
   const questions = items.map((item) => item.question);
   const search =
     options.selection === 'bm25'
@@ -77,4 +79,21 @@ export async function createDemonstrationSelector(
       return found.map((index) => items[index]!).reverse();
     },
   };
+}
+
+/** The first of each set of demonstrations equal in question and program (case, spacing and final punctuation aside). */
+export function uniqueDemonstrations(items: readonly Demonstration[]): Demonstration[] {
+  const seen = new Set<string>();
+  const fold = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(/[\s?.!;]+$/, '')
+      .trim();
+  return items.filter((item) => {
+    const key = `${item.dbId ?? ''}\u0000${fold(item.question)}\u0000${fold(item.program)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

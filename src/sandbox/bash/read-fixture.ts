@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { InputError } from '../../errors/index.js';
 import type { FixtureFile } from '../process/protocol.js';
@@ -14,7 +15,11 @@ export interface FixtureLimits {
 /**
  * Read a small host directory into fixture files that the sandbox recreates in the candidate's
  * private working directory (a copy: the candidate never touches the host directory).
- * @throws InputError when the directory is missing, holds a symlink or other special file, or is too large.
+ * A file with more than one hard link is refused (it may be a host file linked in, e.g. by a user
+ * who can write the folder but not read the file): each file is opened without following links
+ * (O_NOFOLLOW) and must be, by device and inode, the regular file of one link seen when listing.
+ * @throws InputError when the directory is missing, holds a symlink, a hard-linked or other special
+ * file, changes while read, or is too large.
  */
 export async function readFixtureDirectory(
   directory: string,
@@ -35,13 +40,22 @@ export async function readFixtureDirectory(
         files.push({ path: relativePath, type: 'dir', mode });
         await visit(full);
       } else if (stats.isFile()) {
+        if (stats.nlink > 1) {
+          throw new InputError(
+            `fixture ${full} has ${stats.nlink} hard links; copy it into the fixture (cp) instead of linking it`,
+          );
+        }
         bytes += stats.size;
         if (bytes > maxBytes) {
           throw new InputError(
             `fixture ${directory} holds more than ${maxBytes} bytes; use a smaller fixture`,
           );
         }
-        files.push({ path: relativePath, contentBase64: (await readFile(full)).toString('base64'), mode });
+        files.push({
+          path: relativePath,
+          contentBase64: (await readOneLink(full, stats)).toString('base64'),
+          mode,
+        });
       } else {
         throw new InputError(
           `fixture ${full} is not a regular file or directory; remove it from the fixture`,
@@ -55,6 +69,8 @@ export async function readFixtureDirectory(
     }
   }
   try {
+    const top = await lstat(directory);
+    if (!top.isDirectory()) throw new InputError(`fixture ${directory} is not a directory; pass a folder`);
     await visit(directory);
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -63,4 +79,22 @@ export async function readFixtureDirectory(
     });
   }
   return files;
+}
+
+/**
+ * Read a file listed as `listed` without following a link, and only if it is still that file: a
+ * regular file of one link, same device and inode (a file swapped for a link or another file
+ * between the listing and the read is refused).
+ */
+async function readOneLink(path: string, listed: { dev: number; ino: number }): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile() || opened.nlink !== 1 || opened.dev !== listed.dev || opened.ino !== listed.ino) {
+      throw new InputError(`fixture ${path} changed while it was read (or has hard links); read it again`);
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }

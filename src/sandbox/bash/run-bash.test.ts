@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../errors/index.js';
@@ -67,8 +69,10 @@ describe('runBash', () => {
 
   it('contains hostile scripts and keeps running', async () => {
     const corpus: Record<string, readonly string[]> = {
-      ':(){ :|:& };:': ['timeout', 'error'],
-      'kill -9 -1': ['crash'],
+      // bash is pid 1 of the candidate's pid namespace: when it ends, all it started dies with it.
+      ':(){ :|:& };:': ['timeout', 'error', 'ok'],
+      // -1 is every process of the candidate's own namespace, none of the sandbox's.
+      'kill -9 -1': ['ok', 'error'],
       'rm -rf /usr/bin 2>/dev/null; ls /usr/bin/bash': ['error', 'ok'],
       'echo x > /etc/evil': ['error'],
       'exec 3<>/dev/tcp/1.1.1.1/53': ['error'],
@@ -103,6 +107,30 @@ describe('readFixtureDirectory', () => {
       ['notes', 'dir'],
       ['notes/todo.md', 'file'],
     ]);
+  });
+
+  it('refuses a file with more than one hard link, such as a host file linked in', async () => {
+    const { link, mkdtemp, rm, writeFile, symlink } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const folder = await mkdtemp(join(tmpdir(), 'symgen-fixture-'));
+    try {
+      const outside = join(folder, 'outside-secret');
+      await writeFile(outside, 'host secret');
+      const fixtureFolder = join(folder, 'fixture');
+      await mkdir(fixtureFolder);
+      await writeFile(join(fixtureFolder, 'ok.txt'), 'fine');
+      expect((await readFixtureDirectory(fixtureFolder)).map((file) => file.path)).toEqual(['ok.txt']);
+      await link(outside, join(fixtureFolder, 'linked.txt'));
+      await expect(readFixtureDirectory(fixtureFolder)).rejects.toThrow(/2 hard links/);
+      await rm(join(fixtureFolder, 'linked.txt'));
+      await symlink(outside, join(fixtureFolder, 'symlinked.txt'));
+      await expect(readFixtureDirectory(fixtureFolder)).rejects.toThrow(/not a regular file/);
+      // The folder itself given as a link to elsewhere is refused too.
+      await symlink(fixtureFolder, join(folder, 'via-link'));
+      await expect(readFixtureDirectory(join(folder, 'via-link'))).rejects.toThrow(/not a directory/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('rejects a missing or oversized fixture', async () => {

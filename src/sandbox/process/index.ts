@@ -16,5 +16,5 @@ export {
   type ProcessSandboxOptions,
   type SandboxRequest,
 } from './open-process-sandbox.js';
-export type { FileEntry, FixtureFile, SandboxResult, SandboxStatus } from './protocol.js';
+export type { FileEntry, FixtureFile, SandboxResult, SandboxStatus, TestOutcome } from './protocol.js';
 export { detectSystemLayout, prepareSandboxHost, type SandboxHost } from './sandbox-host.js';

@@ -13,9 +13,10 @@ export const sandboxLimitsSchema = z.strictObject({
     .int()
     .min(32 * 1024 * 1024),
   /**
-   * Processes of the sandbox's user (RLIMIT_NPROC), counting the worker and the bubblewrap init:
+   * Processes of the candidate (RLIMIT_NPROC, counted in the candidate's own user namespace):
    * this is what stops a fork bomb. Memory is limited per process, so a candidate's total is at
-   * most `maxProcesses` x `memoryBytes`.
+   * most `maxProcesses` x `memoryBytes`, plus System V shared memory capped at
+   * min(`memoryBytes`, 256 MiB).
    */
   maxProcesses: z.number().int().min(4).max(4096),
   /** Bytes of stdout and of stderr reported back; the rest is cut and flagged `stdoutTruncated`. */

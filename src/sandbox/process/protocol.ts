@@ -26,10 +26,23 @@ export interface SandboxResult {
   readonly stderr: string;
   readonly stdoutTruncated?: boolean;
   readonly stderrTruncated?: boolean;
-  /** Python: the JSON value of the request's `expression`; Bash: the exit code. */
+  /**
+   * Python: the JSON value of the request's `expression` (builtin types only, decoded by the
+   * worker, never the candidate's own serialisation); Bash: the exit code.
+   */
   readonly result?: unknown;
-  /** Python: `repr()` of the expression's value, present even when it is not JSON. */
+  /**
+   * Python: `repr()` of the expression's value, computed by the worker on the decoded builtin
+   * value (`<unsupported value: T>` for any other type), present even when it is not JSON.
+   */
   readonly resultRepr?: string;
+  /** Python with `tests`: each test's outcome as the worker judged it, in order. */
+  readonly tests?: readonly TestOutcome[];
+  /**
+   * Python with `calls`: per input, `[hash, canonical text]` of the returned value, canonicalised
+   * by the worker (`!error` when the call raised or returned a non-builtin value).
+   */
+  readonly outputs?: readonly (readonly [string, string])[];
   /** Why it did not succeed, one line. */
   readonly error?: string;
   /** Python: the candidate's traceback, when it raised. */
@@ -41,6 +54,9 @@ export interface SandboxResult {
   readonly files?: readonly FileEntry[];
   readonly durationMs: number;
 }
+
+/** How one test ended, judged by the worker: `fail` is a false assert, `error` anything raised. */
+export type TestOutcome = 'pass' | 'fail' | 'error';
 
 /** A file to place in the candidate's working directory before it runs. */
 export interface FixtureFile {
@@ -55,7 +71,18 @@ export interface WorkerRequest {
   readonly id: number;
   readonly kind: 'python' | 'bash';
   readonly code: string;
+  /** Python: an expression evaluated after the code (and tests); its value comes back as `result`. */
   readonly expression?: string;
+  /**
+   * Python: test statements (e.g. MBPP's asserts), run after the code in its namespace. The status
+   * is `ok` only when the worker saw every test hold; see `SandboxResult.tests`.
+   */
+  readonly tests?: readonly string[];
+  /**
+   * Python: call a function on shared inputs, each an argument list source (`"[1, 2], 3"`);
+   * `entry` names it, default the last function the code defines. See `SandboxResult.outputs`.
+   */
+  readonly calls?: { readonly entry?: string; readonly inputs: readonly string[] };
   readonly stdin?: string;
   readonly files?: readonly FixtureFile[];
   readonly limits: SandboxLimits;
@@ -70,7 +97,10 @@ const fileEntrySchema = z.object({
   target: z.string().optional(),
 });
 
-/** A worker's reply. Lenient on extras, strict on what is used: the candidate shares the worker's box. */
+/**
+ * A worker's reply. Lenient on extras, strict on what is used. Only the worker writes on this
+ * channel: no candidate holds it or can reach the worker (docs/architecture.md, threat model).
+ */
 export const workerReplySchema = z.object({
   id: z.number(),
   status: z.enum(['ok', 'error', 'timeout', 'crash', 'refused']),
@@ -85,11 +115,16 @@ export const workerReplySchema = z.object({
   exitCode: z.number().optional(),
   signal: z.string().optional(),
   files: z.array(fileEntrySchema).optional(),
+  tests: z.array(z.enum(['pass', 'fail', 'error'])).optional(),
+  outputs: z.array(z.tuple([z.string(), z.string()])).optional(),
   durationMs: z.number(),
 });
 
-/** The first frame a worker writes once it is ready for requests. */
-export const workerReadySchema = z.object({ ready: z.literal(true), python: z.string() });
+/** The first frame a worker writes: ready for requests, or why candidates cannot be isolated here. */
+export const workerReadySchema = z.union([
+  z.object({ ready: z.literal(true), python: z.string() }),
+  z.object({ ready: z.literal(false), error: z.string() }),
+]);
 
 /** A result for a candidate that never ran or whose worker failed, with no output. */
 export function emptyResult(status: SandboxStatus, error: string, durationMs = 0): SandboxResult {

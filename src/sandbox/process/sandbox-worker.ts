@@ -150,8 +150,10 @@ export class SandboxWorker {
     }
     for (const frame of frames) {
       if (this.readyWaiter) {
-        if (workerReadySchema.safeParse(frame).success) this.readyWaiter();
-        else this.readyWaiter(new Error('unexpected first frame'));
+        const ready = workerReadySchema.safeParse(frame);
+        if (!ready.success) this.readyWaiter(new Error('unexpected first frame'));
+        else if (ready.data.ready) this.readyWaiter();
+        else this.readyWaiter(new Error(ready.data.error));
         continue;
       }
       const reply = workerReplySchema.safeParse(frame);

@@ -35,18 +35,23 @@ const corpus: Record<string, { code: string; expect: readonly string[] }> = {
     expect: ['error'],
   },
   'reads /etc/shadow': { code: 'print(open("/etc/shadow").read())', expect: ['error'] },
+  // The candidate is pid 1 of its own pid namespace: what it leaves behind dies with it at once.
   'leaves a process behind': {
     code: 'import os, time\nif os.fork() == 0:\n    time.sleep(30)',
-    expect: ['timeout'],
+    expect: ['ok'],
   },
-  // The worker cannot answer: the Node-side timer must kill the whole sandbox.
+  // Its parent is outside its pid namespace (getppid() is 0): these reach only the candidate's
+  // own processes, which as init it survives; the worker is untouched (no crash, no timeout).
   'stops its parent': {
     code: 'import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)',
-    expect: ['timeout'],
+    expect: ['ok', 'error'],
   },
-  'kills its parent': { code: 'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)', expect: ['crash'] },
-  'kills every process': { code: 'import os, signal\nos.kill(-1, signal.SIGKILL)', expect: ['crash'] },
-  'huge output': { code: 'while True:\n    print("x" * 10000)', expect: ['crash', 'error'] },
+  'kills its parent': {
+    code: 'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)',
+    expect: ['ok', 'error'],
+  },
+  'kills every process': { code: 'import os, signal\nos.kill(-1, signal.SIGKILL)', expect: ['ok', 'error'] },
+  'huge output': { code: 'while True:\n    print("x" * 10000)', expect: ['error'] },
   segfault: { code: 'import ctypes\nctypes.string_at(0)', expect: ['crash'] },
 };
 

@@ -1,3 +1,3 @@
-export { ANSWER_HARNESS, INPUTS_HARNESS } from './harness.js';
+export { ANSWER_HARNESS } from './harness.js';
 export { lazySandbox, type PythonExecutorOptions } from './lazy-sandbox.js';
 export { type PythonCandidate, runPython } from './run-python.js';

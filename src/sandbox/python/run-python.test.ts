@@ -20,8 +20,14 @@ describe('runPython', () => {
     const passing = await runPython(warm, { code: addCode, tests: ['assert add(1, 2) == 3'] });
     expect(passing.status).toBe('ok');
     const failing = await runPython(warm, { code: addCode, tests: ['assert add(1, 2) == 4'] });
-    expect(failing).toMatchObject({ status: 'error', error: 'AssertionError' });
-    expect(failing.traceback).toContain('<candidate>');
+    expect(failing).toMatchObject({
+      status: 'error',
+      error: 'AssertionError: test 1 failed: assert add(1, 2) == 4',
+      tests: ['fail'],
+    });
+    const raising = await runPython(warm, { code: addCode, tests: ['assert add(1, None) == 4'] });
+    expect(raising).toMatchObject({ status: 'error', error: expect.stringMatching(/^TypeError/) });
+    expect(raising.traceback).toContain('<candidate>');
   });
 
   it('reports an expression as JSON and as repr', async () => {
@@ -42,6 +48,13 @@ describe('runPython', () => {
 
   it('treats sys.exit(0) as success and other exit codes as errors', async () => {
     expect((await runPython(warm, { code: 'import sys\nsys.exit(0)' })).status).toBe('ok');
+    // ... but exiting before the tests ran is never a pass.
+    expect(
+      await runPython(warm, {
+        code: `${addCode}\nimport sys\nsys.exit(0)`,
+        tests: ['assert add(1, 2) == 3'],
+      }),
+    ).toMatchObject({ status: 'error', error: 'SystemExit: 0 before its tests finished' });
     expect(await runPython(warm, { code: 'import sys\nsys.exit(3)' })).toMatchObject({
       status: 'error',
       error: 'SystemExit: 3',
@@ -69,9 +82,9 @@ describe('runPython', () => {
       const results = await Promise.all([
         runPython(perProcess, { code: addCode, expression: 'add(20, 22)' }),
         runPython(perProcess, { code: 'raise KeyError("k")' }),
-        runPython(perProcess, { code: 'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)' }),
+        runPython(perProcess, { code: 'import os\nos._exit(9)' }),
       ]);
-      expect(results.map((result) => result.status)).toEqual(['ok', 'error', 'crash']);
+      expect(results.map((result) => result.status)).toEqual(['ok', 'error', 'error']);
       expect(results[0]!.result).toBe(42);
     } finally {
       await perProcess.close();

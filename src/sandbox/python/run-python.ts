@@ -6,8 +6,14 @@ import type { SandboxResult } from '../process/protocol.js';
 export interface PythonCandidate {
   /** The generated program, e.g. a function definition. */
   readonly code: string;
-  /** Statements run after `code` in the same namespace, e.g. MBPP's `assert f(1) == 2` lines. */
+  /**
+   * Statements run after `code` in the same namespace, e.g. MBPP's `assert f(1) == 2` lines. The
+   * sandbox's worker judges each (the candidate only reports the values of its calls): `ok` means
+   * every test was seen to hold; an early exit, a non-builtin value or a false assert is an `error`.
+   */
   readonly tests?: readonly string[];
+  /** Call a function on shared inputs; canonical outputs come back as `outputs`. */
+  readonly calls?: { readonly entry?: string; readonly inputs: readonly string[] };
   /** An expression evaluated after `code` and `tests`; its value comes back as `result`/`resultRepr`. */
   readonly expression?: string;
   /** Text on the program's standard input. */
@@ -28,13 +34,12 @@ export function runPython(
   candidate: PythonCandidate,
   signal?: AbortSignal,
 ): Promise<SandboxResult> {
-  const code = candidate.tests?.length
-    ? `${candidate.code}\n\n${candidate.tests.join('\n')}\n`
-    : candidate.code;
   return sandbox.run(
     {
       kind: 'python',
-      code,
+      code: candidate.code,
+      tests: candidate.tests,
+      calls: candidate.calls,
       expression: candidate.expression,
       stdin: candidate.stdin,
       limits: candidate.limits,

@@ -22,6 +22,15 @@ export function createMathExecutor(options: PythonExecutorOptions = {}): Executo
       const durationMs = performance.now() - started;
       if (result.status !== 'ok')
         return { status: result.status, error: result.error ?? result.status, durationMs };
+      const answer = result.result;
+      if (answer !== null && typeof answer !== 'number' && typeof answer !== 'string') {
+        // Not a number or text the worker decoded: the candidate's own repr is never trusted.
+        return {
+          status: 'error',
+          error: `the answer is not a number: ${result.resultRepr ?? ''}`,
+          durationMs,
+        };
+      }
       const value =
         typeof result.result === 'number'
           ? result.result

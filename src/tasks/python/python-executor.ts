@@ -1,4 +1,3 @@
-import { INPUTS_HARNESS } from '../../sandbox/python/harness.js';
 import { runPython } from '../../sandbox/python/index.js';
 import { lazySandbox, type PythonExecutorOptions } from '../../sandbox/python/lazy-sandbox.js';
 import type { ExecutionResult, Executor } from '../spec.js';
@@ -7,7 +6,8 @@ import type { PythonEnvironmentData } from './python-environment.js';
 export type { PythonExecutorOptions };
 
 /**
- * The Python executor: with tests, a candidate's result is `pass` (every test passed) or an error;
+ * The Python executor: with tests, a candidate's result is `pass` (the sandbox's worker saw every
+ * test hold, comparing builtin values it decoded itself) or an error;
  * without, its key is the list of its outputs on the shared inputs (an input that raises counts as
  * the same `!error` for everyone, so an input no candidate runs tells no one apart). With neither,
  * there is nothing to compare on and the candidate is an error.
@@ -41,16 +41,13 @@ export function createPythonExecutor(options: PythonExecutorOptions = {}): Execu
       }
       const result = await runPython(
         box,
-        {
-          code: `${code}\n\n${INPUTS_HARNESS}`,
-          expression: `__symgen_outputs(${JSON.stringify(data.entryPoint ?? '')}, ${JSON.stringify(data.inputs)})`,
-        },
+        { code, calls: { entry: data.entryPoint, inputs: data.inputs } },
         executeOptions?.signal,
       );
       const durationMs = performance.now() - started;
       if (result.status !== 'ok') return failed(result.status, result.error, durationMs);
-      const outputs = result.result as [string, string][] | undefined;
-      if (!Array.isArray(outputs)) return failed('error', 'the harness returned no outputs', durationMs);
+      const outputs = result.outputs;
+      if (!outputs) return failed('error', 'the sandbox returned no outputs', durationMs);
       if (outputs.every(([, text]) => text === '!error'))
         return failed('error', 'raised on every input', durationMs);
       return {

@@ -24,10 +24,19 @@ describe('extractSql', () => {
     expect(extractSql('SELECT 1; DROP TABLE state; SELECT 2')).toBe('SELECT 1');
     expect(extractSql("SELECT ';' FROM t; DELETE FROM t")).toBe("SELECT ';' FROM t");
   });
-  it('returns null when there is no query', () => {
+  it('returns null when there is no statement', () => {
     expect(extractSql('I cannot answer that question.')).toBeNull();
-    expect(extractSql('DROP TABLE state')).toBeNull();
+    expect(extractSql('We could drop the table state, but we will not.')).toBeNull();
     expect(extractSql('')).toBeNull();
+  });
+
+  it('extracts a write with no query, so the executor refuses it as a write (not "no program")', () => {
+    expect(extractSql('DROP TABLE state')).toBe('DROP TABLE state');
+    expect(extractSql('DELETE FROM state')).toBe('DELETE FROM state');
+    expect(extractSql("ATTACH DATABASE '/tmp/x.db' AS x;")).toBe("ATTACH DATABASE '/tmp/x.db' AS x");
+    expect(extractSql('Here it is:\n```sql\nDELETE FROM state\n```')).toBe('DELETE FROM state');
+    // a query still wins over a write beside it
+    expect(extractSql('DROP TABLE city;\nSELECT name FROM state')).toBe('SELECT name FROM state');
   });
 });
 

@@ -2,6 +2,12 @@ import { isKeyword, type SqlToken, tokenizeSql } from './tokenize.js';
 
 const FENCE = /```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n([\s\S]*?)(?:```|$)/g;
 const QUERY_START = /\b(SELECT|WITH|VALUES)\b/i;
+/**
+ * A statement that is not a query, at the start of a line: it is extracted (and then refused by the
+ * executor as a write, with its reason) rather than dropped as "no program".
+ */
+const OTHER_STATEMENT_START =
+  /^[ \t]*(DROP|ATTACH|DETACH|DELETE|INSERT|UPDATE|CREATE|ALTER|PRAGMA|REPLACE|VACUUM|REINDEX|ANALYZE)\b/im;
 const CONTINUATION_KEYWORDS = new Set([
   'FROM',
   'WHERE',
@@ -43,7 +49,9 @@ const CONTINUATION_KEYWORDS = new Set([
  * Pull one SQL query out of model text. Handles code fences (a `sql` fence first), prose before and
  * after the query, a continuation of a prompt that ended in `SELECT` (text that starts with the
  * select list), and several statements (the first query is taken; other statements are dropped
- * unexecuted). Returns `null` when the text holds no query.
+ * unexecuted). With no query at all, a write or other statement starting a line (`DROP TABLE x`,
+ * `ATTACH ...`) is returned, so the executor refuses it as a write with its reason instead of the
+ * candidate counting as text with no program. Returns `null` when the text holds no statement.
  */
 export function extractSql(text: string): string | null {
   return extractSqlTokens(text)?.program ?? null;
@@ -57,10 +65,11 @@ export function extractSqlTokens(text: string): { program: string; tokens: SqlTo
   let body: string;
   if (startMatch) {
     body = source.slice(startMatch.index);
-  } else if (looksLikeSelectContinuation(source)) {
-    body = `SELECT ${source.trimStart()}`;
   } else {
-    return null;
+    const other = OTHER_STATEMENT_START.exec(source);
+    if (other) body = source.slice(other.index).trimStart();
+    else if (looksLikeSelectContinuation(source)) body = `SELECT ${source.trimStart()}`;
+    else return null;
   }
   const statement = firstStatement(body);
   return statement.program.length > 0 ? statement : null;
@@ -69,13 +78,15 @@ export function extractSqlTokens(text: string): { program: string; tokens: SqlTo
 function fencedBlock(text: string): string | null {
   if (!text.includes('```')) return null;
   let first: string | null = null;
+  let other: string | null = null;
   for (const match of text.matchAll(FENCE)) {
     const language = (match[1] ?? '').toLowerCase();
     const content = match[2] ?? '';
     if (language.includes('sql') && QUERY_START.test(content)) return content;
     if (first === null && QUERY_START.test(content)) first = content;
+    if (other === null && OTHER_STATEMENT_START.test(content)) other = content;
   }
-  return first;
+  return first ?? other;
 }
 
 function looksLikeSelectContinuation(text: string): boolean {

@@ -8,6 +8,14 @@
  *   (test-suite accuracy, column permutations).
  */
 
+export {
+  checkTypeTraps,
+  describeTypeTraps,
+  findTypeTraps,
+  type TextNumberColumn,
+  type TypeTrap,
+  textNumberColumns,
+} from './checks/type-trap.js';
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
 export { type SqlFeatures, sqlFeatures } from './features.js';

@@ -3,6 +3,7 @@
  * task for `symgen verify --task sql` costs little: its file verifier loads on first use.
  */
 import type { TaskPlugin } from '../spec.js';
+import { checkTypeTraps } from './checks/type-trap.js';
 import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-executor.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
@@ -20,6 +21,7 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   features: (program) => ({ ...sqlFeatures(program) }),
   // In order when the gold orders more than one row, else as multisets (Spider's execution accuracy).
   matches: sqlResultsMatch,
+  check: checkTypeTraps,
   // Worker threads with statements run in C; `taskOptions.db` is `--db`.
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
 };

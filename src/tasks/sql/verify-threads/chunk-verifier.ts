@@ -17,6 +17,7 @@ import {
   verifyLineSync,
 } from '../../../verify/verify-stream.js';
 import type { Task } from '../../spec.js';
+import { checkTypeTraps } from '../checks/type-trap.js';
 import { DatabaseSet } from '../databases.js';
 import { SqliteRunner } from '../execute/sqlite-runner.js';
 import { extractSql } from '../extract.js';
@@ -58,6 +59,7 @@ export async function setUpChunkVerifier(init: VerifyWorkerInit, sql?: SqlThread
     normalise: normaliseSql,
     prepare: prepareSql,
     createExecutor: () => executor,
+    check: checkTypeTraps,
   };
   const context: VerifyContext = {
     task,

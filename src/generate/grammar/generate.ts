@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Demonstration } from '../../prompt/demonstrations/index.js';
+import { checkTypeTraps } from '../../tasks/sql/checks/type-trap.js';
+import { type SqlFeatures, sqlFeatures } from '../../tasks/sql/features.js';
+import { expandGrammar, type FillRejection } from '../../tasks/sql/grammar/fill.js';
+import { induceGrammar, type SqlGrammar } from '../../tasks/sql/grammar/induce.js';
+import { openReadOnly, readSqliteSchema } from '../../tasks/sql/schema.js';
+import { createRandom } from '../conditions/random.js';
+import { createPlanGuard } from '../programs-first/plan-guard.js';
+import { runProgram } from '../programs-first/run-program.js';
+
+/** Options of {@link generateFromDemonstrations}. */
+export interface GrammarGenerateOptions {
+  readonly dbPath: string;
+  readonly dbId: string;
+  readonly demonstrations: readonly Demonstration[];
+  readonly count: number;
+  readonly seed: number;
+  /** Programs returning more rows are dropped. @default 10000 */
+  readonly maxRows?: number;
+  readonly signal?: AbortSignal;
+  readonly onReject?: (reason: FillRejection) => void;
+  /** Called once with the induced grammar (rules and skipped demonstrations). */
+  readonly onGrammar?: (grammar: SqlGrammar) => void;
+}
+
+/** One pair made from the demonstrations' grammar. */
+export interface GrammarExample {
+  id: string;
+  db_id: string;
+  question: string;
+  program: string;
+  features: SqlFeatures;
+  result: { rows: number; preview: unknown[][] };
+  provenance: {
+    method: 'grammar';
+    seed: number;
+    dbSha256: string;
+    /** The demonstration whose rule made the pair, and what filled its slots. */
+    rule: string;
+    fills: readonly string[];
+  };
+}
+
+/**
+ * Offline generation from demonstrations: a synchronous grammar induced from the pairs that apply to
+ * this database (their programs name its tables and columns), expanded with other values, columns
+ * and tables of it; every program runs in-process on a read-only connection (the plan guard drops
+ * runaway joins on big tables) and is kept when its result is not degenerate and it has no type trap.
+ * Seeded: the same demonstrations, database and seed give the same sequence.
+ */
+export async function* generateFromDemonstrations(
+  options: GrammarGenerateOptions,
+): AsyncGenerator<GrammarExample> {
+  const db = openReadOnly(options.dbPath);
+  try {
+    const schema = readSqliteSchema(db);
+    const grammar = induceGrammar(options.demonstrations, schema);
+    options.onGrammar?.(grammar);
+    if (grammar.rules.length === 0) return;
+    const sha256 = createHash('sha256').update(readFileSync(options.dbPath)).digest('hex');
+    const guard = createPlanGuard(db, schema.tables);
+    const maxRows = options.maxRows ?? 10_000;
+    const random = createRandom(options.seed);
+    let made = 0;
+    let drawn = 0;
+    for (const example of expandGrammar({
+      rules: grammar.rules,
+      db,
+      schema,
+      random: () => random.next(),
+      run: (sql) => {
+        if (guard?.(sql)) return { status: 'too-slow', rows: 0, preview: [] };
+        const ran = runProgram(db, sql, maxRows);
+        return { status: ran.status, rows: ran.rows, preview: ran.preview };
+      },
+      check: (program) => checkTypeTraps(program, { path: options.dbPath }),
+      ...(options.onReject ? { onReject: (reason: FillRejection) => options.onReject!(reason) } : {}),
+    })) {
+      if (++drawn % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
+      yield {
+        id: `${options.dbId}-g${made}`,
+        db_id: options.dbId,
+        question: example.question,
+        program: example.program,
+        features: sqlFeatures(example.program),
+        result: example.result,
+        provenance: {
+          method: 'grammar',
+          seed: options.seed,
+          dbSha256: sha256,
+          rule: example.rule,
+          fills: example.fills,
+        },
+      };
+      if (++made >= options.count) return;
+    }
+  } finally {
+    db.close();
+  }
+}

@@ -75,6 +75,12 @@ export interface Task<Options = unknown> {
   /** Structural features of a program (for SQL: hardness, clauses, tables), for curation and evaluation. */
   features?(program: string): Record<string, unknown>;
   /**
+   * Whether a predicted result counts as the gold result in evaluation, when the task's rule depends
+   * on the gold (SQL: rows in order when the gold orders more than one row, else as multisets).
+   * Default: both are `ok` and their keys are equal.
+   */
+  matches?(predicted: ExecutionResult, gold: ExecutionResult): boolean;
+  /**
    * A static check of a program that ran in `environment`: a flag when the program is suspect even
    * though it runs (for SQL, `type-trap`: a TEXT column holding numbers compared or ordered as text).
    * A flagged candidate cannot win the vote; when it would have won, the example is rejected with the

@@ -9,6 +9,7 @@ import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-exe
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
 import { sqlGeneration } from './generation.js';
+import { sqlResultsMatch } from './matches.js';
 import { normaliseSql } from './normalise.js';
 import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
@@ -23,6 +24,8 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   prepare: prepareSql,
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
+  // In order when the gold orders more than one row, else as multisets (Spider's execution accuracy).
+  matches: sqlResultsMatch,
   check: checkTypeTraps,
   // Neighbour databases (--test-suite K) and result checks (--checks): src/tasks/sql/test-suite, checks.
   testSuite: neighbourDatabases,

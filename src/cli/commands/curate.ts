@@ -40,8 +40,6 @@ export const defineCurate: CommandDefinition = (program, setExitCode) => {
       '--decontaminate-min-words <n>',
       'texts shorter than an n-gram are compared whole down to this many words (default 8)',
     )
-    .option('--task <task>', 'the task whose normal form compares programs (default sql)')
-    .option('--task-module <file>', 'a user-defined task module (its normal form)')
     .option('--review-below <f>', 'kept examples below this confidence go to the review queue')
     .option('--relabel-below <f>', 'examples below this confidence are sent to the auxiliary model')
     .option('--relabel-model <name>', 'auxiliary model that checks or corrects low-confidence examples')

@@ -314,7 +314,10 @@ describe('generate killed with SIGKILL (items 13-15)', () => {
     });
     try {
       const out = join(folder, 'killed');
-      const args = generateArgs(out, server.baseURL, 30);
+      // one gen_q prompt per round: the run writes dataset.jsonl several times before it is done
+      const config = join(folder, 'one-prompt-per-round.yaml');
+      writeFileSync(config, 'generation:\n  promptsPerRound: 1\n');
+      const args = [...generateArgs(out, server.baseURL, 30), config];
       const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'run-cli.ts'), ...args], {
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'ignore'],

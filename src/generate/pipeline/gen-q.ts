@@ -57,15 +57,20 @@ export function questionRequest(context: LlmRunContext, prompt: StoredPrompt): L
 /**
  * Runs one `gen_q` prompt: n samples, then the question filter (length, exact and normalised
  * duplicates, copies of demonstrations), then one transaction storing the kept questions (up to
- * the database's quota) and marking the prompt done.
+ * the database's quota) and marking the prompt done. The filter and the quota depend on the
+ * prompts settled before, so a prompt settles only after `settledBefore` (the previous prompt's
+ * settling) resolves, and not at all (it stays pending) when that one did not settle: answers
+ * arrive in any order (concurrency, workers on a queue), the prompts settle in their order.
  */
 export async function runQuestionPrompt(
   context: LlmRunContext,
   prompt: StoredPrompt,
   filter: QuestionFilter,
+  settledBefore: Promise<boolean> = Promise.resolve(true),
 ): Promise<number> {
   const request = questionRequest(context, prompt);
   const result = await generateRecorded(context, 'gen_q', request);
+  if (!(await settledBefore)) return 0;
   const counts: Record<string, number> = { samples: result.samples.length };
   const questions: { id: string; question: string; key: string }[] = [];
   for (const sample of result.samples) {

@@ -42,11 +42,24 @@ export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete
   const maxTokens = { gen_q: config.generation.genQ.maxTokens, gen_a: config.generation.genA.maxTokens };
   for (let round = store.lastRound() + 1; ; round++) {
     const pending = store.prompts({ state: 'pending' });
+    // each prompt settles after the one before it (mapConcurrent starts them in order)
+    let settled = Promise.resolve(true);
     await mapConcurrent(
       pending,
       config.generation.promptsPerRound,
       async (prompt) => {
-        await runQuestionPrompt(context, prompt, filterOf(prompt.dbId));
+        const before = settled;
+        let done!: (ok: boolean) => void;
+        settled = new Promise((resolve) => {
+          done = resolve;
+        });
+        let ok = false;
+        try {
+          await runQuestionPrompt(context, prompt, filterOf(prompt.dbId), before);
+          ok = await before;
+        } finally {
+          done(ok);
+        }
       },
       context.signal,
     );

@@ -8,7 +8,7 @@
 //    commands, CPU and bytes), and from those the rate at which each part saturates (the model of
 //    100 workers in bench/RESULTS.md).
 // Run: npm run bench:distributed
-//   (CALLS=480 LATENCY_MS=500 CAP=8 REPEATS=3 LINES=4000 COUNT=200 GEN_LATENCY_MS=0 PARTS=1,2,3 to change the setup)
+//   (CALLS=512 LATENCY_MS=1000 CAP=16 REPEATS=3 LINES=4000 COUNT=200 GEN_LATENCY_MS=0 PARTS=1,2,3 to change the setup)
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,9 +28,9 @@ import { verifyTaskFile } from '../src/verify/verify-task-file.js';
 import { makeCandidates, readGold } from './make-candidates.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const calls = Number(process.env.CALLS ?? 480);
-const latencyMs = Number(process.env.LATENCY_MS ?? 500);
-const cap = Number(process.env.CAP ?? 8);
+const calls = Number(process.env.CALLS ?? 512);
+const latencyMs = Number(process.env.LATENCY_MS ?? 1000);
+const cap = Number(process.env.CAP ?? 16);
 const repeats = Number(process.env.REPEATS ?? 3);
 const lines = Number(process.env.LINES ?? 4000);
 const count = Number(process.env.COUNT ?? 200);
@@ -316,6 +316,14 @@ if (parts.has(2)) {
   }));
   const input = join(folder, 'candidates.jsonl');
   writeFileSync(input, `${repeated.map((line) => JSON.stringify(line)).join('\n')}\n`);
+  const warmUp = join(folder, 'warm-up-candidates.jsonl');
+  writeFileSync(
+    warmUp,
+    `${repeated
+      .slice(0, 40)
+      .map((line) => JSON.stringify({ ...line, id: `warm-up-${(line as { id: number }).id}` }))
+      .join('\n')}\n`,
+  );
   const task = await loadBuiltinTask('sql');
   const verifyOptions = { minVotes: 2 };
   const chunkLines = 250;
@@ -342,6 +350,16 @@ if (parts.has(2)) {
     localCpuMs.push((localCpuUsed.user + localCpuUsed.system) / 1000);
     await obliterate(WORK_QUEUE);
     const verifiers = await startWorkers(2);
+    // a first small file, not measured, so each worker has loaded the SQL task and started its threads
+    await verifyOverQueue({
+      queue: redis.url,
+      task: { id: 'sql' },
+      taskOptions: { db: GEO },
+      verify: verifyOptions,
+      input: warmUp,
+      output: join(folder, 'warm-up.jsonl'),
+      chunkLines: 10,
+    });
     const queuedOut = join(folder, 'queued.jsonl');
     const cost = startCosting(verifiers);
     started = performance.now();

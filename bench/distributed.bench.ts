@@ -8,11 +8,12 @@
 //    commands, CPU and bytes), and from those the rate at which each part saturates (the model of
 //    100 workers in bench/RESULTS.md).
 // Run: npm run bench:distributed
-//   (CALLS=512 LATENCY_MS=1000 CAP=16 REPEATS=3 LINES=4000 COUNT=200 GEN_LATENCY_MS=0 PARTS=1,2,3 to change the setup)
+//   (WARM_S=3 WINDOW_S=10 LATENCY_MS=1000 CAP=16 REPEATS=3 LINES=4000 COUNT=200 GEN_LATENCY_MS=0 PARTS=1,2,3 to change the setup)
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
@@ -28,7 +29,8 @@ import { verifyTaskFile } from '../src/verify/verify-task-file.js';
 import { makeCandidates, readGold } from './make-candidates.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const calls = Number(process.env.CALLS ?? 512);
+const warmSeconds = Number(process.env.WARM_S ?? 3);
+const windowSeconds = Number(process.env.WINDOW_S ?? 10);
 const latencyMs = Number(process.env.LATENCY_MS ?? 1000);
 const cap = Number(process.env.CAP ?? 16);
 const repeats = Number(process.env.REPEATS ?? 3);
@@ -223,7 +225,7 @@ if (parts.has(1)) {
     scheduler: { maxConcurrency: 1000, initialConcurrency: cap, maxRetries: 5, timeoutMs: 120_000 },
   };
   console.log(
-    `\n1. model calls: ${calls} calls, server latency ${latencyMs} ms, ${cap} calls at once per worker, ${repeats} rounds`,
+    `\n1. model calls: a backlog of twice the slots, ${warmSeconds} s to warm up, completions counted over ${windowSeconds} s; server latency ${latencyMs} ms, ${cap} calls at once per worker, ${repeats} rounds`,
   );
   const scaling = new Map<number, { perSecond: number; costs: Costs }[]>();
   for (let round = 1; round <= repeats; round++) {
@@ -235,34 +237,39 @@ if (parts.has(1)) {
         modelId: 'bench',
         cacheScope: server.baseURL,
       });
-      // a first batch, not measured, so each worker has loaded its model client and warmed up
-      await Promise.all(
-        Array.from({ length: workerCount * cap * 2 }, (_, index) =>
-          queued.provider.doGenerate({
-            messages: [{ role: 'user', content: `round ${round} workers ${workerCount} warm-up ${index}` }],
-            n: 1,
-            seed: index,
-          }),
-        ),
-      );
-      const cost = startCosting(workers);
-      const serverBefore = cpuMs(server.child.pid!);
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: calls }, (_, index) =>
-          queued.provider.doGenerate({
+      // a steady backlog (twice the slots) for WARM_S, not measured (workers load their model client,
+      // slots fill), then completions counted over WINDOW_S: the rate of a long run, without the ramp
+      // up and the last, partly filled wave of a fixed batch
+      let stop = false;
+      let counting = false;
+      let completed = 0;
+      let next = 0;
+      const clients = Array.from({ length: 2 * workerCount * cap }, async () => {
+        while (!stop) {
+          const index = next++;
+          await queued.provider.doGenerate({
             messages: [{ role: 'user', content: `round ${round} workers ${workerCount} call ${index}` }],
             n: 1,
             seed: index,
-          }),
-        ),
-      );
+          });
+          if (counting) completed++;
+        }
+      });
+      await sleep(warmSeconds * 1000);
+      const cost = startCosting(workers);
+      const serverBefore = cpuMs(server.child.pid!);
+      counting = true;
+      const started = performance.now();
+      await sleep(windowSeconds * 1000);
+      counting = false;
       const seconds = (performance.now() - started) / 1000;
-      const costs = cost(calls);
-      const serverMs = (cpuMs(server.child.pid!) - serverBefore) / calls;
+      const costs = cost(completed);
+      const serverMs = (cpuMs(server.child.pid!) - serverBefore) / completed;
+      stop = true;
+      await Promise.all(clients);
       await queued.close();
       await stopWorkers(workers);
-      const perSecond = calls / seconds;
+      const perSecond = completed / seconds;
       const ideal = (workerCount * cap * 1000) / latencyMs;
       scaling.set(workerCount, [...(scaling.get(workerCount) ?? []), { perSecond, costs }]);
       console.log(

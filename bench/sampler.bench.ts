@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CONDITION_CLAUSES, DEFAULT_HARDNESS_MIX } from '../src/generate/conditions/index.js';
-import { generateProgramsFirst, type ProgramsFirstExample } from '../src/generate/programs-first/index.js';
+import { CONDITION_CLAUSES, DEFAULT_HARDNESS_MIX } from '../src/tasks/sql/conditions/index.js';
 import { SqliteExecutor } from '../src/tasks/sql/execute/index.js';
 import { DatabaseSet, HARDNESS_LEVELS, loadSqlParser, sqlFeatures } from '../src/tasks/sql/index.js';
+import { generateProgramsFirst, type ProgramsFirstExample } from '../src/tasks/sql/programs-first/index.js';
 import { openReadOnly, readSqliteSchema } from '../src/tasks/sql/schema.js';
 
 const SPIDER = join(import.meta.dirname, '..', '..', 'shared', 'data', 'spider-test');

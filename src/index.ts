@@ -190,17 +190,19 @@ export {
   type SqlCondition,
   type SqlConditionSampler,
   type SqlConditionSamplerOptions,
-} from './generate/conditions/index.js';
+} from './tasks/sql/conditions/index.js';
 // Programs-first: the sample-wise decomposition (program, then question), offline.
 export {
   createParaphraser,
+  type ParaphraseOptions,
+  type ParaphraseRecord,
+  type Paraphraser,
+} from './generate/paraphrase/paraphrase.js';
+export {
   type DatabaseProfile,
   generateProgramsFirst,
   inferJoins,
   type JoinEdge,
-  type ParaphraseOptions,
-  type ParaphraseRecord,
-  type Paraphraser,
   type Program,
   type ProgramRejection,
   type ProgramsFirstExample,
@@ -208,13 +210,15 @@ export {
   profileDatabase,
   realiseQuestion,
   renderSql,
-} from './generate/programs-first/index.js';
+} from './tasks/sql/programs-first/index.js';
 // The one seeded random generator every stage draws from.
 export { createRandom, type Random, seededRandom } from './random.js';
 
 // ── Curate, evaluate, report ─────────────────────────────────────────────────────────────────
 export { type Dataset, type DatasetExample, readDataset, toDatasetExample } from './dataset/index.js';
 export {
+  ContaminationIndex,
+  type ContaminationMatch,
   type CuratedExample,
   type CurateFileOptions,
   type CurateOptions,
@@ -229,6 +233,7 @@ export {
   type MinHashOptions,
   NearDuplicateIndex,
   parseRelabelAnswer,
+  readBenchmarks,
   type RelabelVerdict,
   relabelExample,
   wordShingles,
@@ -275,17 +280,25 @@ export {
   renderReport,
   writeReport,
 } from './report/index.js';
+// review web app (issue 18)
+export { type ReviewServer, type ReviewServerOptions, RunTask, startReviewServer } from './review/index.js';
 
 // ── Store and export: the run directory (run.sqlite, dataset.jsonl, ...) and its exports ───────
 export {
   type ExportFormat,
   type ExportOptions,
   exportRun,
+  type PreferencePair,
+  preferencePairs,
   RUN_FILES,
+  RunReviews,
   type RunStats,
   RunStore,
+  type StoredReview,
   toChatLine,
+  writeHfDataset,
   writeParquet,
+  writeReviewedOutputs,
 } from './store/index.js';
 
 // ── Models: every LLM behind one provider interface, with cache, usage and scheduler ──────────

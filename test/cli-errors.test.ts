@@ -96,7 +96,9 @@ describe('commander mistakes in symgen words (item 6)', () => {
   it('prefixes a message once', async () => {
     const result = await run('generate', '--count', '3');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^symgen generate: --db: no database/);
+    expect(result.stderr).toMatch(
+      /^symgen generate: --out: no run directory: .*--count N --out DIR \(and --db PATH for sql\)/,
+    );
     expectOneLine(result.stderr);
   });
 

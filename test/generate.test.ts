@@ -354,7 +354,16 @@ describe('the shipped example configs', () => {
   const examples = join(import.meta.dirname, '..', 'examples');
 
   it('all validate, and the offline ones run (GeoQuery; Spider folder with quotas)', async () => {
-    for (const file of ['geoquery/generate.yaml', 'geoquery/generate-llm.yaml', 'spider/generate.yaml'])
+    for (const file of [
+      'geoquery/generate.yaml',
+      'geoquery/generate-llm.yaml',
+      'spider/generate.yaml',
+      'mbpp/generate.yaml',
+      'gsm8k/generate.yaml',
+      'nl2bash/generate.yaml',
+      'mtop/generate.yaml',
+      'break/generate.yaml',
+    ])
       expect(() => loadGenerateConfig(join(examples, file))).not.toThrow();
     const geo = join(folder, 'example-geo');
     expect(

@@ -15,6 +15,7 @@ export const LAYERS: readonly (readonly string[])[] = [
     'curate/',
     'evaluate/',
     'report/',
+    'review/',
     'store/',
     'config/',
     'prompt/',

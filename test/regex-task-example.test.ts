@@ -77,6 +77,98 @@ describe('examples/regex-task: a user-defined task module', () => {
     expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ count: 4, accuracy: 1, valid: 1 });
   });
 
+  it('generates with a model through symgen generate --task-module, its questions carrying their strings', async () => {
+    const { createLlmTestServer, createScriptedTaskModel, scriptedKind } = await import(
+      '../src/testing/index.js'
+    );
+    const { default: task } = (await import(join(example, 'task.mjs'))) as {
+      default: { generation: { question(text: string): { question: string } | null } };
+    };
+    // requests with strings as a model writes them, and the pattern their candidates agree on
+    const items = [
+      [
+        'a time of day such as 09:30 or 23:59',
+        ['09:30', '23:59', '9:30', '24:00', '12:3', 'ab:cd'],
+        '([01]\\d|2[0-3]):[0-5]\\d',
+      ],
+      ['a lowercase word of letters only', ['hello', 'abc', 'Hello', 'abc1', '', 'x'], '[a-z]+'],
+      ['an integer with an optional minus sign', ['0', '-12', '42', '1.5', '--1', '+3'], '-?\\d+'],
+      ['a three-letter airport code in capitals', ['LAX', 'JFK', 'lax', 'LA', 'LAXX', 'L4X'], '[A-Z]{3}'],
+      ['an even number of the letter a', ['', 'aa', 'aaaa', 'a', 'aaa', 'b'], '(aa)*'],
+      ['a binary string', ['0', '1011', '', '102', 'b1', '11'], '[01]+'],
+      [
+        'a price in dollars such as $5 or $12.50',
+        ['$5', '$12.50', '5', '$1.5', '$.50', '$100'],
+        '\\$\\d+(\\.\\d{2})?',
+      ],
+      ['a hashtag: # then letters, digits or underscores', ['#go', '#a_1', 'go', '#', '# a', '#Ok'], '#\\w+'],
+    ].map(([request, strings, regex]) => ({
+      question: `Request: ${request}\nStrings: ${JSON.stringify(strings)}`,
+      program: regex as string,
+    }));
+    const server = await createLlmTestServer({
+      respond: createScriptedTaskModel({
+        items,
+        asked: (text) => task.generation.question(text)!.question,
+        fence: 'regex',
+      }),
+    });
+    try {
+      const out = join(folder, 'generated');
+      const code = await main([
+        'generate',
+        '--task-module',
+        join(example, 'task.mjs'),
+        '--demos',
+        join(example, 'demos.jsonl'),
+        '--count',
+        '6',
+        '--out',
+        out,
+        '--model',
+        'scripted',
+        '--base-url',
+        server.baseURL,
+        '--questions-per-prompt',
+        '6',
+        '--candidates',
+        '6',
+        '--min-votes',
+        '3',
+      ]);
+      expect({ code, stderr }).toMatchObject({ code: 0 });
+      const read = (file: string) =>
+        readFileSync(join(out, file), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const accepted = read('dataset.jsonl');
+      const rejected = read('rejected.jsonl');
+      expect(accepted.length + rejected.length).toBe(6);
+      expect(accepted.length).toBeGreaterThan(0);
+      const gold = new Map(items.map((item) => [task.generation.question(item.question)!.question, item]));
+      const agree = [...gold.keys()].filter(
+        (question) => scriptedKind(gold.get(question)!.question) === 'agree',
+      );
+      const kept = new Set(accepted.map((line) => line.question));
+      for (const question of agree)
+        if (rejected.some((line) => line.question === question)) expect.fail(question);
+      // (other requests' patterns may agree by accident: each matching none of a request's strings)
+      for (const line of accepted.filter((line) => agree.includes(line.question as string))) {
+        const item = gold.get(line.question as string)!;
+        expect(line.program).toBe(item.program);
+        expect(line.regex).toBe(item.program);
+        expect(Array.isArray(line.strings)).toBe(true);
+        expect(line.provenance).toMatchObject({ method: 'symgen', task: 'regex' });
+      }
+      expect(accepted.some((line) => agree.includes(line.question as string))).toBe(true);
+      expect(rejected.length).toBeGreaterThan(0);
+      expect(kept.size).toBe(accepted.length);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('refuses a module that is not a task, naming what is missing', async () => {
     expect(
       await main(['verify', '--task-module', join(example, 'README.md'), '--in', 'x', '--out', 'y']),

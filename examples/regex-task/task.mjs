@@ -9,7 +9,9 @@
  * Matching runs in symgen's bubblewrap sandbox (a Python worker pool), not in symgen's process:
  * a pattern with catastrophic backtracking is a `timeout` result, not a hung run.
  *
- * Load it with `symgen verify --task-module examples/regex-task/task.mjs ...` (see README.md).
+ * Load it with `symgen verify --task-module examples/regex-task/task.mjs ...`, and generate with it:
+ * `symgen generate --task-module examples/regex-task/task.mjs --demos examples/regex-task/demos.jsonl ...`
+ * (see README.md).
  */
 import { openProcessSandbox, runPython } from 'symgen';
 
@@ -86,7 +88,68 @@ export default {
     classes: (program.match(/\\[dws]|\[[^\]]*\]/gi) ?? []).length,
     quantifiers: (program.match(/[*+?]|\{\d+(,\d*)?\}/g) ?? []).length,
   }),
-  knowledge: (record) =>
-    `Write a Python regular expression that matches a whole string. It will be tested on: ${JSON.stringify(record.strings ?? [])}`,
+  knowledge: () => ({
+    view: ({ record }) => ({
+      text: record
+        ? `Write a Python regular expression that matches a whole string. It will be tested on: ${JSON.stringify(record.strings ?? [])}`
+        : '',
+    }),
+  }),
   reference: (record) => (typeof record.regex === 'string' ? { program: record.regex } : null),
+  generation: {
+    // the demonstrations' own field names (demos.jsonl: {"question", "strings", "regex"})
+    fields: { question: 'question', program: 'regex' },
+    prompts: {
+      genQ: {
+        system:
+          'You write requests for regular expressions. Answer with one request on one line, then a line "Strings:" followed by a JSON list of six example strings, some that should match and some that should not.',
+        user: `{% for demo in demonstrations %}
+Request: {{ demo.question }}
+{% endfor %}
+Request:`,
+      },
+      genA: {
+        system: 'You write Python regular expressions. Answer with the expression only, in a ```regex block.',
+        user: `{% for demo in demonstrations %}
+Request: {{ demo.question }}
+\`\`\`regex
+{{ demo.program }}
+\`\`\`
+
+{% endfor %}
+{{ knowledge }}
+Request: {{ question }}`,
+      },
+    },
+    demonstration: (record) =>
+      typeof record.question === 'string' && typeof record.regex === 'string' && Array.isArray(record.strings)
+        ? { question: writeQuestion(record.question, record.strings.map(String)), program: record.regex }
+        : null,
+    question: parseQuestion,
+  },
 };
+
+/** A request and its strings, as one question: the request, then `Strings: [...]`. */
+function writeQuestion(request, strings) {
+  return `${request}\nStrings: ${JSON.stringify(strings)}`;
+}
+
+/**
+ * The question in a model's text: its first line (without a `Request:` label), and the JSON list
+ * after `Strings:`. A request without strings cannot be checked, so it is no question.
+ */
+function parseQuestion(text) {
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const request = lines[0]?.replace(/^request\s*:\s*/i, '').trim();
+  const listed = lines.find((line) => /^strings\s*:/i.test(line));
+  if (!request || /^strings\s*:/i.test(request) || !listed) return null;
+  let strings;
+  try {
+    strings = JSON.parse(listed.replace(/^strings\s*:\s*/i, ''));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(strings) || strings.length === 0) return null;
+  strings = strings.map(String);
+  return { question: writeQuestion(request, strings), fields: { strings }, words: request };
+}

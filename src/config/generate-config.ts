@@ -43,20 +43,28 @@ const hardnessMixSchema = z.strictObject({
   extra: z.number().nonnegative().optional(),
 });
 
-/** Where the symbolic knowledge comes from: one SQLite file or a folder of them (Spider layout). */
+/**
+ * Where the symbolic knowledge comes from. For sql: one SQLite file or a folder of them (Spider
+ * layout); other tasks need none (their knowledge comes from the demonstrations and questions).
+ */
 export const knowledgeConfigSchema = z.strictObject({
-  /** A `.sqlite` file, or a folder of `<db_id>.sqlite` / `<db_id>/<db_id>.sqlite` files. */
+  /** sql: a `.sqlite` file, or a folder of `<db_id>.sqlite` / `<db_id>/<db_id>.sqlite` files. */
   db: z
     .string()
     .min(1)
-    .describe('A .sqlite file, or a folder of <db_id>.sqlite / <db_id>/<db_id>.sqlite files.'),
-  /** Only these database ids of a folder. @default every database in the folder */
-  databases: z.array(z.string().min(1)).min(1).optional().describe('Only these database ids of a folder.'),
-  /** Questions for each database, overriding the even split of `count`. */
+    .optional()
+    .describe('sql: a .sqlite file, or a folder of <db_id>.sqlite / <db_id>/<db_id>.sqlite files.'),
+  /** Only these sources (database ids of a folder). @default every database in the folder */
+  databases: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('Only these sources (database ids of a folder).'),
+  /** Questions for each source (database), overriding the even split of `count`. */
   quotas: z
     .record(z.string(), z.int().nonnegative())
     .optional()
-    .describe('Questions for each database, overriding the even split of count.'),
+    .describe('Questions for each source (database), overriding the even split of count.'),
   /** Example rows shown per table. @default 3 */
   rows: z.int().nonnegative().default(3).describe('Example rows shown per table.'),
   /** `first` rows or a seeded `random` sample of each table. @default 'random' */
@@ -72,7 +80,10 @@ export const knowledgeConfigSchema = z.strictObject({
     .describe('Most cell values matching the question shown in the answer prompt (0 turns matching off).'),
 });
 
-/** Human demonstrations: a JSONL file, and how to pick `k` of them per prompt. */
+/**
+ * Human demonstrations: a JSONL file in the benchmark's own format (the task knows its field
+ * names: MBPP `text`/`code`/`test_list`, NL2Bash `nl`/`bash`, ...), and how to pick `k` per prompt.
+ */
 export const demonstrationsConfigSchema = z.strictObject({
   file: z.string().min(1),
   /** Demonstrations per prompt. @default 4 */
@@ -82,8 +93,16 @@ export const demonstrationsConfigSchema = z.strictObject({
     .enum(['random', 'bm25', 'embedding'])
     .default('random')
     .describe('How gen_a picks them for a question: random, bm25 or embedding similarity.'),
-  questionField: z.string().default('question'),
-  programField: z.string().default('query'),
+  /** The question's field, when the file does not use the task's own. @default the task's */
+  questionField: z
+    .string()
+    .optional()
+    .describe("The question's field, when the file does not use the task's own."),
+  /** The program's field, when the file does not use the task's own. @default the task's */
+  programField: z
+    .string()
+    .optional()
+    .describe("The program's field, when the file does not use the task's own."),
   /** Prefer demonstrations of the same `db_id` when the file has them. @default true */
   sameDatabase: z
     .boolean()
@@ -95,15 +114,16 @@ export const demonstrationsConfigSchema = z.strictObject({
 export const generationConfigSchema = z.strictObject({
   genQ: samplingSchema({ n: 20, temperature: 0.8, maxTokens: 64, logprobs: false }),
   genA: samplingSchema({ n: 20, temperature: 0.8, maxTokens: 256, logprobs: true }),
-  /** Questions outside this many words are dropped. */
+  /** Questions outside this many words are dropped. @default the task's (3 to 40 for most) */
   questionWords: z
     .strictObject({ min: z.int().min(1).default(3), max: z.int().min(1).default(40) })
-    .default({ min: 3, max: 40 })
-    .refine((range) => range.min <= range.max, 'min must not exceed max'),
+    .refine((range) => range.min <= range.max, 'min must not exceed max')
+    .optional()
+    .describe("Questions outside this many words are dropped (default: the task's, 3 to 40 for most)."),
   /**
-   * Sample a condition (hardness, tables, clauses) per `gen_q` prompt, toward a target mix: measured
-   * on the demonstrations by default, or on `reference`; each part can be set here. `enabled: false`
-   * reproduces SymGen (demonstrations only, no condition in the prompt).
+   * Sample a condition per `gen_q` prompt, for tasks that have conditions (sql: hardness, tables,
+   * clauses), toward a target mix: measured on the demonstrations by default, or on `reference`; each
+   * part can be set here. `enabled: false` reproduces SymGen (demonstrations only, no condition in the prompt).
    */
   conditions: z
     .strictObject({
@@ -193,7 +213,23 @@ export const outputConfigSchema = z.strictObject({
 export const generateConfigSchema = z.strictObject({
   /** Editors' JSON Schema reference; ignored. */
   $schema: z.string().optional().describe("Editors' JSON Schema reference; ignored."),
-  task: z.literal('sql').default('sql'),
+  /** The task: sql, python, math, bash, top, qdmr, or the id of `taskModule`. @default 'sql' */
+  task: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, 'expected a task id such as sql, python, math, bash, top, qdmr')
+    .default('sql')
+    .describe('The task: sql, python, math, bash, top, qdmr, or the id of taskModule.'),
+  /** A JavaScript module exporting a user-defined task (docs/tasks.md); `task` is then its id. */
+  taskModule: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A JavaScript module exporting a user-defined task (docs/tasks.md); task is then its id.'),
+  /** Options of the task's executor (bash: `execute`, `fixture`); sql reads `verify`. */
+  taskOptions: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe("Options of the task's executor (bash: execute, fixture); sql reads verify."),
   /** Seed of every sampler (rows, demonstrations, conditions, programs-first). @default 0 */
   seed: z
     .int()
@@ -206,17 +242,31 @@ export const generateConfigSchema = z.strictObject({
     .positive()
     .default(100)
     .describe('Questions (examples, accepted plus rejected) to generate over all databases.'),
-  knowledge: knowledgeConfigSchema,
+  knowledge: knowledgeConfigSchema.default(() => knowledgeConfigSchema.parse({})),
   demonstrations: demonstrationsConfigSchema.optional(),
   prompts: z
     .strictObject({ genQ: templateConfigSchema.optional(), genA: templateConfigSchema.optional() })
     .default({}),
   generation: generationConfigSchema.default(() => generationConfigSchema.parse({})),
   verify: verifyOptionsSchema.default(() => verifyOptionsSchema.parse({})),
-  /** The model. Without it, `symgen generate` runs the offline programs-first generator. */
+  /** Most the run may spend; checked before each request, a resume may raise it. */
+  budget: z
+    .strictObject({
+      maxCostUsd: z
+        .number()
+        .positive()
+        .optional()
+        .describe('US dollars, priced from the price table (llm.prices over the defaults).'),
+      maxTokens: z.int().positive().optional().describe('Prompt plus completion tokens.'),
+    })
+    .default({})
+    .describe('Most the run may spend; checked before each request, a resume may raise it.'),
+  /** The model. Without it, tasks with a sampler (sql, math) run the offline programs-first generator. */
   llm: llmConfigSchema
     .optional()
-    .describe('The model. Without it, symgen generate runs the offline programs-first generator.'),
+    .describe(
+      'The model. Without it, tasks with a sampler (sql, math) run the offline programs-first generator.',
+    ),
   output: outputConfigSchema,
 });
 

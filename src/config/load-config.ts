@@ -85,6 +85,8 @@ const PATH_FIELDS: readonly (readonly string[])[] = [
   ['demonstrations', 'file'],
   ['generation', 'conditions', 'reference'],
   ['output', 'dir'],
+  ['taskModule'],
+  ['taskOptions', 'fixture'],
 ];
 
 /** Relative paths written in a file are relative to the file, not to where symgen runs. */

@@ -1,6 +1,8 @@
 import type { DatasetExample } from '../dataset/index.js';
 import { foldQuestion } from '../dataset/index.js';
-import { sqlFeatures } from '../tasks/sql/features.js';
+import { defaultTask } from '../tasks/registry/index.js';
+import type { TaskPlugin } from '../tasks/spec.js';
+import type { SqlFeatures } from '../tasks/sql/features.js';
 import {
   type MixDivergence,
   type MixTarget,
@@ -8,8 +10,8 @@ import {
   measureMix,
   mixDivergence,
 } from '../tasks/sql/mix.js';
-import { normaliseSql } from '../tasks/sql/normalise.js';
 import type { CurateOptions } from './curate-options.js';
+import type { ContaminationIndex, ContaminationMatch } from './decontaminate.js';
 import { cheapFilterVerdict, resultSizeVerdict } from './filters.js';
 import { NearDuplicateIndex } from './minhash-lsh.js';
 import { type RelabelContext, type RelabelVerdict, relabelExample } from './relabel.js';
@@ -32,6 +34,8 @@ export interface DroppedExample {
   /** For duplicates: the id of the example kept in its place. */
   readonly duplicateOf?: string;
   readonly similarity?: number;
+  /** For `contaminated`: the benchmark item the example copies. */
+  readonly matched?: ContaminationMatch;
 }
 
 /** Counts of a curation run. */
@@ -58,12 +62,16 @@ export interface CurateResult {
 
 /** What curation can use besides the examples. */
 export interface CurateContext {
+  /** The task of the programs (normal form, features, shape). @default sql */
+  readonly task?: TaskPlugin<never>;
   /** Row count of a program's result, or `undefined` when it did not execute (needs a database). */
-  readonly resultRows?: (program: string, dbId: string | undefined) => Promise<number | undefined>;
+  readonly resultRows?: (program: string, example: DatasetExample) => Promise<number | undefined>;
+  /** Benchmark test items (`--decontaminate`): an example that copies one is dropped as `contaminated`. */
+  readonly contamination?: ContaminationIndex;
   /** The auxiliary model; without it nothing is relabelled. */
   readonly relabel?: RelabelContext;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
-  /** Re-weight toward this mix (the SQL parser must be loaded). */
+  /** Re-weight toward this mix, from the task's features of each program (sql; its parser must be loaded). */
   readonly mix?: { readonly target: MixTarget; readonly options?: MixWeightOptions };
 }
 
@@ -78,6 +86,7 @@ export async function curateExamples(
   options: CurateOptions,
   context: CurateContext = {},
 ): Promise<CurateResult> {
+  const task = context.task ?? defaultTask();
   const dropped: DroppedExample[] = [];
   const drop = (
     example: DatasetExample,
@@ -91,7 +100,15 @@ export async function curateExamples(
       drop(example, 'rejected-by-verifier', example.reason ? { detail: example.reason } : {});
       continue;
     }
-    const verdict = cheapFilterVerdict(example, options.filters);
+    const matched = context.contamination?.match(example.question, example.program || undefined);
+    if (matched) {
+      drop(example, 'contaminated', {
+        matched,
+        detail: `${matched.kind} with ${matched.file}:${matched.line} (id ${matched.id}): "${matched.shared}"`,
+      });
+      continue;
+    }
+    const verdict = cheapFilterVerdict(example, options.filters, task);
     if (verdict) drop(example, verdict.reason, { detail: verdict.detail });
     else alive.push(example);
   }
@@ -101,7 +118,7 @@ export async function curateExamples(
     (left, right) => (right.confidence ?? 1) - (left.confidence ?? 1) || left.line - right.line,
   );
   const normalised = new Map<DatasetExample, string>();
-  for (const example of byPriority) normalised.set(example, normaliseSql(example.program));
+  for (const example of byPriority) normalised.set(example, task.normalise(example.program));
   const survivors = new Set<DatasetExample>();
   const pairs = new Map<string, DatasetExample>();
   const perProgram = new Map<string, number>();
@@ -149,9 +166,7 @@ export async function curateExamples(
     context.resultRows &&
     (options.filters.minResultRows > 0 || options.filters.maxResultRows !== undefined)
   ) {
-    const rows = await Promise.all(
-      alive.map((example) => context.resultRows!(example.program, example.dbId)),
-    );
+    const rows = await Promise.all(alive.map((example) => context.resultRows!(example.program, example)));
     alive = alive.filter((example, position) => {
       const count = rows[position];
       if (count === undefined) {
@@ -196,10 +211,14 @@ export async function curateExamples(
     const relabel = relabels.get(example);
     return relabel?.verdict === 'corrected' ? { ...example, program: relabel.program } : example;
   });
-  const features = context.mix ? final.map((example) => sqlFeatures(example.program)) : undefined;
+  // the mix is SQL's (hardness, clauses, tables): the task's features of each kept program
+  const features = context.mix
+    ? final.map((example) => (task.features?.(example.program) ?? {}) as unknown as SqlFeatures)
+    : undefined;
   const weights = computeWeights(
     final,
     options.weight,
+    (program) => task.template?.(program) ?? task.normalise(program),
     context.mix && features
       ? {
           target: context.mix.target,

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
+import type { DatasetExample } from '../dataset/index.js';
 import { readDataset } from '../dataset/index.js';
 import { InputError } from '../errors/index.js';
 import { readJsonl, writeLinesAtomically } from '../io/index.js';
 import type { LlmProvider } from '../llm/spec.js';
-import { DatabaseSet } from '../tasks/sql/databases.js';
-import { SqliteExecutor } from '../tasks/sql/execute/index.js';
-import { sqlFeatures } from '../tasks/sql/features.js';
+import { defaultTask } from '../tasks/registry/index.js';
+import type { Executor, GenerationSource, TaskKnowledge, TaskPlugin } from '../tasks/spec.js';
+import type { SqlFeatures } from '../tasks/sql/features.js';
 import { measureMix } from '../tasks/sql/mix.js';
-import { loadSqlParser } from '../tasks/sql/parse.js';
-import { openReadOnly, readSqliteSchema } from '../tasks/sql/schema.js';
 import type { CuratedExample, CurateResult, DroppedExample } from './curate-examples.js';
 import { curateExamples } from './curate-examples.js';
 import type { CurateOptions } from './curate-options.js';
+import { readBenchmarks } from './decontaminate.js';
 
 /** Files and resources of one `symgen curate` run. */
 export interface CurateFileOptions {
@@ -21,11 +21,21 @@ export interface CurateFileOptions {
   readonly dropped?: string;
   /** The review queue, lowest confidence first. @default `<output without .jsonl>.review.jsonl` */
   readonly review?: string;
-  /** `--db`: enables the result-size filters and checks the auxiliary model's corrections. */
+  /** The task of the programs. @default sql */
+  readonly task?: TaskPlugin<never>;
+  /** sql `--db`: enables the result-size filters and checks the auxiliary model's corrections. */
   readonly db?: string;
   /** The auxiliary model for relabelling (already wrapped with a scheduler). */
   readonly model?: LlmProvider;
   readonly options: CurateOptions;
+  /**
+   * Benchmark test files (`--decontaminate`) and the normal form of programs (default: the task's):
+   * examples whose question overlaps an item or whose program equals one are dropped as `contaminated`.
+   */
+  readonly decontaminate?: {
+    readonly files: readonly string[];
+    readonly normalise?: (program: string) => string;
+  };
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -41,43 +51,71 @@ export function sideFile(output: string, suffix: string): string {
  */
 export async function curateFile(options: CurateFileOptions): Promise<CurateResult> {
   const dataset = await readDataset(options.input, { includeRejected: true });
-  await loadSqlParser();
+  const task = options.task ?? defaultTask();
+  await task.ready?.();
+  const contamination = options.decontaminate
+    ? (
+        await readBenchmarks(options.decontaminate.files, {
+          ngram: options.options.decontamination.ngram,
+          minWords: options.options.decontamination.minWords,
+          normalise: options.decontaminate.normalise ?? ((program) => task.normalise(program)),
+        })
+      ).index
+    : undefined;
   const mixOptions = options.options.weight.mix;
+  // the target mix is SQL's (hardness, clauses, tables), measured with the task's features
   const mix = mixOptions
     ? {
-        target: measureMix((await readPrograms(mixOptions.reference)).map((program) => sqlFeatures(program))),
+        target: measureMix(
+          (await readPrograms(mixOptions.reference)).map(
+            (program) => (task.features?.(program) ?? {}) as unknown as SqlFeatures,
+          ),
+        ),
         options: { parts: mixOptions.parts, maxFactor: mixOptions.maxFactor },
       }
     : undefined;
-  const databases = options.db ? DatabaseSet.open(options.db) : undefined;
-  const executor = databases ? new SqliteExecutor({ timeoutMs: 5000 }) : undefined;
-  const schemas = new Map<string, string>();
-  const schemaText = (dbId: string | undefined): string | undefined => {
-    if (!databases) return undefined;
-    const environment = databases.resolve(dbId);
-    let text = schemas.get(environment.path);
-    if (text === undefined) {
-      const db = openReadOnly(environment.path);
-      try {
-        text = readSqliteSchema(db)
-          .tables.map((table) => table.createSql)
-          .join('\n');
-      } finally {
-        db.close();
-      }
-      schemas.set(environment.path, text);
+  // where programs run: the task's sources (sql: the databases of --db; a task without sources needs none)
+  const sources = options.db
+    ? task.sources?.({ db: options.db, executor: {} })
+    : task.sources
+      ? undefined
+      : [{ id: task.id }];
+  const byId = new Map<string, GenerationSource>((sources ?? []).map((source) => [source.id, source]));
+  const sourceOf = (example: DatasetExample) =>
+    byId.get(example.dbId ?? '') ?? (byId.size === 1 ? byId.values().next().value : undefined);
+  let executor: Executor | undefined;
+  const execute = async (program: string, example: DatasetExample) => {
+    const source = sourceOf(example);
+    if (!source) return undefined;
+    executor ??= task.createExecutor({ timeoutMs: 5000 } as never);
+    return executor.execute(program, task.environment?.(example.raw, source) ?? source);
+  };
+  const knowledge = new Map<string, TaskKnowledge>();
+  const knowledgeOf = (example: DatasetExample): string | undefined => {
+    const source = sourceOf(example);
+    if (!source || !task.knowledge) return undefined;
+    let opened = knowledge.get(source.id);
+    if (!opened) {
+      opened = task.knowledge({
+        source,
+        demonstrations: [],
+        options: { rows: 0, rowSelection: 'first', matchedValues: 0 },
+        executor: {},
+      });
+      knowledge.set(source.id, opened);
     }
-    return text;
+    return opened.view({ seed: 0, record: example.raw }).text || undefined;
   };
   try {
-    const execute = async (program: string, dbId: string | undefined) =>
-      executor!.execute(program, databases!.resolve(dbId));
     const result = await curateExamples(dataset.examples, options.options, {
-      ...(executor
+      task,
+      ...(contamination ? { contamination } : {}),
+      // result sizes are rows of a database result: with --db only
+      ...(options.db
         ? {
-            resultRows: async (program, dbId) => {
-              const outcome = await execute(program, dbId);
-              return outcome.status === 'ok' ? (outcome.size ?? 0) : undefined;
+            resultRows: async (program, example) => {
+              const outcome = await execute(program, example);
+              return outcome?.status === 'ok' ? (outcome.size ?? 0) : undefined;
             },
           }
         : {}),
@@ -85,9 +123,13 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
         ? {
             relabel: {
               model: options.model,
-              schema: schemaText,
-              ...(executor
-                ? { checkProgram: async (program, dbId) => (await execute(program, dbId)).status === 'ok' }
+              task,
+              knowledge: knowledgeOf,
+              ...(sources
+                ? {
+                    checkProgram: async (program, example) =>
+                      (await execute(program, example))?.status === 'ok',
+                  }
                 : {}),
             },
           }
@@ -103,14 +145,17 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
     const dropped = [...result.dropped, ...invalid].sort(
       (left, right) => left.example.line - right.example.line,
     );
-    await writeLinesAtomically(options.output, lines(result.kept.map(keptRecord)));
+    await writeLinesAtomically(
+      options.output,
+      lines(result.kept.map((entry) => keptRecord(entry, task.generation?.fields.program))),
+    );
     await writeLinesAtomically(
       options.dropped ?? sideFile(options.output, 'dropped'),
       lines(dropped.map(droppedRecord)),
     );
     await writeLinesAtomically(
       options.review ?? sideFile(options.output, 'review'),
-      lines(result.review.map(keptRecord)),
+      lines(result.review.map((entry) => keptRecord(entry, task.generation?.fields.program))),
     );
     const summary = {
       ...result.summary,
@@ -118,14 +163,20 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
     };
     return { ...result, dropped, summary };
   } finally {
+    for (const opened of knowledge.values()) opened.close?.();
     await executor?.close();
   }
 }
 
-/** A kept example as written: every original field, the (possibly corrected) program and `weight`. */
-export function keptRecord(entry: CuratedExample): Record<string, unknown> {
+/**
+ * A kept example as written: every original field, the (possibly corrected) program (under every
+ * program field it has: `program`, `query`, `sql`, the task's own such as `bash`) and `weight`.
+ */
+export function keptRecord(entry: CuratedExample, taskField?: string): Record<string, unknown> {
   const raw = entry.example.raw;
-  const programFields = ['program', 'query', 'sql'].filter((name) => typeof raw[name] === 'string');
+  const programFields = ['program', 'query', 'sql', ...(taskField ? [taskField] : [])].filter(
+    (name) => typeof raw[name] === 'string',
+  );
   const record: Record<string, unknown> = { ...raw };
   for (const name of programFields.length > 0 ? programFields : ['program']) record[name] = entry.program;
   record.weight = entry.weight;
@@ -142,6 +193,7 @@ function droppedRecord(entry: DroppedExample): Record<string, unknown> {
     ...(entry.detail === undefined ? {} : { detail: entry.detail }),
     ...(entry.duplicateOf === undefined ? {} : { duplicate_of: entry.duplicateOf }),
     ...(entry.similarity === undefined ? {} : { similarity: entry.similarity }),
+    ...(entry.matched === undefined ? {} : { matched: entry.matched }),
   };
 }
 

@@ -62,12 +62,21 @@ export const curateRelabelSchema = z.strictObject({
   limit: z.int().positive().default(500),
 });
 
+/** Decontamination against benchmark test items (`--decontaminate FILE...`). */
+export const curateDecontaminationSchema = z.strictObject({
+  /** Words per n-gram of the question overlap (13, as in GPT-3's contamination analysis). */
+  ngram: z.int().min(1).default(13),
+  /** Texts shorter than an n-gram are compared whole, down to this many words (shorter: only equal texts). */
+  minWords: z.int().min(1).default(8),
+});
+
 /** Every setting of `symgen curate`. */
 export const curateOptionsSchema = z.strictObject({
   filters: curateFilterSchema.default(() => curateFilterSchema.parse({})),
   dedup: curateDedupSchema.default(() => curateDedupSchema.parse({})),
   weight: curateWeightSchema.default(() => curateWeightSchema.parse({})),
   relabel: curateRelabelSchema.default(() => curateRelabelSchema.parse({})),
+  decontamination: curateDecontaminationSchema.default(() => curateDecontaminationSchema.parse({})),
   /** Kept examples with a confidence below this go to the review queue. */
   reviewBelow: z.number().min(0).max(1).default(0.8),
 });

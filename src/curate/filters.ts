@@ -1,7 +1,6 @@
 import type { DatasetExample } from '../dataset/index.js';
 import { questionWords } from '../dataset/index.js';
-import { sqlFeatures } from '../tasks/sql/features.js';
-import { tokenizeSql } from '../tasks/sql/tokenize.js';
+import type { Task } from '../tasks/spec.js';
 import type { CurateFilterOptions } from './curate-options.js';
 
 /** Why a filter dropped an example. */
@@ -37,6 +36,7 @@ export function languageVerdict(question: string): FilterVerdict | undefined {
 export function cheapFilterVerdict(
   example: DatasetExample,
   options: CurateFilterOptions,
+  task: Pick<Task, 'features'> = {},
 ): FilterVerdict | undefined {
   if (example.confidence !== undefined && example.confidence < options.minConfidence) {
     return {
@@ -56,13 +56,14 @@ export function cheapFilterVerdict(
     if (verdict) return verdict;
   }
   if (example.program.trim() === '') return { reason: 'no-program', detail: 'empty program' };
-  const tokens = tokenizeSql(example.program).length;
+  const tokens = programTokens(example.program);
   if (tokens > options.maxProgramTokens) {
-    return { reason: 'too-complex', detail: `${tokens} SQL tokens > ${options.maxProgramTokens}` };
+    return { reason: 'too-complex', detail: `${tokens} program tokens > ${options.maxProgramTokens}` };
   }
   if (options.hardness) {
-    const hardness = sqlFeatures(example.program).hardness;
-    if (!options.hardness.includes(hardness)) {
+    const found = task.features?.(example.program).hardness;
+    const hardness = typeof found === 'string' ? found : 'unknown';
+    if (!(options.hardness as readonly string[]).includes(hardness)) {
       return { reason: 'hardness', detail: `hardness ${hardness} not in ${options.hardness.join(',')}` };
     }
   }
@@ -78,4 +79,9 @@ export function resultSizeVerdict(rows: number, options: CurateFilterOptions): F
     return { reason: 'result-size', detail: `${rows} rows > ${options.maxResultRows}` };
   }
   return undefined;
+}
+
+/** Tokens of a program in any language: quoted strings, words and numbers, and each other symbol. */
+export function programTokens(program: string): number {
+  return (program.match(/'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|[\w$]+|[^\s\w]/g) ?? []).length;
 }

@@ -18,6 +18,13 @@ export {
   type CurateOptions,
   curateOptionsSchema,
 } from './curate-options.js';
+export {
+  type BenchmarkItem,
+  ContaminationIndex,
+  type ContaminationMatch,
+  type DecontaminationOptions,
+  readBenchmarks,
+} from './decontaminate.js';
 export { cheapFilterVerdict, type FilterVerdict, languageVerdict, resultSizeVerdict } from './filters.js';
 export {
   findNearDuplicates,

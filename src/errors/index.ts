@@ -1,4 +1,5 @@
 export { ApiCallError } from './api-call-error.js';
+export { BudgetError } from './budget-error.js';
 export { CircuitOpenError } from './circuit-open-error.js';
 export { ConfigError, type ConfigIssue, type ZodLikeError, zodIssues } from './config-error.js';
 export { DatabaseError } from './database-error.js';

@@ -1,7 +1,7 @@
-import { sqlFeatures } from '../tasks/sql/features.js';
+import { defaultTask } from '../tasks/registry/index.js';
+import type { TaskPlugin } from '../tasks/spec.js';
 import { HARDNESS_LEVELS } from '../tasks/sql/hardness.js';
 import type { SqlSchema } from '../tasks/sql/schema.js';
-import { sqlTemplate } from '../tasks/sql/template.js';
 import { tokenizeSql } from '../tasks/sql/tokenize.js';
 
 /** Diversity of a set of SQL programs. */
@@ -23,13 +23,15 @@ export interface ProgramDiversity {
 }
 
 /**
- * Hardness levels, clauses, tables and columns covered and distinct templates of SQL programs, via
- * the SQL task's features. `schemas` (by db id, or one for all under `''`) turns counts into coverage.
- * The SQL parser must be loaded.
+ * Hardness levels, clauses, tables and columns covered and distinct templates of a task's programs,
+ * from the task's `features` (the ones it has: `hardness`, `clauses`, `tables`) and `template`.
+ * `schemas` (sql: by db id, or one for all under `''`) turns counts into coverage. The task must be
+ * ready (`task.ready()`: the SQL parser loaded).
  */
 export function programDiversity(
   programs: readonly { program: string; dbId?: string }[],
   schemas?: ReadonlyMap<string, SqlSchema>,
+  task: TaskPlugin<never> = defaultTask(),
 ): ProgramDiversity {
   const hardness: Record<string, number> = Object.fromEntries(
     [...HARDNESS_LEVELS, 'unknown'].map((level) => [level, 0]),
@@ -39,12 +41,20 @@ export function programDiversity(
   const columns = new Set<string>();
   const templates = new Set<string>();
   for (const { program, dbId } of programs) {
-    const features = sqlFeatures(program);
+    const raw = task.features?.(program) ?? {};
+    const list = (value: unknown) =>
+      Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+    const features = {
+      hardness: typeof raw.hardness === 'string' ? raw.hardness : 'unknown',
+      clauses: list(raw.clauses),
+      tables: list(raw.tables),
+    };
     hardness[features.hardness] = (hardness[features.hardness] ?? 0) + 1;
     for (const clause of features.clauses) clauses[clause] = (clauses[clause] ?? 0) + 1;
     const scope = schemas?.size === 1 ? '' : (dbId ?? '');
     for (const table of features.tables) tables.add(`${scope}\u0000${table}`);
-    templates.add(`${scope}\u0000${sqlTemplate(program)}`);
+    templates.add(`${scope}\u0000${task.template?.(program) ?? task.normalise(program)}`);
+    if (!schemas) continue;
     const words = new Set(
       tokenizeSql(program)
         .filter((token) => token.kind === 'word' || token.kind === 'quoted-identifier')

@@ -8,6 +8,7 @@ import {
   normaliseSql,
   sqlFeatures,
 } from '../tasks/sql/index.js';
+import { sqlTask } from '../tasks/sql/task.js';
 import { pairPrograms, readPrograms } from './predictions.js';
 
 /** Accuracy over a group of examples. */
@@ -105,9 +106,7 @@ export async function evaluateSql(options: SqlEvaluateOptions): Promise<SqlEvalu
 
 /** Whether a prediction's result equals the gold result (in order when gold orders more than one row). */
 export function sameResult(gold: SqlExecutionResult, predicted: SqlExecutionResult): boolean {
-  if (gold.status !== 'ok' || predicted.status !== 'ok') return false;
-  const ordered = gold.ordered === true && (gold.size ?? 0) > 1;
-  return ordered ? gold.listKey === predicted.listKey : gold.bagKey === predicted.bagKey;
+  return sqlTask.matches!(predicted, gold);
 }
 
 function summarise(examples: EvaluatedExample[]): SqlEvaluation {

@@ -53,7 +53,8 @@ const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
 /**
  * Score predictions of any task against gold: a sample is correct when its result key equals the
  * gold's (the gold program's result, or a key the gold line gives directly, such as GSM8K's
- * `#### 18` or MBPP's tests passing). Whole-run failures throw; a bad prediction is a wrong one.
+ * `#### 18` or MBPP's tests passing), or, for a task with `matches`, when the task says the result
+ * matches the gold program's (SQL compares in order only when the gold orders its rows). Whole-run failures throw; a bad prediction is a wrong one.
  */
 export async function evaluateTask<Options>(options: TaskEvaluateOptions<Options>): Promise<TaskEvaluation> {
   const { task } = options;
@@ -129,7 +130,13 @@ async function evaluateOne(
     correct:
       goldKey === undefined
         ? 0
-        : results.filter((result) => result?.status === 'ok' && result.key === goldKey).length,
+        : results.filter((result) =>
+            result === undefined
+              ? false
+              : task.matches && goldResult
+                ? task.matches(result, goldResult)
+                : result.status === 'ok' && result.key === goldKey,
+          ).length,
     samples: predictions.length,
     exactMatch: first !== null && goldProgram !== undefined && collapse(first) === collapse(goldProgram),
     normalisedMatch:

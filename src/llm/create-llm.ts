@@ -1,12 +1,13 @@
 import { ConfigError, zodIssues } from '../errors/index.js';
 import { createAnthropic } from './anthropic/index.js';
+import { type Budget, type BudgetLimits, type BudgetSpent, createBudget } from './budget/index.js';
 import { createCacheMiddleware, type ResponseCache } from './cache/index.js';
 import { type LlmConfig, type LlmProviderConfig, llmConfigSchema } from './config.js';
 import { createLlamaCpp } from './llama-cpp/index.js';
 import { createOpenAICompatible } from './openai-compatible/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import type { LlmMiddleware, LlmProvider } from './spec.js';
-import { defaultPrices } from './usage/prices.js';
+import { defaultPrices, findPrice } from './usage/prices.js';
 import { createUsageTracker, type UsageTracker } from './usage/usage-tracker.js';
 import { wrapProvider } from './wrap-provider.js';
 
@@ -17,6 +18,8 @@ export interface Llm {
   readonly scheduler: Scheduler;
   readonly usage: UsageTracker;
   readonly cache: ResponseCache | undefined;
+  /** The spending limit, when one was given. */
+  readonly budget?: Budget | undefined;
 }
 
 /** Creates the bare provider a config describes. */
@@ -52,6 +55,8 @@ export function createLlm(
      * it then does its own retries and limits, so this scheduler only passes calls through.
      */
     provider?: LlmProvider;
+    /** Limits checked before each request that reaches the model (`--max-cost`, `--max-tokens`). */
+    budget?: { limits: BudgetLimits; spent?: BudgetSpent; resumeHint?: string };
   } = {},
 ): Llm {
   const parsed = llmConfigSchema.safeParse(input);
@@ -76,12 +81,25 @@ export function createLlm(
         timeoutMs: config.scheduler.timeoutMs,
         onMessage: options.onMessage,
       });
-  const usage = createUsageTracker({ prices: { ...defaultPrices, ...config.prices } });
+  const prices = { ...defaultPrices, ...config.prices };
+  const usage = createUsageTracker({ prices });
+  const provider = options.provider ?? createProvider(config.provider, options.env);
+  const budget =
+    options.budget &&
+    (options.budget.limits.maxCostUsd !== undefined || options.budget.limits.maxTokens !== undefined)
+      ? createBudget(options.budget.limits, {
+          price: findPrice(prices, provider.modelId),
+          modelId: provider.modelId,
+          ...(options.budget.spent ? { spent: options.budget.spent } : {}),
+          ...(options.budget.resumeHint ? { resumeHint: options.budget.resumeHint } : {}),
+        })
+      : undefined;
   const middleware: LlmMiddleware[] = [
     ...(options.cache ? [createCacheMiddleware(options.cache)] : []),
+    // inside the cache: only requests that reach the model are checked and counted
+    ...(budget ? [budget.middleware] : []),
     usage.middleware,
     scheduler.middleware,
   ];
-  const provider = options.provider ?? createProvider(config.provider, options.env);
-  return { model: wrapProvider(provider, middleware), scheduler, usage, cache: options.cache };
+  return { model: wrapProvider(provider, middleware), scheduler, usage, cache: options.cache, budget };
 }

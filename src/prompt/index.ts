@@ -1,12 +1,16 @@
-export { defaultGenATemplate, defaultGenQTemplate } from './default-templates.js';
-export * from './demonstrations/index.js';
-export { compilePromptTemplate, type PromptTemplate, promptHash } from './prompt-template.js';
-export { sampleWithoutReplacement, seededRandom, seedFrom } from './seed.js';
-export { SqlKnowledge, type SqlKnowledgeOptions, type SqlKnowledgeView } from './sql-knowledge.js';
+export {
+  SqlKnowledge,
+  type SqlKnowledgeOptions,
+  type SqlKnowledgeView,
+} from '../tasks/sql/knowledge.js';
 export {
   buildValueIndex,
   normaliseText,
   type ValueIndex,
   type ValueIndexOptions,
   type ValueMatch,
-} from './value-index.js';
+} from '../tasks/sql/value-index.js';
+export { defaultGenATemplate, defaultGenQTemplate } from './default-templates.js';
+export * from './demonstrations/index.js';
+export { compilePromptTemplate, type PromptTemplate, promptHash } from './prompt-template.js';
+export { sampleWithoutReplacement, seededRandom, seedFrom } from './seed.js';

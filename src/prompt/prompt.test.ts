@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB } from '../../test/shared-data.js';
 import { ConfigError } from '../errors/index.js';
+import { SqlKnowledge } from '../tasks/sql/knowledge.js';
 import { defaultGenATemplate, defaultGenQTemplate } from './default-templates.js';
 import { buildBm25Index } from './demonstrations/bm25.js';
 import { createDemonstrationSelector } from './demonstrations/select-demonstrations.js';
 import { compilePromptTemplate, promptHash } from './prompt-template.js';
-import { SqlKnowledge } from './sql-knowledge.js';
 
 const demos = [
   {

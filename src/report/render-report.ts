@@ -64,6 +64,10 @@ export function renderReport(data: ReportData): string {
           [data.usage ? formatNumber(data.usage.promptTokens + data.usage.completionTokens) : '-', 'tokens'],
           [data.usage?.costUsd !== undefined ? `$${data.usage.costUsd.toFixed(2)}` : '-', 'cost (USD)'],
         ] as [string, string][])),
+    [
+      formatNumber(data.review.reviewed),
+      `reviewed by people (${data.review.accepted} accepted, ${data.review.rejected} rejected, ${data.review.edited} edited)`,
+    ],
   ];
   const sections = [
     funnelSection(data),

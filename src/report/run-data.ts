@@ -7,8 +7,9 @@ import { type Faithfulness, faithfulnessFromLines } from '../evaluate/faithfulne
 import { type ProgramDiversity, programDiversity } from '../evaluate/program-diversity.js';
 import { type TextDiversity, textDiversity } from '../evaluate/text-diversity.js';
 import { RUN_FILES, RunStore } from '../store/index.js';
+import { resolveTask } from '../tasks/registry/index.js';
+import type { TaskPlugin } from '../tasks/spec.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
-import { loadSqlParser } from '../tasks/sql/parse.js';
 import { openReadOnly, readSqliteSchema, type SqlSchema } from '../tasks/sql/schema.js';
 import { type ExamplePairs, pickExamplePairs } from './example-pairs.js';
 
@@ -68,6 +69,8 @@ export interface ReportData {
     string,
     { quota: number; questions: number; accepted: number; rejected: number }
   >;
+  /** What reviewers decided (`symgen review`): lines with a `review` field. */
+  readonly review: { reviewed: number; accepted: number; rejected: number; edited: number };
   /**
    * The databases the programs ran on, for table and column coverage: `--db`, else the one the run
    * was generated from (its stored configuration). `missing`: the run's database is not there now.
@@ -104,6 +107,8 @@ export interface ReportOptions {
   readonly embeddings?: boolean;
   /** Fixed time stamp (tests). */
   readonly now?: Date;
+  /** The task of the programs. @default the run's task (`run.sqlite`, else `stats.json`), else sql */
+  readonly task?: TaskPlugin<never>;
 }
 
 /**
@@ -121,7 +126,8 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
       },
     );
   }
-  await loadSqlParser();
+  const task = options.task ?? (await resolveTask(runTask(runDirectory)));
+  await task.ready?.();
   const dataset = await readDataset(datasetPath, { includeRejected: true });
   const accepted = dataset.examples.filter((example) => example.status !== 'rejected');
   const rejectedFile = await readDatasetIfExists(join(runDirectory, 'rejected.jsonl'), {
@@ -152,6 +158,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
       ...(example.dbId ? { dbId: example.dbId } : {}),
     })),
     schemas,
+    task,
   );
   let reference: ReportData['reference'];
   if (options.reference) {
@@ -169,6 +176,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
           ...(example.dbId ? { dbId: example.dbId } : {}),
         })),
         schemas,
+        task,
       ),
     };
   }
@@ -199,6 +207,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     ...mixOf(stats),
     ...(typeof wallMs === 'number' ? { wallSeconds: wallMs / 1000 } : {}),
     byDatabase: byDatabaseOf(stats),
+    review: reviewOf([...accepted, ...rejected]),
     ...(database ? { database } : {}),
     examples: pickExamplePairs(accepted, rejected),
     files: runFiles(runDirectory, options.out ?? join(runDirectory, 'report.html')),
@@ -209,6 +218,24 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     },
     generatedAt: (options.now ?? new Date()).toISOString(),
   };
+}
+
+/** The task a run was generated for: its stored configuration, else `stats.json`'s `run.task`. */
+function runTask(runDirectory: string): { task?: string; taskModule?: string } {
+  if (RunStore.exists(runDirectory)) {
+    const store = RunStore.open(runDirectory, { create: false });
+    try {
+      const config = JSON.parse(store.getMeta('config') ?? '{}') as { task?: string; taskModule?: string };
+      return {
+        ...(config.task ? { task: config.task } : {}),
+        ...(config.taskModule ? { taskModule: config.taskModule } : {}),
+      };
+    } finally {
+      store.close();
+    }
+  }
+  const run = readStats(join(runDirectory, 'stats.json'))?.run as { task?: unknown } | undefined;
+  return typeof run?.task === 'string' ? { task: run.task } : {};
 }
 
 function readStats(file: string): Record<string, unknown> | undefined {
@@ -349,6 +376,20 @@ function mixOf(stats: unknown): { mix?: ReportData['mix'] } {
       },
     },
   };
+}
+
+/** Counts of reviewed lines: `review.status` and `review.edited` as `symgen review` writes them. */
+function reviewOf(examples: readonly { raw: Record<string, unknown> }[]): ReportData['review'] {
+  const counts = { reviewed: 0, accepted: 0, rejected: 0, edited: 0 };
+  for (const example of examples) {
+    const review = example.raw.review as { status?: unknown; edited?: unknown } | undefined;
+    if (typeof review !== 'object' || review === null) continue;
+    counts.reviewed++;
+    if (review.status === 'accepted') counts.accepted++;
+    if (review.status === 'rejected') counts.rejected++;
+    if (Array.isArray(review.edited) && review.edited.length > 0) counts.edited++;
+  }
+  return counts;
 }
 
 /**

@@ -1,4 +1,14 @@
 export * from './export/index.js';
+export {
+  type ReviewChange,
+  ReviewConflict,
+  type ReviewCounts,
+  type ReviewDecision,
+  RunReviews,
+  reviewCounts,
+  type StoredReview,
+  writeReviewedOutputs,
+} from './run-reviews.js';
 export { computeRunStats, type RunStats } from './run-stats.js';
 export {
   type ExampleState,

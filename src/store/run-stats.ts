@@ -1,3 +1,4 @@
+import { type ReviewCounts, reviewCounts } from './run-reviews.js';
 import type { RunStore, UsageEntry } from './run-store.js';
 
 /**
@@ -54,6 +55,12 @@ export interface RunStats {
    * a rate limit counts; `truncated`: samples cut off at the token limit).
    */
   readonly usage: Omit<UsageEntry, 'stage' | 'durationMs'> & {
+    /** Cost (US dollars, from the price table) and tokens per accepted example; null before one is accepted. */
+    readonly perAccepted: {
+      readonly costUsd: number;
+      readonly tokens: number;
+      readonly samples: number;
+    } | null;
     readonly byStage: Record<
       string,
       {
@@ -82,6 +89,8 @@ export interface RunStats {
    * accepted examples have, and the divergence between the two.
    */
   readonly mix?: unknown;
+  /** What reviewers decided (`symgen review`), once anyone did. */
+  readonly review?: ReviewCounts;
 }
 
 /** Computes `stats.json` from the store. */
@@ -189,6 +198,7 @@ export function computeRunStats(
   }
   // samples the model gave that the run holds; answers served again from the cache add none
   if (context.mode === 'llm') usage.samples = store.storedSamples();
+  const review = reviewCounts(store);
   return {
     version: 1,
     run: {
@@ -225,10 +235,22 @@ export function computeRunStats(
       acceptRate: decided === 0 ? 0 : round(accepted / decided, 4),
     },
     byDatabase,
-    usage: { ...usage, costUsd: round(usage.costUsd, 6) },
+    usage: {
+      ...usage,
+      costUsd: round(usage.costUsd, 6),
+      perAccepted:
+        accepted === 0
+          ? null
+          : {
+              costUsd: round(usage.costUsd / accepted, 6),
+              tokens: round((usage.promptTokens + usage.completionTokens) / accepted),
+              samples: round(usage.samples / accepted, 2),
+            },
+    },
     timings: { wallMs: round(wallMs), stageMs },
     ...(context.coverage === undefined ? {} : { coverage: context.coverage }),
     ...(context.mix === undefined ? {} : { mix: context.mix }),
+    ...(review.reviewed > 0 ? { review } : {}),
   };
 }
 

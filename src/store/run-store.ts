@@ -317,6 +317,16 @@ export class RunStore {
     return new Set(rows.map((row) => row.question_key));
   }
 
+  /** The questions a source already holds with their keys, in order (to rebuild the question filter). */
+  questions(dbId: string): { question: string; key: string }[] {
+    return (
+      this.sql('SELECT question, question_key FROM examples WHERE db_id = ? ORDER BY seq').all(dbId) as {
+        question: string;
+        question_key: string;
+      }[]
+    ).map((row) => ({ question: row.question, key: row.question_key }));
+  }
+
   /** Examples per database, all states. */
   countByDatabase(): Map<string, number> {
     const rows = this.sql('SELECT db_id, count(*) AS n FROM examples GROUP BY db_id').all() as {

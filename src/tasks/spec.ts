@@ -75,6 +75,12 @@ export interface Task<Options = unknown> {
   /** Structural features of a program (for SQL: hardness, clauses, tables), for curation and evaluation. */
   features?(program: string): Record<string, unknown>;
   /**
+   * Whether a predicted result counts as the gold result in evaluation, when the task's rule depends
+   * on the gold (SQL: rows in order when the gold orders more than one row, else as multisets).
+   * Default: both are `ok` and their keys are equal.
+   */
+  matches?(predicted: ExecutionResult, gold: ExecutionResult): boolean;
+  /**
    * A static check of a program that ran in `environment`: a flag when the program is suspect even
    * though it runs (for SQL, `type-trap`: a TEXT column holding numbers compared or ordered as text).
    * A flagged candidate cannot win the vote; when it would have won, the example is rejected with the
@@ -95,28 +101,85 @@ export type TaskReference =
   | { readonly key: string; readonly program?: undefined; readonly display: string };
 
 /**
- * Optional parts of a task plugin beyond `Task`: every built-in task but SQL implements them, and a
- * user-defined task may. See docs/tasks.md.
+ * A sanity check of one result group: a probe program run in the same environment, and whether its
+ * result (beside the group's own) shows a flaw. The check's `name` is the reason a question is
+ * rejected with when no flawless group is left.
+ */
+export interface ResultCheck {
+  readonly name: string;
+  readonly probe: string;
+  flawed(probe: ExecutionResult, result: ExecutionResult): boolean;
+}
+
+/**
+ * Optional parts of a task plugin beyond `Task`. The generation parts (`generation`, `knowledge`,
+ * `sources`, `conditions`, `sample`, `describe`) are what `symgen generate` and `symgen sample` call;
+ * `environment` and `reference` are what verify and evaluate call. See docs/tasks.md.
  */
 export interface TaskExtras {
   /** One line: what the programs of this task are, shown in `--help` and prompts. */
   readonly description?: string;
+  /** Load what the task needs before its first use (SQL: the WebAssembly parser behind `features`). */
+  ready?(): Promise<void>;
+  /** What generation needs of the task: its benchmark's field names, default prompts, question parsing. */
+  readonly generation?: TaskGeneration;
   /**
-   * The symbolic knowledge a prompt carries for one example (a function signature and tests, the
-   * label inventory of a parse, a fixture listing), as text.
+   * Where the programs of a run execute and what prompts know about: SQL, one source per database
+   * of `--db`; Bash, the fixture when executing. Default: one source named by the task id.
+   * Throws a `ConfigError` when a setting the task needs is missing (SQL without `--db`).
    */
-  knowledge?(record: TaskRecord): string;
+  sources?(options: SourceOptions): GenerationSource[];
+  /**
+   * The symbolic knowledge prompts carry, opened once per source (SQL: the schema, example rows and
+   * the cell values matching a question; Python: the problem's tests; TOP: the intents and slots of
+   * the demonstrations). Without it, prompts carry no knowledge.
+   */
+  knowledge?(source: KnowledgeSource): TaskKnowledge;
   /**
    * The environment one example's candidates run in, built from its record (for Python: its tests
-   * and shared inputs; for Bash: the fixture). Default: `{ id: String(record.id) }`.
+   * and shared inputs; for SQL: the record's database, among the sources). `source` is the source
+   * the record was generated for, when there is one. Default: the source, else `{ id: String(record.id) }`.
    */
-  environment?(record: TaskRecord): ExecutionEnvironment;
+  environment?(record: TaskRecord, source?: GenerationSource): ExecutionEnvironment;
   /** What a gold record expects, for evaluation. `null` when the record holds no gold. */
   reference?(record: TaskRecord): TaskReference | null;
-  /** Draw one program without a model (programs-first generation), from a seeded `random`. */
-  sample?(random: () => number): string;
-  /** Describe a program in words (a draft question for programs-first generation). */
+  /**
+   * Conditions of `gen_q` prompts (dataset-wise decomposition: SQL draws hardness, tables and
+   * clauses, and asks more for what was produced less). Opened once per source.
+   */
+  conditions?(source: GenerationSource, options: ConditionOptions): ConditionSampler;
+  /**
+   * Draw programs without a model (programs-first generation), each with its question when the
+   * sampler writes one; seeded: the same request gives the same sequence. Tasks with a sampler
+   * generate offline when no model is configured.
+   */
+  sample?(request: SampleRequest): AsyncIterable<SampledProgram>;
+  /** Describe a program in words (the question of a sampled program that has none). */
   describe?(program: string): string;
+  /**
+   * The program's shape: its normal form with literals replaced (curate weights an example by how
+   * rare its shape is). Default: the normal form.
+   */
+  template?(program: string): string;
+  /**
+   * Neighbour environments for test-suite verification (`--test-suite K`): `size` environments
+   * derived from `environment`, built with the candidates' `programs` in view (for SQL: databases with
+   * the same schema whose values sit next to the programs' literals), kept under `dir`. Candidates then
+   * group by their results on the original and on every neighbour, so programs must give equal
+   * results on each neighbour exactly when they are equivalent. Synchronous, and the same inputs must
+   * give the same environments.
+   */
+  testSuite?(
+    environment: ExecutionEnvironment & { sha256?: string },
+    programs: readonly string[],
+    options: { readonly size: number; readonly dir?: string | undefined },
+  ): ExecutionEnvironment[];
+  /**
+   * Sanity checks of a result group, given its representative program (for SQL: a LIMIT cutting
+   * through a tie, duplicate rows in a list of entities, COUNT(x) against COUNT(DISTINCT x)). With
+   * `checks` on, a flawless group wins, or the question is rejected with the flaw's name.
+   */
+  checks?(program: string): readonly ResultCheck[];
   /**
    * The task's own verifier of whole files, which `verifyTaskFile` (and so `symgen verify`) hands the
    * checked request to instead of running its per-example stream. It must write the bytes the stream
@@ -124,6 +187,167 @@ export interface TaskExtras {
    * Leave it out unless the generic path is too slow for the task.
    */
   verifyFile?(request: TaskVerifyFileRequest): Promise<VerifySummary>;
+}
+
+/** A chat prompt template in Jinja syntax (nunjucks): an optional system message and the user message. */
+export interface PromptText {
+  readonly system?: string;
+  readonly user: string;
+}
+
+/**
+ * Generation parts of a task.
+ *
+ * Template variables: `gen_q`: `knowledge`, `demonstrations` (`question`, `program`, `record`),
+ * `condition` (words, or empty), `source` (and `db_id`, the same). `gen_a`: the same without
+ * `condition`, plus `question` and the knowledge view's own variables (SQL: `matches`).
+ * `relabel` and `judge`: `knowledge`, `question`, `program`.
+ */
+export interface TaskGeneration {
+  /** The benchmark's own field names of a demonstration line (NL2Bash: `nl` / `bash`). */
+  readonly fields: { readonly question: string; readonly program: string };
+  /** Default prompts (after SymGen's per-task prompt builders). */
+  readonly prompts: {
+    readonly genQ: PromptText;
+    readonly genA: PromptText;
+    /** Asks an auxiliary model whether a program answers a question (curate). */
+    readonly relabel?: PromptText;
+    /** Asks a judge model whether a program answers a question (evaluate). */
+    readonly judge?: PromptText;
+  };
+  /** Questions outside this many words are dropped (default 3 to 40; GSM8K problems are longer). */
+  readonly questionWords?: { readonly min: number; readonly max: number };
+  /**
+   * A demonstration from a line of the benchmark (MBPP: the problem and its tests as the question).
+   * Default: the two `fields`. `null` for a line that is not usable.
+   */
+  demonstration?(record: TaskRecord): { question: string; program: string } | null;
+  /**
+   * The question in a `gen_q` sample, and the task fields it carries (MBPP: `text`, `test_list`).
+   * Must give the same answer again on its own `question` (the stored question is parsed again to
+   * build the record). `words`: the text whose words the length filter counts (default: the question).
+   * Default: the first line, without a `Question:` prefix, numbering or quotes.
+   */
+  question?(text: string): GeneratedQuestion | null;
+  /**
+   * The task's own fields of a dataset line, from its question fields, program and verification
+   * (SQL: `query`; MBPP: `code`; GSM8K: `answer`). Default: the program under `fields.program`.
+   */
+  datasetFields?(line: DatasetLine): Record<string, unknown>;
+}
+
+/** A question parsed from model text. */
+export interface GeneratedQuestion {
+  readonly question: string;
+  /** Task fields the question carries (MBPP: `text`, `test_list`), copied to the record and the dataset line. */
+  readonly fields?: Readonly<Record<string, unknown>>;
+  /** The text the length filter counts the words of. Default: `question`. */
+  readonly words?: string;
+}
+
+/** A decided dataset line before the task adds its own fields. */
+export interface DatasetLine {
+  readonly question: string;
+  readonly program: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The winning result group, when the verifier gave one (`key`, `preview`, `size`). */
+  readonly result?: { readonly key?: string; readonly preview?: unknown; readonly size?: number };
+}
+
+/** Settings of a run that decide its sources. */
+export interface SourceOptions {
+  /** `--db`: a SQLite file or a folder of them. */
+  readonly db?: string;
+  /** Only these source ids (a folder's database ids). */
+  readonly only?: readonly string[];
+  /**
+   * Refuse a source nothing can be generated from (SQL: a database with no tables) with an
+   * `InputError`, instead of listing it (symgen sample reports and skips it).
+   */
+  readonly strict?: boolean;
+  /** The executor options of the run (Bash: `execute`, `fixture`). */
+  readonly executor: Readonly<Record<string, unknown>>;
+}
+
+/** One source of a run: an execution environment, with a fingerprint when it is a file. */
+export interface GenerationSource extends ExecutionEnvironment {
+  /** SHA-256 of the source's file, so a reader can tell it is the same one. */
+  readonly sha256?: string;
+}
+
+/** What a task's knowledge is opened over. */
+export interface KnowledgeSource {
+  readonly source: GenerationSource;
+  /** The demonstration lines of the run, as read (TOP reads its label inventory from them). */
+  readonly demonstrations: readonly TaskRecord[];
+  /** The run's `knowledge` settings (SQL: `rows`, `rowSelection`, `matchedValues`). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The executor options of the run (Bash: `execute`, `fixture`). */
+  readonly executor: Readonly<Record<string, unknown>>;
+}
+
+/** The knowledge of one source, rendered per prompt. */
+export interface TaskKnowledge {
+  /**
+   * The knowledge one prompt shows: for `gen_q` (no `record`), or for the question `record`
+   * (`gen_a`, relabel, judge). `seed` drives any sampling (SQL's example rows).
+   */
+  view(request: { readonly seed: number; readonly record?: TaskRecord }): KnowledgeView;
+  close?(): void;
+}
+
+/** What a prompt shows of a source. */
+export interface KnowledgeView {
+  /** The `knowledge` template variable. */
+  readonly text: string;
+  /** More template variables (SQL: `matches`). */
+  readonly variables?: Readonly<Record<string, unknown>>;
+  /** Recorded in the line's `gen_a` provenance (SQL: `matchedValues`). */
+  readonly provenance?: Readonly<Record<string, unknown>>;
+}
+
+/** Options of a condition sampler. */
+export interface ConditionOptions {
+  readonly seed: number;
+  /** The run's condition settings (SQL: `hardnessMix`). */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Draws `gen_q` conditions and adapts them to what was produced. */
+export interface ConditionSampler {
+  next(): unknown;
+  /** A condition in words, for the prompt. */
+  describe(condition: unknown): string;
+  /** An accepted program's features (`task.features`). */
+  observe(features: Record<string, unknown>): void;
+  /** What was produced against the targets, for `stats.json`. */
+  coverage(): unknown;
+}
+
+/** What programs-first sampling draws from. */
+export interface SampleRequest {
+  readonly source: GenerationSource;
+  readonly seed: number;
+  /** About how many programs are wanted (a sampler may stop sooner when it runs out). */
+  readonly count: number;
+  /** Task settings (SQL: `hardnessMix`, `maxRows`, `allowDegenerate`). */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly signal?: AbortSignal;
+}
+
+/** One program drawn without a model. */
+export interface SampledProgram {
+  readonly program: string;
+  /** Its question, when the sampler writes one; else the task's `describe` does. */
+  readonly question?: string;
+  /** A stable id, when the sampler gives one. */
+  readonly id?: string;
+  /** More fields of the dataset line (SQL: `canonicalQuestion`, `condition`, `result`). */
+  readonly fields?: Readonly<Record<string, unknown>>;
+  readonly features?: Readonly<Record<string, unknown>>;
+  readonly provenance?: Readonly<Record<string, unknown>>;
+  /** True when the sampler ran the program already (SQL runs each on its database); else the pipeline executes it. */
+  readonly executed?: boolean;
 }
 
 /** A task plugin with its optional parts: what the registry, `symgen verify` and `symgen evaluate` take. */

@@ -133,22 +133,32 @@ export function describeTaskContract<Options>(
 
     optional(
       !!task.sample,
-      'samples programs that execute, the same for the same seed',
+      'samples programs that execute, the same for the same seed, each with a question',
       'sample (no offline generation)',
       async () => {
-        const programs = [1, 2, 3].map((seed) => task.sample!(seededRandom(seed)));
-        expect(task.sample!(seededRandom(1))).toBe(programs[0]);
-        for (const program of programs)
+        const draw = async (seed: number) => {
+          const drawn: { program: string; question: string | undefined }[] = [];
+          for await (const sampled of task.sample!({
+            source: cases.environment,
+            seed,
+            count: 3,
+            options: {},
+          })) {
+            drawn.push({
+              program: sampled.program,
+              question: sampled.question ?? task.describe?.(sampled.program),
+            });
+            if (drawn.length === 3) break;
+          }
+          return drawn;
+        };
+        const first = await draw(1);
+        expect(await draw(1)).toEqual(first);
+        expect(first).toHaveLength(3);
+        for (const { program, question } of first) {
           expect({ program, status: (await run(program)).status }).toEqual({ program, status: 'ok' });
-      },
-    );
-
-    optional(
-      !!task.sample && !!task.describe,
-      'describes the programs it samples in words',
-      task.sample ? 'describe' : 'sample and describe',
-      () => {
-        for (const seed of [1, 2, 3]) expect(task.describe!(task.sample!(seededRandom(seed)))).toMatch(/\w/);
+          expect(question).toMatch(/\w/);
+        }
       },
     );
 

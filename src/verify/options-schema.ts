@@ -28,4 +28,14 @@ export const verifyOptionsSchema = z.strictObject({
   executor: z.enum(VERIFY_CHOICES.executor).optional(),
   keepCandidates: z.boolean().default(VERIFY_DEFAULTS.keepCandidates),
   window: integer('window').default(VERIFY_DEFAULTS.window),
+  adaptive: z.boolean().default(VERIFY_DEFAULTS.adaptive),
+  adaptiveFirst: integer('adaptiveFirst').default(VERIFY_DEFAULTS.adaptiveFirst),
+  adaptiveStep: integer('adaptiveStep').default(VERIFY_DEFAULTS.adaptiveStep),
+  adaptiveConfidence: z
+    .number()
+    .refine((value) => value > 0 && value < 1, 'must be between 0 and 1')
+    .default(VERIFY_DEFAULTS.adaptiveConfidence),
+  testSuite: integer('testSuite').default(VERIFY_DEFAULTS.testSuite),
+  checks: z.boolean().default(VERIFY_DEFAULTS.checks),
+  testSuiteDir: z.string().optional(),
 }) satisfies z.ZodType<VerifyOptions, unknown>;

@@ -27,6 +27,18 @@ const cases: Record<string, unknown>[] = [
   { keepCandidates: 'yes' },
   { window: 0 },
   { colour: 'blue' },
+  {
+    adaptive: true,
+    adaptiveFirst: 3,
+    adaptiveStep: 1,
+    adaptiveConfidence: 0.99,
+    testSuite: 5,
+    testSuiteDir: '/tmp/x',
+  },
+  { adaptiveConfidence: 1 },
+  { adaptiveFirst: 0 },
+  { testSuite: 65 },
+  { adaptive: 'yes' },
   { minVotes: 2, timeoutMs: -1, count: 'x' },
 ];
 

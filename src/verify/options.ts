@@ -16,6 +16,9 @@ export const VERIFY_INTEGERS = {
   maxRows: [1, Number.MAX_SAFE_INTEGER],
   workers: [1, 64],
   window: [1, Number.MAX_SAFE_INTEGER],
+  adaptiveFirst: [1, 256],
+  adaptiveStep: [1, 256],
+  testSuite: [0, 64],
 } as const;
 
 type Choice<K extends keyof typeof VERIFY_CHOICES> = (typeof VERIFY_CHOICES)[K][number];
@@ -42,6 +45,30 @@ export interface VerifyOptions {
   keepCandidates: boolean;
   /** Examples verified at once by the processes path; bounds memory while keeping every executor busy. */
   window: number;
+  /**
+   * Read candidates in rounds and stop as soon as the outcome is settled (`src/verify/adaptive.ts`
+   * states the rule); every candidate is the budget. `total` is then the number read.
+   */
+  adaptive: boolean;
+  /** Adaptive: candidates read before the first check. */
+  adaptiveFirst: number;
+  /** Adaptive: candidates read between checks. */
+  adaptiveStep: number;
+  /** Adaptive: posterior probability that the outcome under the full budget is the one seen now. */
+  adaptiveConfidence: number;
+  /**
+   * Neighbour environments (for SQL: databases derived from the original, `--test-suite K`): candidates
+   * group by their results on the original and on every neighbour. 0: the original only. Needs a task
+   * with `testSuite` (docs/tasks.md).
+   */
+  testSuite: number;
+  /**
+   * Sanity checks on each result group (the task's `checks`; for SQL: limit-tie, duplicate-rows,
+   * count-not-distinct): a flawless group wins, or the question is rejected with the flaw.
+   */
+  checks: boolean;
+  /** Where neighbour environments are kept (built once per database content). Default: the task's choice. */
+  testSuiteDir?: string | undefined;
 }
 
 export type VerifyOptionsInput = Partial<VerifyOptions>;
@@ -58,6 +85,12 @@ export const VERIFY_DEFAULTS = {
   maxRows: 100_000,
   keepCandidates: false,
   window: 256,
+  adaptive: false,
+  adaptiveFirst: 4,
+  adaptiveStep: 2,
+  adaptiveConfidence: 0.95,
+  testSuite: 0,
+  checks: false,
 } as const satisfies Partial<VerifyOptions>;
 
 /**
@@ -86,7 +119,13 @@ function checkOption(key: string, value: unknown): string | null {
       return 'must be a whole number (a count) or a fraction below 1';
     return null;
   }
-  if (key === 'keepCandidates')
+  if (key === 'adaptiveConfidence') {
+    if (typeof value !== 'number' || Number.isNaN(value)) return `expected a number, got ${typeof value}`;
+    return value > 0 && value < 1 ? null : 'must be between 0 and 1';
+  }
+  if (key === 'testSuiteDir')
+    return typeof value === 'string' ? null : `expected a string, got ${typeof value}`;
+  if (key === 'keepCandidates' || key === 'adaptive' || key === 'checks')
     return typeof value === 'boolean' ? null : `expected a boolean, got ${typeof value}`;
   if (key in VERIFY_CHOICES) {
     const allowed = VERIFY_CHOICES[key as keyof typeof VERIFY_CHOICES] as readonly string[];

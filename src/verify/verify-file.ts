@@ -21,6 +21,18 @@ export function verifierProvenance(
     count: options.count,
     tie: options.tie,
     emptyResult: options.emptyResult,
+    // issue 17's settings, recorded only when on (older records stay as they were)
+    ...(options.adaptive
+      ? {
+          adaptive: {
+            first: options.adaptiveFirst,
+            step: options.adaptiveStep,
+            confidence: options.adaptiveConfidence,
+          },
+        }
+      : {}),
+    ...(options.testSuite > 0 ? { testSuite: options.testSuite } : {}),
+    ...(options.checks ? { checks: true } : {}),
     ...extra,
     timeoutMs: options.timeoutMs,
     symgen: SYMGEN_VERSION,

@@ -61,6 +61,8 @@ export interface Cluster {
   readonly preview?: unknown;
   readonly meanLogprob?: number;
   readonly programs: ClusterProgram[];
+  /** Sanity checks this group failed (with checks on). */
+  readonly flaws?: readonly string[];
 }
 
 export type RejectionReason =
@@ -70,7 +72,9 @@ export type RejectionReason =
   | 'below-min-votes'
   | 'tie'
   | 'empty-result'
-  | 'type-trap';
+  | 'type-trap'
+  /** A sanity check's name (`limit-tie`, `duplicate-rows`, ...): every group with votes had that flaw. */
+  | (string & {});
 
 export interface VoteDecision {
   readonly status: 'accepted' | 'rejected';
@@ -93,8 +97,17 @@ interface Ballot {
   readonly sample: SampleOutcome & { program: string; textKey: string; result: ExecutionResult };
 }
 
-/** Group samples by result and vote. Pure: the same outcomes always give the same decision. */
-export function vote(samples: readonly SampleOutcome[], options: VoteOptions): VoteDecision {
+/**
+ * Group samples by result and vote. Pure: the same outcomes always give the same decision. With
+ * `flaws` (result key to the sanity checks its group failed), only flawless groups can win: the vote
+ * is taken among them (when the largest group is flawed, among those with at least half its votes),
+ * and when none is left the question is rejected with the largest group's flaw.
+ */
+export function vote(
+  samples: readonly SampleOutcome[],
+  options: VoteOptions,
+  flaws?: ReadonlyMap<string, readonly string[]>,
+): VoteDecision {
   const failures: Record<string, number> = {};
   const errors = new Set<string>();
   const ballots: Ballot[] = [];
@@ -130,12 +143,47 @@ export function vote(samples: readonly SampleOutcome[], options: VoteOptions): V
       clusters: [],
     };
   }
-  const clusters = cluster(ballots);
-  const top = clusters[0];
-  if (!top)
-    return { ...base, status: 'rejected', reason: 'no-executable', confidence: 0, votes: 0, total, clusters };
-  if (options.count === 'distinct') return voteDistinct(ballots, clusters, options, base);
-  const winner = settleTie(clusters, options.tie);
+  const grouped = cluster(ballots);
+  if (!grouped[0])
+    return {
+      ...base,
+      status: 'rejected',
+      reason: 'no-executable',
+      confidence: 0,
+      votes: 0,
+      total,
+      clusters: grouped,
+    };
+  // SymGen's distinct counting has its own rule; with checks, the sample rule below decides.
+  if (options.count === 'distinct' && !flaws) return voteDistinct(ballots, grouped, options, base);
+  const clusters = flaws
+    ? grouped.map((group) => {
+        const found = flaws.get(group.key);
+        return found && found.length > 0 ? { ...group, flaws: found } : group;
+      })
+    : grouped;
+  // A flawless group can take the place of a flawed larger one only with at least half its votes: a
+  // small flawless minority beside a flawed majority is more likely a third answer than the repair.
+  const largest = clusters[0]?.votes ?? 0;
+  const eligible = flaws
+    ? clusters.filter(
+        (group) => !group.flaws && (clusters[0]?.flaws === undefined || group.votes * 2 >= largest),
+      )
+    : clusters;
+  const top = eligible[0];
+  if (!top) {
+    const flaw = clusters[0]?.flaws?.[0];
+    return {
+      ...base,
+      status: 'rejected',
+      reason: flaw ?? 'no-executable',
+      confidence: 0,
+      votes: 0,
+      total,
+      clusters,
+    };
+  }
+  const winner = settleTie(eligible, options.tie);
   const chosen = winner ?? top;
   const best = representative(chosen);
   const decided = {

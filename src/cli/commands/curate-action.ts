@@ -10,17 +10,27 @@ import { checkOutputFile } from '../../io/index.js';
 import { Progress } from '../progress.js';
 import { requireContent } from './flags.js';
 import { modelFromFlags } from './model-flags.js';
+import { taskFromFlags } from './task-flags.js';
 
 /** Run `symgen curate` with parsed flags; returns the exit code. */
-export async function runCurate(flags: Record<string, string | boolean | undefined>): Promise<number> {
+export async function runCurate(
+  flags: Record<string, string | boolean | string[] | undefined>,
+): Promise<number> {
   requireContent(flags.in, '--in', 'curate');
   checkOutputFile(String(flags.out), '--out');
   if (typeof flags.dropped === 'string') checkOutputFile(flags.dropped, '--dropped');
   else checkOutputFile(`${String(flags.out)}.dropped.jsonl`, '--out');
   if (typeof flags.review === 'string') checkOutputFile(flags.review, '--review');
   else checkOutputFile(`${String(flags.out)}.review.jsonl`, '--out');
-  const options = curateOptionsFromFlags(flags);
-  const llm = modelFromFlags(flags, 'relabel', (message) => process.stderr.write(`${message}\n`));
+  const scalarFlags = flags as Record<string, string | boolean | undefined>;
+  const options = curateOptionsFromFlags(scalarFlags);
+  const benchmarks = Array.isArray(flags.decontaminate) ? flags.decontaminate : undefined;
+  const task =
+    flags.task === undefined && flags.taskModule === undefined ? undefined : await taskFromFlags(scalarFlags);
+  const llm = modelFromFlags(scalarFlags, 'relabel', (message) =>
+    process.stderr.write(`${message}
+`),
+  );
   const progress = new Progress('curate', undefined);
   const started = performance.now();
   const result = await curateFile({
@@ -29,7 +39,10 @@ export async function runCurate(flags: Record<string, string | boolean | undefin
     ...(typeof flags.dropped === 'string' ? { dropped: flags.dropped } : {}),
     ...(typeof flags.review === 'string' ? { review: flags.review } : {}),
     ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
+    ...(task ? { task } : {}),
     ...(llm ? { model: llm.model } : {}),
+    // the task's normal form decides when a program equals a benchmark's
+    ...(benchmarks ? { decontaminate: { files: benchmarks } } : {}),
     options,
     onProgress: (stage, done, total) => {
       progress.setTotal(total);
@@ -100,7 +113,10 @@ export function curateOptionsFromFlags(flags: Record<string, string | boolean | 
       ...((weight.mix as Record<string, unknown> | undefined) ?? {}),
       reference: resolve(flags.targetMix),
     };
-  const input = { ...base, filters, dedup, relabel, weight };
+  const decontamination = section('decontamination');
+  set(decontamination, 'ngram', number('decontaminateNgram'));
+  set(decontamination, 'minWords', number('decontaminateMinWords'));
+  const input = { ...base, filters, dedup, relabel, weight, decontamination };
   const reviewBelow = number('reviewBelow');
   if (reviewBelow !== undefined) (input as Record<string, unknown>).reviewBelow = reviewBelow;
   const parsed = curateOptionsSchema.safeParse(input);

@@ -12,9 +12,11 @@ export const defineCurate: CommandDefinition = (program, setExitCode) => {
       'dataset JSONL: question + program (or query/sql), optional confidence, db_id',
     )
     .requiredOption('--out <file>', 'curated JSONL (each line gets a weight), written whole or not at all')
+    .option('--task <task>', 'task of the programs: sql (default), python, math, bash, top, qdmr')
+    .option('--task-module <file>', 'a JavaScript module exporting a user-defined task (docs/tasks.md)')
     .option('--dropped <file>', 'dropped examples with their reason (default: <out>.dropped.jsonl)')
     .option('--review <file>', 'review queue, lowest confidence first (default: <out>.review.jsonl)')
-    .option('--db <path>', 'SQLite file or folder: enables result-size filters and checks corrections')
+    .option('--db <path>', 'sql: SQLite file or folder: enables result-size filters and checks corrections')
     .option('--config <file>', 'JSON curate options (filters, dedup, weight, relabel, reviewBelow)')
     .option('--min-words <n>', 'fewest words in a question')
     .option('--max-words <n>', 'most words in a question')
@@ -29,13 +31,22 @@ export const defineCurate: CommandDefinition = (program, setExitCode) => {
       '--target-mix <file>',
       'JSONL (the demonstrations, or any dataset) whose mix of hardness and clauses the weights aim at',
     )
+    .option(
+      '--decontaminate <files...>',
+      "benchmark test JSONL files: drop examples whose question shares a 13-gram with an item's (shorter texts compared whole) or whose program equals one in the task's normal form",
+    )
+    .option('--decontaminate-ngram <n>', 'words per n-gram of the question overlap (default 13)')
+    .option(
+      '--decontaminate-min-words <n>',
+      'texts shorter than an n-gram are compared whole down to this many words (default 8)',
+    )
     .option('--review-below <f>', 'kept examples below this confidence go to the review queue')
     .option('--relabel-below <f>', 'examples below this confidence are sent to the auxiliary model')
     .option('--relabel-model <name>', 'auxiliary model that checks or corrects low-confidence examples')
     .option('--relabel-base-url <url>', 'its endpoint (OpenAI-compatible by default)')
     .option('--relabel-provider <kind>', 'openai-compatible or anthropic', 'openai-compatible')
     .option('--relabel-config <file>', 'JSON llm config of the auxiliary model (instead of the flags above)')
-    .action(async (flags: Record<string, string | boolean | undefined>) => {
+    .action(async (flags: Record<string, string | boolean | string[] | undefined>) => {
       const { runCurate } = await import('./curate-action.js');
       setExitCode(await runCurate(flags));
     });

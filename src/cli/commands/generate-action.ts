@@ -2,26 +2,30 @@ import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ConfigOverrides, loadGenerateConfig, readConfigFile } from '../../config/index.js';
-import { ConfigError, InputError, SymgenError } from '../../errors/index.js';
+import { BudgetError, ConfigError, InputError, SymgenError } from '../../errors/index.js';
 import { runGenerate } from '../../generate/pipeline/index.js';
 import { describeWriteFailure } from '../../io/output-path.js';
 import { RunStore } from '../../store/run-store.js';
 import { parseMinVotes } from '../../verify/index.js';
 import { formatGenerateProgress, GenerateDisplay } from '../generate-display.js';
 import { onStop } from '../stop.js';
-import { integerFlag, requireTask } from './flags.js';
+import { integerFlag } from './flags.js';
+import { taskFromFlags } from './task-flags.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
 /** Run `symgen generate` with parsed flags; returns the exit code. */
 export async function runGenerateCommand(file: string | undefined, flags: Flags): Promise<number> {
+  const module = typeof flags.taskModule === 'string' ? await taskFromFlags(flags) : undefined;
   const overrides = flagOverrides(flags);
+  if (module) overrides.task = module.id;
   const base = flags.resume === true ? storedConfig(flags.out ?? outputDirOf(file)) : undefined;
-  if (!file && !base && overrides.knowledge === undefined) {
-    throw new ConfigError('--db', [
+  if (!file && !base && overrides.output === undefined) {
+    throw new ConfigError('--out', [
       {
         path: '',
-        message: 'no database: pass a config file, or --db PATH (with --count N --out DIR)',
+        message:
+          'no run directory: pass a config file, or --task T --count N --out DIR (and --db PATH for sql)',
       },
     ]);
   }
@@ -29,7 +33,7 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
     ...(base ? { base } : {}),
     offline: flags.offline === true,
   });
-  if (file && flags.db === undefined && !base && !existsSync(config.knowledge.db)) {
+  if (file && flags.db === undefined && !base && config.knowledge.db && !existsSync(config.knowledge.db)) {
     throw new ConfigError(file, [
       {
         path: 'knowledge.db',
@@ -56,20 +60,32 @@ export async function runGenerateCommand(file: string | undefined, flags: Flags)
   }
   let last: Parameters<typeof formatGenerateProgress>[0] | undefined;
   try {
-    const summary = await runGenerate({
-      config,
-      resume: flags.resume === true,
-      signal: controller.signal,
-      ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
-      onProgress: (progress) => {
-        last = progress;
-        display.update(progress);
-      },
-      onMessage: (message) => {
-        display.end();
-        process.stderr.write(`symgen: ${message}\n`);
-      },
-    });
+    let summary: Awaited<ReturnType<typeof runGenerate>>;
+    try {
+      summary = await runGenerate({
+        config,
+        ...(module ? { task: module } : {}),
+        resume: flags.resume === true,
+        signal: controller.signal,
+        ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
+        onProgress: (progress) => {
+          last = progress;
+          display.update(progress);
+        },
+        onMessage: (message) => {
+          display.end();
+          process.stderr.write(`symgen: ${message}\n`);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof BudgetError)) throw error;
+      // A clean stop: what was decided is written (dataset.jsonl, stats.json); --resume continues.
+      display.end();
+      if (last) process.stderr.write(`${formatGenerateProgress(last)}\n`);
+      process.stderr.write(`symgen: ${error.message}\n`);
+      await writeRunReport(config.output.dir);
+      return 3;
+    }
     display.end();
     const { stats } = summary;
     const reasons = Object.entries(stats.stages.gen_a.rejectedBy)
@@ -128,9 +144,9 @@ function storedConfig(out: unknown): Record<string, unknown> | undefined {
 /** Flags as a nested config object (paths resolved from the working directory). */
 function flagOverrides(flags: Flags): ConfigOverrides {
   const string = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const task = flags.task === undefined ? undefined : requireTask(flags.task, ['sql']);
   const overrides: ConfigOverrides = {
-    task,
+    task: string(flags.task),
+    taskModule: typeof flags.taskModule === 'string' ? resolve(flags.taskModule) : undefined,
     count: flags.count === undefined ? undefined : integerFlag('--count', flags.count, 1),
     seed: flags.seed === undefined ? undefined : integerFlag('--seed', flags.seed),
   };
@@ -151,7 +167,23 @@ function flagOverrides(flags: Flags): ConfigOverrides {
       selection: string(flags.demoSelection),
     };
   }
-  if (flags.minVotes !== undefined) overrides.verify = { minVotes: parseMinVotes(String(flags.minVotes)) };
+  const verify: Record<string, unknown> = {};
+  if (flags.minVotes !== undefined) verify.minVotes = parseMinVotes(String(flags.minVotes));
+  if (flags.adaptive === true) verify.adaptive = true;
+  if (flags.checks === true) verify.checks = true;
+  if (flags.testSuite !== undefined) verify.testSuite = integerFlag('--test-suite', flags.testSuite);
+  if (Object.keys(verify).length > 0) overrides.verify = verify;
+  const budget: Record<string, unknown> = {};
+  if (flags.maxCost !== undefined) {
+    const value = Number(flags.maxCost);
+    if (!(value > 0) || !Number.isFinite(value))
+      throw new ConfigError('--max-cost', [
+        { path: '', message: `expected US dollars above 0, got ${JSON.stringify(flags.maxCost)}` },
+      ]);
+    budget.maxCostUsd = value;
+  }
+  if (flags.maxTokens !== undefined) budget.maxTokens = integerFlag('--max-tokens', flags.maxTokens);
+  if (Object.keys(budget).length > 0) overrides.budget = budget;
   const generation: Record<string, unknown> = {};
   if (flags.questionsPerPrompt !== undefined)
     generation.genQ = { n: integerFlag('--questions-per-prompt', flags.questionsPerPrompt) };
@@ -161,7 +193,15 @@ function flagOverrides(flags: Flags): ConfigOverrides {
   if (flags.noConditions === true || flags.conditions === false)
     generation.conditions = { ...(generation.conditions as object | undefined), enabled: false };
   if (flags.offlineMethod !== undefined) generation.offline = { method: string(flags.offlineMethod) };
+  if (flags.concurrency !== undefined)
+    generation.concurrency = integerFlag('--concurrency', flags.concurrency);
   if (Object.keys(generation).length > 0) overrides.generation = generation;
+  if (flags.execute === true || flags.fixture !== undefined) {
+    overrides.taskOptions = {
+      ...(flags.execute === true ? { execute: true } : {}),
+      ...(typeof flags.fixture === 'string' ? { fixture: resolve(flags.fixture) } : {}),
+    };
+  }
   if (
     flags.model !== undefined ||
     flags.baseUrl !== undefined ||

@@ -5,12 +5,16 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
   program
     .command('generate')
     .description(
-      'Generate verified examples: questions then candidate programs from an LLM, kept by execution agreement; with no LLM configured, the offline generator (a grammar induced from --demos, else programs-first). Writes a resumable run directory.',
+      'Generate verified examples for any task: questions then candidate programs from an LLM, kept by execution agreement; with no LLM configured, the offline generator (sql: a grammar induced from --demos, else programs-first; math: programs-first). Writes a resumable run directory.',
     )
     .argument('[config]', 'YAML config file (see schema/symgen-config.schema.json); flags override it')
-    .option('--task <task>', 'task (sql)')
-    .option('--db <path>', 'a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files')
-    .option('--count <n>', 'questions to generate over all databases')
+    .option('--task <task>', 'task: sql, python, math, bash, top, qdmr (default: sql)')
+    .option('--task-module <file>', 'a JavaScript module exporting a user-defined task (docs/tasks.md)')
+    .option(
+      '--db <path>',
+      'sql: a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files',
+    )
+    .option('--count <n>', 'questions to generate over all sources (databases)')
     .option('--out <dir>', 'run directory (dataset.jsonl, rejected.jsonl, stats.json, run.sqlite)')
     .option('--resume', 'continue the run in --out (after a kill or an error)', false)
     .option('--seed <n>', 'seed of every sampler')
@@ -18,11 +22,34 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
     .option('--base-url <url>', 'base URL of the endpoint (e.g. http://127.0.0.1:8080/v1)')
     .option('--provider <kind>', 'openai-compatible (default) or anthropic')
     .option('--api-key-env <name>', 'environment variable holding the API key')
-    .option('--demos <file>', 'demonstrations JSONL ({"question", "query", "db_id"?})')
+    .option(
+      '--demos <file>',
+      "demonstrations JSONL in the benchmark's own format (Spider question/query, MBPP text/code/test_list, NL2Bash nl/bash, ...)",
+    )
     .option('--demo-selection <mode>', 'random, bm25 or embedding')
     .option('--min-votes <k|f>', 'votes the winning group needs: a count (5) or a fraction (0.25)')
     .option('--questions-per-prompt <n>', 'gen_q samples per prompt')
     .option('--candidates <n>', 'gen_a candidate programs per question')
+    .option('--concurrency <n>', 'questions whose candidates are generated and verified at once')
+    .option('--execute', 'bash: run candidates in the sandbox and agree on output and files', false)
+    .option(
+      '--fixture <dir>',
+      "bash --execute: a small directory copied into each candidate's working directory",
+    )
+    .option(
+      '--adaptive',
+      'request candidates in rounds (verify.adaptiveFirst, then verify.adaptiveStep) and stop a question once settled; --candidates is the cap',
+    )
+    .option('--max-cost <usd>', 'stop before a request that could take the run past this many US dollars')
+    .option('--max-tokens <n>', 'stop before a request that could take the run past this many tokens')
+    .option(
+      '--checks',
+      'sanity checks on each result group (limit-tie, duplicate-rows, count-not-distinct): a flawless group wins, or the question is rejected',
+    )
+    .option(
+      '--test-suite <k>',
+      'verify on the database and K neighbour databases (kept in the run directory), grouping by every result',
+    )
     .option('--format <list>', 'extra exports written at the end: parquet, chat (comma-separated)')
     .option(
       '--reference <file>',

@@ -5,6 +5,7 @@ import { defineExport } from './export.js';
 import { defineGenerate } from './generate.js';
 import { defineModels } from './models.js';
 import { defineReport } from './report.js';
+import { defineReview } from './review.js';
 import { defineSample } from './sample.js';
 import { defineVerify } from './verify.js';
 import { defineWorker } from './worker.js';
@@ -24,3 +25,6 @@ commands.push(defineWorker);
 
 // curate, report (issue 7)
 commands.push(defineCurate, defineReport);
+
+// review (issue 18)
+commands.push(defineReview);

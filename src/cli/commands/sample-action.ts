@@ -1,24 +1,57 @@
 import { ConfigError, SymgenError } from '../../errors/index.js';
-import { parseHardnessMix } from '../../generate/conditions/index.js';
-import { generateProgramsFirst, type ProgramsFirstOptions } from '../../generate/programs-first/index.js';
+import { createParaphraser } from '../../generate/paraphrase/paraphrase.js';
+import { sampledExamples } from '../../generate/pipeline/sampled-examples.js';
 import { checkOutputFile, writeLinesAtomically } from '../../io/index.js';
 import type { LlmProvider } from '../../llm/spec.js';
-import { DatabaseSet } from '../../tasks/sql/databases.js';
+import type { Executor } from '../../tasks/spec.js';
+import { parseHardnessMix } from '../../tasks/sql/conditions/index.js';
 import { Progress } from '../progress.js';
-import { integerFlag, requireTask } from './flags.js';
+import { integerFlag } from './flags.js';
+import { taskFromFlags } from './task-flags.js';
 
-/** Run `symgen sample` with parsed flags; returns the exit code. */
+/** Run `symgen sample` with parsed flags (any task with a sampler); returns the exit code. */
 export async function runSample(flags: Record<string, string | boolean | undefined>): Promise<number> {
-  requireTask(flags.task, ['sql']);
+  const task = await taskFromFlags(flags);
+  if (!task.sample) {
+    const { builtinTasks } = await import('../../tasks/registry/index.js');
+    const withSampler = builtinTasks()
+      .filter((known) => known.sample)
+      .map((known) => known.id);
+    throw new ConfigError('--task', [
+      {
+        path: '',
+        message: `the ${task.id} task has no sampler (tasks with one: ${withSampler.join(', ')}); generate with a model instead: symgen generate --task ${task.id} --model ID --base-url URL`,
+      },
+    ]);
+  }
   const count = integerFlag('--count', flags.count, 1);
   checkOutputFile(String(flags.out), '--out');
   const seed = integerFlag('--seed', flags.seed);
   const maxRows = integerFlag('--max-rows', flags.maxRows);
   const hardnessMix = typeof flags.mix === 'string' ? parseHardnessMix(flags.mix) : undefined;
-  const set = DatabaseSet.open(String(flags.db));
-  const ids = selectDatabases(set, flags.databases);
+  await task.ready?.();
+  const all = task.sources?.({ ...(typeof flags.db === 'string' ? { db: flags.db } : {}), executor: {} }) ?? [
+    { id: task.id },
+  ];
+  const ids = selectSources(
+    all.map((source) => source.id),
+    flags.databases,
+  );
+  const sources = new Map(all.map((source) => [source.id, source]));
+  const folder = all.length > 1;
   const llm = flags.paraphrase === true ? await createModel(flags) : undefined;
   const parses = integerFlag('--parses', flags.parses);
+  const paraphrase = llm
+    ? async (
+        environment: Parameters<typeof createParaphraser>[1],
+        schema: Parameters<typeof createParaphraser>[2],
+      ) => createParaphraser(llm, environment, schema, { parses })
+    : undefined;
+  let executor: Executor | undefined;
+  const executorOf = () => {
+    executor ??= task.createExecutor({ timeoutMs: 5000 } as never);
+    return executor;
+  };
 
   const progress = new Progress('sample', count * ids.length);
   const produced = new Map<string, number>();
@@ -27,38 +60,46 @@ export async function runSample(flags: Record<string, string | boolean | undefin
   let done = 0;
   async function* lines(): AsyncGenerator<string> {
     for (const id of ids) {
-      const environment = set.resolve(id);
-      const options: ProgramsFirstOptions = {
-        dbPath: environment.path,
-        dbId: id,
-        count,
-        seed,
-        maxRows,
-        allowDegenerate: flags.allowDegenerate === true,
-        ...(hardnessMix ? { hardnessMix } : {}),
-        ...(llm ? { llm, paraphrase: { parses } } : {}),
-      };
       try {
-        for await (const example of generateProgramsFirst(options)) {
+        for await (const example of sampledExamples({
+          task,
+          source: sources.get(id)!,
+          seed,
+          count,
+          maxDraws: count * 4 + 16,
+          options: {
+            maxRows,
+            allowDegenerate: flags.allowDegenerate === true,
+            ...(hardnessMix ? { hardnessMix } : {}),
+            ...(paraphrase ? { paraphrase } : {}),
+          },
+          executor: executorOf,
+        })) {
           produced.set(id, (produced.get(id) ?? 0) + 1);
           progress.update(++done, id);
-          yield JSON.stringify(example);
+          yield JSON.stringify(example.record);
+          if ((produced.get(id) ?? 0) >= count) break;
         }
       } catch (error) {
         // In a folder, one unusable database (no tables, no rows) is reported and skipped.
-        if (!(error instanceof SymgenError) || !set.isFolder) throw error;
+        if (!(error instanceof SymgenError) || !folder) throw error;
         skipped.push(`${id} (${error.message})`);
       }
     }
   }
-  const written = await writeLinesAtomically(String(flags.out), lines());
+  let written: number;
+  try {
+    written = await writeLinesAtomically(String(flags.out), lines());
+  } finally {
+    await executor?.close();
+  }
   progress.end();
   const seconds = (performance.now() - started) / 1000;
   const short = ids.filter(
     (id) => (produced.get(id) ?? 0) < count && !skipped.some((line) => line.startsWith(`${id} `)),
   );
   process.stderr.write(
-    `sampled ${written} programs from ${ids.length - skipped.length} database${ids.length === 1 ? '' : 's'} in ${seconds.toFixed(2)} s -> ${String(flags.out)}\n`,
+    `sampled ${written} programs from ${ids.length - skipped.length} source${ids.length === 1 ? '' : 's'} in ${seconds.toFixed(2)} s -> ${String(flags.out)}\n`,
   );
   if (ids.length > 1)
     process.stderr.write(`per database: ${ids.map((id) => `${id} ${produced.get(id) ?? 0}`).join(', ')}\n`);
@@ -70,9 +111,8 @@ export async function runSample(flags: Record<string, string | boolean | undefin
   return 0;
 }
 
-function selectDatabases(set: DatabaseSet, wanted: unknown): string[] {
-  const ids = set.ids();
-  if (typeof wanted !== 'string') return ids;
+function selectSources(ids: readonly string[], wanted: unknown): string[] {
+  if (typeof wanted !== 'string') return [...ids];
   const chosen = wanted
     .split(',')
     .map((id) => id.trim())

@@ -5,19 +5,20 @@ export const defineSample: CommandDefinition = (program, setExitCode) => {
   program
     .command('sample')
     .description(
-      'Sample executable SQL programs from a database and write a question for each (programs-first, no LLM needed).',
+      'Sample executable programs and write a question for each (programs-first, no LLM needed): sql from a database, math programs of thought, or a task module with a sampler.',
     )
-    .requiredOption('--task <task>', 'task of the programs (sql)')
-    .requiredOption(
+    .option('--task <task>', 'task of the programs (sql, math)')
+    .option('--task-module <file>', 'a JavaScript module exporting a user-defined task with a sampler')
+    .option(
       '--db <path>',
-      'a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files (Spider layout)',
+      'sql: a SQLite file, or a folder of <db_id>.sqlite or <db_id>/<db_id>.sqlite files (Spider layout)',
     )
-    .requiredOption('--count <n>', 'programs per database')
+    .requiredOption('--count <n>', 'programs per source (database)')
     .requiredOption('--out <file>', 'output JSONL, written whole or not at all')
     .option('--seed <n>', 'random seed: the same seed gives the same programs', '0')
     .option(
       '--mix <shares>',
-      'hardness mix, e.g. easy=0.25,medium=0.4,hard=0.2,extra=0.15 (default: Spider dev)',
+      'sql: hardness mix, e.g. easy=0.25,medium=0.4,hard=0.2,extra=0.15 (default: Spider dev)',
     )
     .option('--databases <ids>', 'with a folder: only these comma-separated database ids')
     .option('--allow-degenerate', 'keep empty results and filters that keep every row', false)

@@ -41,6 +41,13 @@ export async function runVerify(flags: Record<string, string | boolean | undefin
           emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
           timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
           keepCandidates: flags.keepCandidates === true,
+          adaptive: flags.adaptive === true,
+          checks: flags.checks === true,
+          adaptiveFirst: integerFlag('--adaptive-first', flags.adaptiveFirst),
+          adaptiveStep: integerFlag('--adaptive-step', flags.adaptiveStep),
+          adaptiveConfidence: probabilityFlag('--adaptive-confidence', flags.adaptiveConfidence),
+          testSuite: integerFlag('--test-suite', flags.testSuite),
+          ...(typeof flags.testSuiteDir === 'string' ? { testSuiteDir: flags.testSuiteDir } : {}),
           compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
           normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
           maxRows: integerFlag('--max-rows', flags.maxRows),
@@ -98,6 +105,12 @@ async function verifyOnQueue(
       emptyResult: enumFlag('--empty-result', flags.emptyResult, ['keep', 'reject']),
       timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
       keepCandidates: flags.keepCandidates === true,
+      adaptive: flags.adaptive === true,
+      checks: flags.checks === true,
+      adaptiveFirst: integerFlag('--adaptive-first', flags.adaptiveFirst),
+      adaptiveStep: integerFlag('--adaptive-step', flags.adaptiveStep),
+      adaptiveConfidence: probabilityFlag('--adaptive-confidence', flags.adaptiveConfidence),
+      testSuite: integerFlag('--test-suite', flags.testSuite),
       compare: enumFlag('--compare', flags.compare, ['multiset', 'strict', 'set']),
       normalise: enumFlag('--normalise', flags.normalise, ['text', 'parser']),
       maxRows: integerFlag('--max-rows', flags.maxRows),
@@ -110,6 +123,14 @@ async function verifyOnQueue(
       progress.update(done, 'chunks');
     },
   });
+}
+
+function probabilityFlag(name: string, value: unknown): number {
+  const number = Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && number > 0 && number < 1) return number;
+  throw new ConfigError(name, [
+    { path: '', message: `expected a probability between 0 and 1, got ${JSON.stringify(value)}` },
+  ]);
 }
 
 function enumFlag<const T extends string>(name: string, value: unknown, allowed: readonly T[]): T {

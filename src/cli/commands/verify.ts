@@ -55,6 +55,32 @@ export const defineVerify: CommandDefinition = (program, setExitCode) => {
       '--fixture <dir>',
       "bash --execute: a small directory copied into each candidate's working directory",
     )
+    .option(
+      '--adaptive',
+      'read candidates in rounds and stop once the outcome is settled (exact bound or Beta posterior; total = candidates read)',
+      false,
+    )
+    .option('--adaptive-first <n>', 'adaptive: candidates read before the first check', '4')
+    .option('--adaptive-step <n>', 'adaptive: candidates read between checks', '2')
+    .option(
+      '--adaptive-confidence <p>',
+      'adaptive: posterior probability that the full read would decide the same',
+      '0.95',
+    )
+    .option(
+      '--test-suite <k>',
+      'sql: also run candidates on K neighbour databases (same schema, values next to their literals) and group by every result',
+      '0',
+    )
+    .option(
+      '--test-suite-dir <dir>',
+      'where neighbour databases are kept (default: ~/.cache/symgen/test-suite)',
+    )
+    .option(
+      '--checks',
+      'sanity checks on each result group (sql: limit-tie, duplicate-rows, count-not-distinct): a flawless group wins, or the question is rejected with the flaw',
+      false,
+    )
     .option('--keep-candidates', 'write every candidate with its status and result key', false)
     .option(
       '--queue <url>',

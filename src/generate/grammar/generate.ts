@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Demonstration } from '../../prompt/demonstrations/index.js';
+import { createRandom } from '../../random.js';
 import { checkTypeTraps } from '../../tasks/sql/checks/type-trap.js';
 import { type SqlFeatures, sqlFeatures } from '../../tasks/sql/features.js';
 import { expandGrammar, type FillRejection } from '../../tasks/sql/grammar/fill.js';
 import { induceGrammar, type SqlGrammar } from '../../tasks/sql/grammar/induce.js';
+import { createPlanGuard } from '../../tasks/sql/programs-first/plan-guard.js';
+import { runProgram } from '../../tasks/sql/programs-first/run-program.js';
 import { openReadOnly, readSqliteSchema } from '../../tasks/sql/schema.js';
-import { createRandom } from '../conditions/random.js';
-import { createPlanGuard } from '../programs-first/plan-guard.js';
-import { runProgram } from '../programs-first/run-program.js';
 
 /** Options of {@link generateFromDemonstrations}. */
 export interface GrammarGenerateOptions {

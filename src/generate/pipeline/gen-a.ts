@@ -2,28 +2,31 @@ import type { LlmRequest, LlmSample } from '../../llm/spec.js';
 import { promptHash } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { StoredExample, StoredPrompt } from '../../store/run-store.js';
-import { sqlFeatures } from '../../tasks/sql/features.js';
-import { verifyExample } from '../../verify/verify-stream.js';
+import type { GenerationSource, TaskRecord } from '../../tasks/spec.js';
+import { checkpoints, checkStop, type StopReason } from '../../verify/adaptive.js';
+import { type VerifiedRecord, verifyExample } from '../../verify/verify-stream.js';
+import { demonstrationVariables } from './demonstration-variables.js';
 import { engineInfo } from './engine-info.js';
 import { generateRecorded } from './recorded-call.js';
 import type { LlmRunContext } from './run-context.js';
 
-/** The `gen_a` prompt of a question: knowledge with matching values, demonstrations, the question. */
-export async function createAnswerPrompt(context: LlmRunContext, example: StoredExample) {
+/** The `gen_a` prompt of a question: the task's knowledge for it, demonstrations, the question. */
+export async function createAnswerPrompt(context: LlmRunContext, example: StoredExample, record: TaskRecord) {
   const seed = seedFrom(context.config.seed, example.id, 'gen_a');
-  const knowledge = context.knowledge(example.dbId).view({ seed, question: example.question });
+  const knowledge = context.knowledge(example.dbId).view({ seed, record });
   const demonstrations = (await context.selector?.forAnswer(example.question, example.dbId, seed)) ?? [];
   const messages = context.templates.genA.render({
+    ...knowledge.variables,
     knowledge: knowledge.text,
-    matches: knowledge.matches,
-    demonstrations: demonstrations.map((demo) => ({ question: demo.question, program: demo.program })),
+    demonstrations: demonstrationVariables(demonstrations),
     question: example.question,
+    source: example.dbId,
     db_id: example.dbId,
   });
   return {
     seed,
     messages,
-    matches: knowledge.matches,
+    knowledge: knowledge.provenance ?? {},
     demonstrationIds: demonstrations.map((demo) => demo.id),
   };
 }
@@ -35,19 +38,29 @@ export function meanLogprob(sample: LlmSample): number | undefined {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
+/** A question answered and verified, not yet stored. */
+export interface AnsweredQuestion {
+  readonly record: Record<string, unknown>;
+  readonly verified: VerifiedRecord;
+  readonly features: Record<string, unknown> | undefined;
+  readonly candidates: number;
+  readonly verifyMs: number;
+}
+
 /**
- * Runs `gen_a` for one question: n candidate programs, then the verifier (extract, execute, vote).
- * The decision, its dataset line with provenance, and the program's features are stored in one
- * transaction.
+ * `gen_a` for one question: n candidate programs, then the verifier (extract, execute, vote), and
+ * its dataset line with the task's own fields and provenance. Stores nothing: {@link settleAnswer}
+ * does, in question order.
  */
 export async function answerQuestion(
   context: LlmRunContext,
   example: StoredExample,
   prompt: StoredPrompt | undefined,
-): Promise<void> {
-  const { config } = context;
+): Promise<AnsweredQuestion> {
+  const { config, task } = context;
   const sampling = config.generation.genA;
-  const built = await createAnswerPrompt(context, example);
+  const questionRecord = context.questionRecord(example.question);
+  const built = await createAnswerPrompt(context, example, questionRecord);
   const request: LlmRequest = {
     messages: built.messages,
     n: sampling.n,
@@ -57,37 +70,86 @@ export async function answerQuestion(
     ...(sampling.logprobs ? { logprobs: true } : {}),
     seed: built.seed,
   };
-  const result = await generateRecorded(context, 'gen_a', request);
-  const environment = context.databases.get(example.dbId)!;
-  const verifyStarted = performance.now();
-  const verified = await verifyExample(
-    {
-      id: example.id,
-      question: example.question,
-      db_id: example.dbId,
+  const source = context.sources.get(example.dbId)!;
+  const { question: _question, ...fields } = questionRecord;
+  // Candidates in rounds when adaptive (samples k..k+m of the same request, so the response cache and
+  // resume see the same sample indices as a fixed run), else all n at once.
+  const { verify: verifyConfig } = config;
+  const rounds = verifyConfig.adaptive
+    ? checkpoints(sampling.n, {
+        first: verifyConfig.adaptiveFirst,
+        step: verifyConfig.adaptiveStep,
+        confidence: verifyConfig.adaptiveConfidence,
+      })
+    : [sampling.n];
+  const samples: LlmSample[] = [];
+  let verified: VerifiedRecord | undefined;
+  let stop: StopReason | undefined;
+  let verifyMs = 0;
+  for (const upTo of rounds) {
+    const offset = samples.length;
+    const result = await generateRecorded(context, 'gen_a', {
+      ...request,
+      n: upTo - offset,
+      ...(offset > 0 ? { sampleOffset: offset } : {}),
+    });
+    samples.push(...result.samples);
+    const verifyStarted = performance.now();
+    const candidates = samples
       // a sample cut off at the token limit is no program: it never votes (cut samples of one
       // prompt are cut at the same place, so they would agree with each other)
-      candidates: result.samples
-        .filter((sample) => sample.finishReason !== 'error' && sample.finishReason !== 'length')
-        .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) })),
-    },
-    context.verify,
-  );
-  const features =
-    verified.status === 'accepted' && typeof verified.program === 'string'
-      ? sqlFeatures(verified.program)
-      : undefined;
+      .filter((sample) => sample.finishReason !== 'error' && sample.finishReason !== 'length')
+      .map((sample) => ({ program: sample.text, logprob: meanLogprob(sample) }));
+    verified = await verifyExample(
+      {
+        id: example.id,
+        question: example.question,
+        ...(source.path === undefined ? {} : { db_id: example.dbId }),
+        ...fields,
+        candidates,
+      },
+      context.verify(example.dbId),
+    );
+    verifyMs += performance.now() - verifyStarted;
+    if (!verifyConfig.adaptive) break;
+    const errored = samples.length - candidates.length;
+    const check = checkStop(
+      (verified.clusters as { votes: number }[]).map((cluster) => cluster.votes),
+      candidates.length,
+      sampling.n - errored,
+      verifyConfig.minVotes,
+      verifyConfig.adaptiveConfidence,
+    );
+    if (check.stop) {
+      stop = check.reason;
+      break;
+    }
+  }
+  if (!verified) throw new Error('unreachable: gen_a runs at least one round');
+  if (verifyConfig.adaptive)
+    verified = { ...verified, adaptive: { read: samples.length, budget: sampling.n, stop } };
+  const accepted = verified.status === 'accepted' && typeof verified.program === 'string';
+  const features = accepted ? task.features?.(verified.program as string) : undefined;
+  const winner = (verified.clusters as { key?: string; preview?: unknown; size?: number }[] | undefined)?.[0];
+  const own = accepted
+    ? datasetFields(context, {
+        question: example.question,
+        program: verified.program as string,
+        fields,
+        ...(winner ? { result: winner } : {}),
+      })
+    : {};
   const record = {
     ...verified,
+    ...own,
     ...(features ? { features } : {}),
     ...(prompt?.condition === undefined ? {} : { condition: prompt.condition }),
     provenance: {
       method: 'symgen',
-      model: {
-        provider: context.llm.model.provider,
-        modelId: context.llm.model.modelId,
-        ...(result.responseModelId ? { responseModelId: result.responseModelId } : {}),
-      },
+      task: task.id,
+      // not the id the server reported: an answer served from the response cache has none, and the
+      // line must not depend on whether it was
+      model: { provider: context.llm.model.provider, modelId: context.llm.model.modelId },
       gen_q: prompt
         ? {
             promptId: prompt.id,
@@ -100,16 +162,26 @@ export async function answerQuestion(
       gen_a: {
         promptHash: promptHash(built.messages),
         demonstrationIds: built.demonstrationIds,
-        matchedValues: built.matches.map((match) => `${match.table}.${match.column}=${match.literal}`),
+        ...built.knowledge,
         sampling,
         seed: built.seed,
-        candidates: result.samples.length,
+        candidates: samples.length,
       },
-      database: { id: environment.id, sha256: environment.sha256 },
+      ...sourceProvenance(source),
       seed: config.seed,
       engine: engineInfo(),
     },
   };
+  return { record, verified, features, candidates: samples.length, verifyMs };
+}
+
+/** Stores one answered question (one transaction), in question order, and lets conditions adapt. */
+export function settleAnswer(
+  context: LlmRunContext,
+  example: StoredExample,
+  answered: AnsweredQuestion,
+): void {
+  const { verified, record, features } = answered;
   context.store.decide(example.id, {
     status: verified.status,
     ...(verified.reason ? { reason: verified.reason } : {}),
@@ -124,13 +196,34 @@ export async function answerQuestion(
     cachedTokens: 0,
     cacheWriteTokens: 0,
     costUsd: 0,
-    samples: result.samples.length,
+    samples: answered.candidates,
     cachedSamples: 0,
     truncated: 0,
-    durationMs: performance.now() - verifyStarted,
+    durationMs: answered.verifyMs,
   });
-  if (features) context.sampler(example.dbId)?.observe(features);
+  if (features) context.conditions(example.dbId)?.observe(features);
   context.progress.genA.done++;
   if (verified.status === 'accepted') context.progress.genA.accepted++;
   context.progress.emit();
+}
+
+/** The task's own fields of a dataset line (default: the program under the benchmark's field name). */
+export function datasetFields(
+  context: Pick<LlmRunContext, 'task'>,
+  line: Parameters<NonNullable<NonNullable<LlmRunContext['task']['generation']>['datasetFields']>>[0],
+): Record<string, unknown> {
+  const generation = context.task.generation;
+  if (generation?.datasetFields) return generation.datasetFields(line);
+  const fields: Record<string, unknown> = {};
+  if (generation && generation.fields.question !== 'question')
+    fields[generation.fields.question] = line.question;
+  if (generation && generation.fields.program !== 'program') fields[generation.fields.program] = line.program;
+  return fields;
+}
+
+/** Where a line's programs ran: a database (id and SHA-256), or the task's source. */
+export function sourceProvenance(source: GenerationSource): Record<string, unknown> {
+  return source.path === undefined
+    ? { source: { id: source.id } }
+    : { database: { id: source.id, sha256: source.sha256 } };
 }

@@ -1,15 +1,16 @@
-import type { LlmRequest } from '../../llm/spec.js';
+import type { LlmRequest, LlmResult } from '../../llm/spec.js';
 import { promptHash } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { StoredPrompt } from '../../store/run-store.js';
-import { describeCondition } from '../conditions/index.js';
-import type { QuestionFilter } from './question-text.js';
+import { demonstrationVariables } from './demonstration-variables.js';
+import type { CheckedQuestion, QuestionFilter } from './question-text.js';
 import { generateRecorded } from './recorded-call.js';
 import type { LlmRunContext } from './run-context.js';
 
 /**
- * Creates the next `gen_q` prompt of a database: a seeded sample of rows, seeded demonstrations and
- * a sampled condition, rendered once and stored, so a resumed run sends the same request.
+ * Creates the next `gen_q` prompt of a source: seeded knowledge (SQL: a sample of rows), seeded
+ * demonstrations and a sampled condition, rendered once and stored, so a resumed run sends the
+ * same request.
  */
 export function createQuestionPrompt(
   context: LlmRunContext,
@@ -21,11 +22,14 @@ export function createQuestionPrompt(
   const seed = seedFrom(config.seed, dbId, 'gen_q', index);
   const knowledge = context.knowledge(dbId).view({ seed });
   const demonstrations = context.selector?.forQuestions(dbId, seed) ?? [];
-  const condition = context.sampler(dbId)?.next();
+  const sampler = context.conditions(dbId);
+  const condition = sampler?.next();
   const messages = context.templates.genQ.render({
+    ...knowledge.variables,
     knowledge: knowledge.text,
-    demonstrations: demonstrations.map((demo) => ({ question: demo.question, program: demo.program })),
-    condition: condition ? describeCondition(condition) : '',
+    demonstrations: demonstrationVariables(demonstrations),
+    condition: sampler && condition !== undefined ? sampler.describe(condition) : '',
+    source: dbId,
     db_id: dbId,
   });
   return {
@@ -54,25 +58,27 @@ export function questionRequest(context: LlmRunContext, prompt: StoredPrompt): L
   };
 }
 
+/** Sends one `gen_q` prompt: n samples (work that may run in any order). */
+export function askQuestions(context: LlmRunContext, prompt: StoredPrompt): Promise<LlmResult> {
+  return generateRecorded(context, 'gen_q', questionRequest(context, prompt));
+}
+
 /**
- * Runs one `gen_q` prompt: n samples, then the question filter (length, exact and normalised
- * duplicates, copies of demonstrations), then one transaction storing the kept questions (up to
- * the database's quota) and marking the prompt done. The filter and the quota depend on the
- * prompts settled before, so a prompt settles only after `settledBefore` (the previous prompt's
- * settling) resolves, and not at all (it stays pending) when that one did not settle: answers
- * arrive in any order (concurrency, workers on a queue), the prompts settle in their order.
+ * Settles one `gen_q` prompt, in prompt order: its samples in sample order through the question
+ * filter (length, exact and normalised duplicates, copies of demonstrations) and the source's quota,
+ * then one transaction storing the kept questions and marking the prompt done. Ids, quotas and
+ * duplicates depend only on the prompts settled before, never on when answers arrived.
  */
-export async function runQuestionPrompt(
+export function settleQuestions(
   context: LlmRunContext,
   prompt: StoredPrompt,
+  result: LlmResult,
   filter: QuestionFilter,
-  settledBefore: Promise<boolean> = Promise.resolve(true),
-): Promise<number> {
-  const request = questionRequest(context, prompt);
-  const result = await generateRecorded(context, 'gen_q', request);
-  if (!(await settledBefore)) return 0;
+): number {
   const counts: Record<string, number> = { samples: result.samples.length };
-  const questions: { id: string; question: string; key: string }[] = [];
+  const quota = context.quotas.get(prompt.dbId) ?? 0;
+  let have = context.store.countByDatabase().get(prompt.dbId) ?? 0;
+  const questions: (CheckedQuestion & { id: string })[] = [];
   for (const sample of result.samples) {
     const checked =
       sample.finishReason === 'error'
@@ -81,16 +87,19 @@ export async function runQuestionPrompt(
           ? // a question cut off at the token limit is not a question
             { drop: 'truncated' as const }
           : filter.check(sample.text);
-    if ('drop' in checked) counts[checked.drop] = (counts[checked.drop] ?? 0) + 1;
-    else questions.push({ id: `${prompt.dbId}-q${prompt.index}-${sample.index}`, ...checked });
+    if ('drop' in checked) {
+      counts[checked.drop] = (counts[checked.drop] ?? 0) + 1;
+      continue;
+    }
+    if (have >= quota) {
+      counts['over-quota'] = (counts['over-quota'] ?? 0) + 1;
+      continue;
+    }
+    filter.remember(checked.question, checked.key);
+    questions.push({ id: `${prompt.dbId}-q${prompt.index}-${sample.index}`, ...checked });
+    have++;
   }
-  const kept = context.store.completePrompt(
-    prompt.id,
-    prompt.dbId,
-    questions,
-    context.quotas.get(prompt.dbId) ?? 0,
-    counts,
-  );
+  const kept = context.store.completePrompt(prompt.id, prompt.dbId, questions, quota, counts);
   context.progress.genQ.done++;
   context.progress.genQ.samples += result.samples.length;
   context.progress.genQ.kept += kept;

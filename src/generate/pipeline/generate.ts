@@ -1,14 +1,12 @@
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { GenerateConfig } from '../../config/index.js';
 import { createQueuedLlmProvider } from '../../distributed/llm-jobs.js';
-import { ConfigError, InputError } from '../../errors/index.js';
+import { ConfigError } from '../../errors/index.js';
 import { removeStaleTemporaries } from '../../io/output-path.js';
 import { openSqliteResponseCache } from '../../llm/cache/index.js';
 import { createLlm, type Llm } from '../../llm/create-llm.js';
 import type { LlmProvider } from '../../llm/spec.js';
-import { defaultGenATemplate, defaultGenQTemplate } from '../../prompt/default-templates.js';
 import {
   createDemonstrationSelector,
   type DemonstrationSelector,
@@ -16,18 +14,25 @@ import {
 } from '../../prompt/demonstrations/index.js';
 import { compilePromptTemplate } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
-import { SqlKnowledge } from '../../prompt/sql-knowledge.js';
 import { exportRun } from '../../store/export/index.js';
 import { computeRunStats, type RunStats } from '../../store/run-stats.js';
 import { RunStore } from '../../store/run-store.js';
 import { writeRunOutputs } from '../../store/write-outputs.js';
-import { type DatabaseEnvironment, DatabaseSet } from '../../tasks/sql/databases.js';
-import { SqliteExecutor } from '../../tasks/sql/execute/index.js';
+import { resolveTask } from '../../tasks/registry/index.js';
+import { firstLineQuestion } from '../../tasks/shared/text.js';
+import type {
+  ConditionSampler,
+  Executor,
+  GenerationSource,
+  TaskKnowledge,
+  TaskPlugin,
+  TaskRecord,
+} from '../../tasks/spec.js';
+import { type ResolvedTarget, resolveMixTarget } from '../../tasks/sql/conditions/index.js';
 import type { SqlFeatures } from '../../tasks/sql/features.js';
-import { loadSqlParser, sqlTask, sqlVerifierProvenance } from '../../tasks/sql/index.js';
 import { measureMix, mixDivergence } from '../../tasks/sql/mix.js';
-import { createSqlConditionSampler, type SqlConditionSampler } from '../conditions/index.js';
-import { type ResolvedTarget, resolveMixTarget } from '../conditions/resolve-target.js';
+import { verifierProvenance } from '../../verify/verify-file.js';
+import type { VerifyContext } from '../../verify/verify-stream.js';
 import { runLlmPipeline } from './llm-run.js';
 import { runOfflinePipeline } from './offline-run.js';
 import { createProgressTracker, type GenerateProgress } from './progress.js';
@@ -45,6 +50,8 @@ export interface GenerateOptions {
   /** One-line notices (mode, retries, circuit breaker). */
   readonly onMessage?: (message: string) => void;
   readonly signal?: AbortSignal;
+  /** The task, when the caller has it already (else `config.task`, or `config.taskModule`). */
+  readonly task?: TaskPlugin<never>;
   /**
    * `redis://HOST:PORT`: send the model calls to `symgen worker` processes through this queue. This
    * process stays the single writer of run.sqlite and the response cache.
@@ -60,12 +67,13 @@ export interface GenerateSummary {
 }
 
 /**
- * Runs `symgen generate`: SymGen's two-stage generation (questions, then candidate programs,
- * verified by execution and agreement) when an LLM is configured, else the offline programs-first
- * generator. Every state change goes to `run.sqlite` first; `dataset.jsonl`, `rejected.jsonl` and
- * `stats.json` are rebuilt from it (atomically) at the start, after each round (each database
- * offline) and at the end, so a killed run has its decided examples in them and `symgen export`
- * works on it. A new run that fails before anything is done leaves no run folder behind.
+ * Runs `symgen generate` for any task, through the task contract only: SymGen's two-stage
+ * generation (questions, then candidate programs, verified by execution and agreement) when an LLM
+ * is configured, else, for a task with a sampler (sql, math), the offline programs-first generator.
+ * Every state change goes to `run.sqlite` first; `dataset.jsonl`, `rejected.jsonl` and `stats.json`
+ * are rebuilt from it (atomically) at the start, after each round (each source offline) and at the
+ * end, so a killed run has its decided examples in them and `symgen export` works on it. A new run
+ * that fails before anything is done leaves no run folder behind.
  */
 export async function runGenerate(options: GenerateOptions): Promise<GenerateSummary> {
   const { config } = options;
@@ -80,12 +88,45 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     ]);
   }
   if (!exists) refuseForeignFolder(dir);
-  const databaseSet = DatabaseSet.open(config.knowledge.db);
-  const ids = config.knowledge.databases ?? databaseSet.ids();
-  const databases = new Map<string, DatabaseEnvironment>(ids.map((id) => [id, databaseSet.resolve(id)]));
-  refuseEmptyDatabases(databases);
-  const quotas = computeQuotas(ids, config.count, config.knowledge.quotas);
+  const task = options.task ?? (await resolveTask(config));
   const mode: GenerateProgress['mode'] = config.llm ? 'llm' : 'programs-first';
+  if (mode === 'programs-first' && !task.sample) {
+    throw new ConfigError('symgen generate', [
+      {
+        path: 'llm',
+        message: `the ${task.id} task has no offline sampler, so it needs a model: pass --model ID --base-url URL (an OpenAI-compatible endpoint), or an llm section in the config`,
+      },
+    ]);
+  }
+  const executorOptions = {
+    compare: config.verify.compare,
+    timeoutMs: config.verify.timeoutMs,
+    maxRows: config.verify.maxRows,
+    normalise: config.verify.normalise,
+    ...(config.verify.workers ? { workers: config.verify.workers } : {}),
+    ...config.taskOptions,
+  };
+  const sourceList: GenerationSource[] = task.sources?.({
+    ...(config.knowledge.db ? { db: config.knowledge.db } : {}),
+    ...(config.knowledge.databases ? { only: config.knowledge.databases } : {}),
+    executor: executorOptions,
+    strict: true,
+  }) ?? [{ id: task.id }];
+  const sources = new Map(sourceList.map((source) => [source.id, source]));
+  const quotas = computeQuotas([...sources.keys()], config.count, config.knowledge.quotas);
+  // read before the run folder exists: a bad demonstrations file leaves nothing behind
+  const pool = config.demonstrations
+    ? await loadDemonstrations(
+        config.demonstrations.file,
+        {
+          question: config.demonstrations.questionField ?? task.generation?.fields.question ?? 'question',
+          program: config.demonstrations.programField ?? task.generation?.fields.program ?? 'program',
+        },
+        config.demonstrations.questionField || config.demonstrations.programField
+          ? undefined
+          : task.generation?.demonstration,
+      )
+    : undefined;
   const folderExisted = existsSync(dir);
   let store: RunStore;
   try {
@@ -105,6 +146,8 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     if (stored) checkResumeConfig(JSON.parse(stored), config);
     else store.setMeta('config', JSON.stringify(config));
     const session = store.startSession(exists);
+    // after the session is recorded: loading a parser (SQL's WebAssembly) takes a while
+    await task.ready?.();
     if (mode === 'llm') {
       const cache = openSqliteResponseCache({ database: store.database });
       let provider: LlmProvider | undefined;
@@ -113,9 +156,23 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         cleanups.push(queued.close);
         provider = queued.provider;
       }
+      const spentBefore = Object.entries(store.usageByStage())
+        .filter(([stage]) => stage !== 'verify')
+        .reduce(
+          (sum, [, entry]) => ({
+            costUsd: sum.costUsd + (entry.costUsd ?? 0),
+            tokens: sum.tokens + (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0),
+          }),
+          { costUsd: 0, tokens: 0 },
+        );
       llm = createLlm(config.llm, {
         cache,
         ...(provider ? { provider } : {}),
+        budget: {
+          limits: config.budget,
+          spent: spentBefore,
+          resumeHint: `symgen generate --resume --out ${dir} --max-cost USD or --max-tokens N`,
+        },
         ...(options.env ? { env: options.env } : {}),
         ...(options.onMessage ? { onMessage: options.onMessage } : {}),
       });
@@ -131,7 +188,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
       };
     };
     const progress = createProgressTracker(mode, usage, options.onProgress);
-    const samplers = new Map<string, SqlConditionSampler | undefined>();
+    const samplers = new Map<string, ConditionSampler | undefined>();
     let target: Awaited<ReturnType<typeof resolveMixTarget>> | undefined;
     const writeOutputs = async (complete: boolean) => {
       const coverage = Object.fromEntries(
@@ -139,7 +196,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
       );
       const stats = computeRunStats(store, {
         mode,
-        task: config.task,
+        task: task.id,
         model: llm ? { provider: llm.model.provider, modelId: llm.model.modelId } : null,
         seed: config.seed,
         count: config.count,
@@ -151,6 +208,14 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
       });
       await writeRunOutputs(store, stats);
       return stats;
+    };
+    let executor: Executor | undefined;
+    const executorOf = () => {
+      if (!executor) {
+        executor = task.createExecutor(executorOptions as never);
+        cleanups.push(() => executor!.close());
+      }
+      return executor;
     };
     await writeOutputs(false);
     started = true;
@@ -174,7 +239,13 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     const exports: string[] = [];
     for (const format of config.output.formats) {
       const out = join(dir, format === 'parquet' ? 'dataset.parquet' : 'dataset.chat.jsonl');
-      await exportRun({ source: dir, format, out, db: config.knowledge.db });
+      await exportRun({
+        source: dir,
+        format,
+        out,
+        task,
+        ...(config.knowledge.db ? { db: config.knowledge.db } : {}),
+      });
       exports.push(out);
     }
     return {
@@ -190,109 +261,147 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
 
     async function runPipeline(): Promise<{ complete: boolean }> {
-      await loadSqlParser();
-      const pool = config.demonstrations
-        ? await loadDemonstrations(config.demonstrations.file, {
-            question: config.demonstrations.questionField,
-            program: config.demonstrations.programField,
-          })
-        : undefined;
-      if (pool && pool.skipped.length > 0)
-        options.onMessage?.(
-          `demonstrations: skipped ${pool.skipped.length} unusable lines of ${config.demonstrations!.file} (first: line ${pool.skipped[0]!.line}, ${pool.skipped[0]!.reason})`,
-        );
-      target = await resolveMixTarget(config, pool?.items);
+      // sql: the mix the conditions and the sampler aim at (the demonstrations' by default)
+      if (task.id === 'sql') target = await resolveMixTarget(config.generation.conditions, pool?.items);
+      const targetOf = (sourceId: string) => target?.forDatabase(sourceId).target;
       if (mode === 'programs-first') {
-        const grammar = config.generation.offline.method === 'grammar' && pool !== undefined;
+        const grammar =
+          task.id === 'sql' && config.generation.offline.method === 'grammar' && pool !== undefined;
         options.onMessage?.(
           grammar
-            ? 'no LLM configured: expanding a grammar induced from the demonstrations (programs-first for what it does not cover)'
-            : 'no LLM configured: running the offline programs-first generator',
+            ? `no LLM configured: expanding a grammar induced from the demonstrations (the ${task.id} programs-first generator for what it does not cover)`
+            : `no LLM configured: running the offline programs-first generator of ${task.id}`,
         );
         return await runOfflinePipeline({
           config,
           store,
-          databases,
+          task,
+          sources,
           quotas,
+          executor: executorOf,
           progress,
-          target: (dbId: string) => target!.forDatabase(dbId).target,
+          ...(target ? { target: (dbId: string) => targetOf(dbId)! } : {}),
           ...(grammar ? { demonstrations: pool!.items } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           checkpoint: async () => {
             await writeOutputs(false);
           },
         });
-      } else {
-        const knowledge = new Map<string, SqlKnowledge>();
-        cleanups.push(() => {
-          for (const opened of knowledge.values()) opened.close();
-        });
-        const knowledgeOf = (dbId: string) => {
-          let opened = knowledge.get(dbId);
-          if (!opened) {
-            opened = SqlKnowledge.open(databases.get(dbId)!.path, config.knowledge);
-            knowledge.set(dbId, opened);
-          }
-          return opened;
-        };
-        let selector: DemonstrationSelector | undefined;
-        let demonstrationKeys = new Set<string>();
-        if (config.demonstrations && pool) {
-          selector = await createDemonstrationSelector(pool.items, config.demonstrations);
-          demonstrationKeys = new Set(pool.items.map((item) => questionKey(item.question)));
-        }
-        const executor = new SqliteExecutor({
-          compare: config.verify.compare,
-          timeoutMs: config.verify.timeoutMs,
-          maxRows: config.verify.maxRows,
-          normalise: config.verify.normalise,
-          ...(config.verify.workers ? { workers: config.verify.workers } : {}),
-        });
-        cleanups.push(() => executor.close());
-        return await runLlmPipeline({
-          config,
-          store,
-          llm: llm!,
-          verify: {
-            task: sqlTask as never,
-            executor,
-            environment: (dbId) => databases.get(dbId ?? '') ?? databaseSet.resolve(dbId),
-            options: config.verify,
-            // The verifier's own record of its settings, as `symgen verify` writes it.
-            provenance: sqlVerifierProvenance(config.verify),
-          },
-          databases,
-          quotas,
-          knowledge: knowledgeOf,
-          selector,
-          demonstrationKeys,
-          templates: {
-            genQ: compilePromptTemplate(config.prompts.genQ ?? defaultGenQTemplate, 'prompts.genQ'),
-            genA: compilePromptTemplate(config.prompts.genA ?? defaultGenATemplate, 'prompts.genA'),
-          },
-          sampler: (dbId) => {
-            if (!config.generation.conditions.enabled) return undefined;
-            if (!samplers.has(dbId)) {
-              samplers.set(
-                dbId,
-                createSqlConditionSampler(knowledgeOf(dbId).schema, {
-                  seed: seedFrom(config.seed, dbId, 'conditions'),
-                  hardnessMix: target!.forDatabase(dbId).target.hardness,
-                  clauseTargets: target!.forDatabase(dbId).target.clauses,
-                  tableTargets: target!.forDatabase(dbId).target.tables,
-                }),
-              );
-            }
-            return samplers.get(dbId);
-          },
-          progress,
-          signal: options.signal,
-          checkpoint: async () => {
-            await writeOutputs(false);
-          },
-          ...(options.onMessage ? { notify: options.onMessage } : {}),
-        });
       }
+      const knowledge = new Map<string, TaskKnowledge>();
+      cleanups.push(() => {
+        for (const opened of knowledge.values()) opened.close?.();
+      });
+      const demonstrationRecords: TaskRecord[] = (pool?.items ?? []).map((item) => item.record ?? {});
+      const knowledgeOf = (sourceId: string) => {
+        let opened = knowledge.get(sourceId);
+        if (!opened) {
+          opened = task.knowledge?.({
+            source: sources.get(sourceId)!,
+            demonstrations: demonstrationRecords,
+            options: config.knowledge,
+            executor: executorOptions,
+          }) ?? { view: () => ({ text: '' }) };
+          knowledge.set(sourceId, opened);
+        }
+        return opened;
+      };
+      let selector: DemonstrationSelector | undefined;
+      let demonstrationKeys = new Set<string>();
+      if (config.demonstrations && pool) {
+        if (pool.skipped.length > 0)
+          options.onMessage?.(
+            `demonstrations: skipped ${pool.skipped.length} unusable lines of ${config.demonstrations.file} (first: line ${pool.skipped[0]!.line}, ${pool.skipped[0]!.reason})`,
+          );
+        selector = await createDemonstrationSelector(pool.items, config.demonstrations);
+        demonstrationKeys = new Set(pool.items.map((item) => questionKey(item.question)));
+      }
+      const parse = task.generation?.question ?? firstLineQuestion;
+      const prompts = task.generation?.prompts;
+      const genQ = config.prompts.genQ ?? prompts?.genQ;
+      const genA = config.prompts.genA ?? prompts?.genA;
+      if (!genQ || !genA) {
+        throw new ConfigError('symgen generate', [
+          {
+            path: genQ ? 'prompts.genA' : 'prompts.genQ',
+            message: `the ${task.id} task has no default prompts: write prompts.genQ and prompts.genA in the config`,
+          },
+        ]);
+      }
+      const verifiers = new Map<string, VerifyContext>();
+      const verifyOf = (sourceId: string) => {
+        let verify = verifiers.get(sourceId);
+        if (!verify) {
+          const source = sources.get(sourceId)!;
+          verify = {
+            task,
+            executor: executorOf(),
+            environment: (_dbId, example) => task.environment?.(example, source) ?? source,
+            // gen-a.ts reads adaptively itself, in rounds of requests; each round verifies all it has.
+            options: {
+              ...config.verify,
+              adaptive: false,
+              testSuiteDir: config.verify.testSuiteDir ?? join(dir, 'test-suite'),
+            },
+            // the verifier's record of its settings, as `symgen verify` writes it
+            provenance: verifierProvenance(task.id, config.verify, {
+              compare: config.verify.compare,
+              normalise: config.verify.normalise,
+              ...(Object.keys(config.taskOptions).length > 0 ? { taskOptions: config.taskOptions } : {}),
+            }),
+          };
+          verifiers.set(sourceId, verify);
+        }
+        return verify;
+      };
+      return await runLlmPipeline({
+        config,
+        store,
+        llm: llm!,
+        task,
+        verify: verifyOf,
+        sources,
+        quotas,
+        knowledge: knowledgeOf,
+        selector,
+        demonstrationKeys,
+        templates: {
+          genQ: compilePromptTemplate(genQ, 'prompts.genQ'),
+          genA: compilePromptTemplate(genA, 'prompts.genA'),
+        },
+        conditions: (sourceId) => {
+          if (!config.generation.conditions.enabled || !task.conditions) return undefined;
+          if (!samplers.has(sourceId)) {
+            samplers.set(
+              sourceId,
+              task.conditions(sources.get(sourceId)!, {
+                seed: seedFrom(config.seed, sourceId, 'conditions'),
+                options: target
+                  ? {
+                      hardnessMix: targetOf(sourceId)!.hardness,
+                      clauseTargets: targetOf(sourceId)!.clauses,
+                      tableTargets: targetOf(sourceId)!.tables,
+                    }
+                  : config.generation.conditions.hardnessMix
+                    ? { hardnessMix: config.generation.conditions.hardnessMix }
+                    : {},
+              }),
+            );
+          }
+          return samplers.get(sourceId);
+        },
+        question: {
+          parse,
+          words: config.generation.questionWords ?? task.generation?.questionWords ?? { min: 3, max: 40 },
+        },
+        questionRecord: (question) => ({ ...parse(question)?.fields, question }),
+        progress,
+        signal: options.signal,
+        checkpoint: async () => {
+          await writeOutputs(false);
+        },
+        ...(options.onMessage ? { notify: options.onMessage } : {}),
+      });
     }
   } catch (error) {
     if (!started && !exists) {
@@ -344,6 +453,7 @@ function mixReport(
     ),
   };
 }
+
 /** A new run goes into a new or empty folder: one holding other files is refused, not written into. */
 function refuseForeignFolder(dir: string): void {
   if (!existsSync(dir)) return;
@@ -360,31 +470,6 @@ function refuseForeignFolder(dir: string): void {
         message: `${dir} holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}) and no run; choose a new or empty folder`,
       },
     ]);
-  }
-}
-
-/** Refuses databases with no tables before a run starts: there is nothing to ask questions about. */
-function refuseEmptyDatabases(databases: ReadonlyMap<string, DatabaseEnvironment>): void {
-  for (const environment of databases.values()) {
-    if (!hasTables(environment.path)) {
-      throw new InputError(
-        `database ${environment.path} has no tables: nothing to generate from; point --db (or knowledge.db) at a database with tables`,
-        { file: environment.path },
-      );
-    }
-  }
-}
-
-function hasTables(path: string): boolean {
-  const database = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    return (
-      database
-        .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1`)
-        .get() !== undefined
-    );
-  } finally {
-    database.close();
   }
 }
 

@@ -3,7 +3,6 @@ export { type GenerateOptions, type GenerateSummary, runGenerate } from './gener
 export { mapConcurrent } from './map-concurrent.js';
 export type { GenerateProgress } from './progress.js';
 export {
-  extractQuestion,
   type QuestionDrop,
   QuestionFilter,
   questionKey,

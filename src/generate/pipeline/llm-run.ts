@@ -1,18 +1,18 @@
 import type { StoredPrompt } from '../../store/run-store.js';
-import type { SqlFeatures } from '../../tasks/sql/features.js';
-import { answerQuestion } from './gen-a.js';
-import { createQuestionPrompt, runQuestionPrompt } from './gen-q.js';
-import { mapConcurrent } from './map-concurrent.js';
+import { answerQuestion, settleAnswer } from './gen-a.js';
+import { askQuestions, createQuestionPrompt, settleQuestions } from './gen-q.js';
 import { QuestionFilter } from './question-text.js';
 import type { LlmRunContext } from './run-context.js';
+import { settleInOrder } from './settle-in-order.js';
 import { truncationWarnings } from './truncation.js';
 
 /**
  * The LLM pipeline, in rounds (dataset-wise decomposition: conditions adapt between rounds):
  * finish stored prompts and questions left by a killed session, then repeat
  * `gen_q` for up to `promptsPerRound` new prompts -> `gen_a` + verify for the new questions, until
- * every database has its quota or has stopped giving new questions. `complete` is true only when
- * every quota is met. The output files are rewritten after each round.
+ * every source has its quota or has stopped giving new questions. Returns true when complete.
+ * Model calls run concurrently; their results settle in prompt and question order
+ * ({@link settleInOrder}), so the run's ids and files do not depend on when answers arrive.
  */
 export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete: boolean }> {
   const { store, config } = context;
@@ -21,9 +21,10 @@ export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete
     let filter = filters.get(dbId);
     if (!filter) {
       filter = new QuestionFilter(
-        config.generation.questionWords,
-        store.questionKeys(dbId),
+        context.question.words,
+        store.questions(dbId),
         config.generation.dropDemonstrationQuestions ? context.demonstrationKeys : new Set(),
+        context.question.parse,
       );
       filters.set(dbId, filter);
     }
@@ -42,32 +43,21 @@ export async function runLlmPipeline(context: LlmRunContext): Promise<{ complete
   const maxTokens = { gen_q: config.generation.genQ.maxTokens, gen_a: config.generation.genA.maxTokens };
   for (let round = store.lastRound() + 1; ; round++) {
     const pending = store.prompts({ state: 'pending' });
-    // each prompt settles after the one before it (mapConcurrent starts them in order)
-    let settled = Promise.resolve(true);
-    await mapConcurrent(
+    await settleInOrder(
       pending,
       config.generation.promptsPerRound,
-      async (prompt) => {
-        const before = settled;
-        let done!: (ok: boolean) => void;
-        settled = new Promise((resolve) => {
-          done = resolve;
-        });
-        let ok = false;
-        try {
-          await runQuestionPrompt(context, prompt, filterOf(prompt.dbId), before);
-          ok = await before;
-        } finally {
-          done(ok);
-        }
+      (prompt) => askQuestions(context, prompt),
+      (prompt, result) => {
+        settleQuestions(context, prompt, result, filterOf(prompt.dbId));
       },
       context.signal,
     );
-    await mapConcurrent(
+    await settleInOrder(
       store.examples('question'),
       config.generation.concurrency,
       (example) =>
         answerQuestion(context, example, example.promptId ? prompts.get(example.promptId) : undefined),
+      (example, answered) => settleAnswer(context, example, answered),
       context.signal,
     );
     await context.checkpoint?.();
@@ -128,14 +118,28 @@ function exhausted(prompts: readonly StoredPrompt[], idle: number): boolean {
 }
 
 /**
- * After a resume, bring each condition sampler to where it was: draw once per stored prompt (so new
- * prompts continue the seeded sequence) and observe what was accepted.
+ * After a resume, bring each condition sampler to where it was, replaying what an uninterrupted run
+ * did: before the prompts of round r were drawn, every question of earlier rounds had been decided
+ * and observed. So, round by round: observe the accepted examples of earlier rounds' prompts (in
+ * question order), then draw once per prompt of the round (so new prompts continue the sequence).
  */
 function catchUpSamplers(context: LlmRunContext): void {
   const prompts = context.store.prompts();
-  for (const prompt of prompts) context.sampler(prompt.dbId)?.next();
-  for (const example of context.store.examples('accepted')) {
-    const features = (example.record as { features?: SqlFeatures } | null)?.features;
-    if (features) context.sampler(example.dbId)?.observe(features);
+  const roundOf = new Map(prompts.map((prompt) => [prompt.id, prompt.round]));
+  // accepted examples in question order; the questions of a round follow those of earlier rounds
+  const accepted = context.store.examples('accepted').map((example) => ({
+    dbId: example.dbId,
+    round: example.promptId === null ? -1 : (roundOf.get(example.promptId) ?? -1),
+    features: (example.record as { features?: Record<string, unknown> } | null)?.features,
+  }));
+  let observed = 0;
+  for (const round of [...new Set(prompts.map((prompt) => prompt.round))].sort((a, b) => a - b)) {
+    while (observed < accepted.length && accepted[observed]!.round < round) {
+      const { dbId, features } = accepted[observed++]!;
+      if (features) context.conditions(dbId)?.observe(features);
+    }
+    for (const prompt of prompts) if (prompt.round === round) context.conditions(prompt.dbId)?.next();
   }
+  for (const { dbId, features } of accepted.slice(observed))
+    if (features) context.conditions(dbId)?.observe(features);
 }

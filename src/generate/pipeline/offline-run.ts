@@ -2,52 +2,43 @@ import type { GenerateConfig } from '../../config/index.js';
 import type { Demonstration } from '../../prompt/demonstrations/index.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { RunStore } from '../../store/run-store.js';
-import type { DatabaseEnvironment } from '../../tasks/sql/databases.js';
+import type { Executor, GenerationSource, TaskPlugin } from '../../tasks/spec.js';
 import type { MixTarget } from '../../tasks/sql/mix.js';
 import { generateFromDemonstrations } from '../grammar/generate.js';
-import { generateProgramsFirst } from '../programs-first/index.js';
-
-/** What both offline generators give. */
-interface OfflineExample {
-  readonly id: string;
-  readonly question: string;
-  readonly program: string;
-  readonly canonicalQuestion?: string;
-  readonly features: unknown;
-  readonly condition?: unknown;
-  readonly result: unknown;
-  readonly provenance: Record<string, unknown>;
-}
-
 import { engineInfo } from './engine-info.js';
 import type { ProgressTracker } from './progress.js';
 import { questionKey } from './question-text.js';
+import { sampledExamples } from './sampled-examples.js';
 
 /**
- * The offline pipeline (no LLM configured). With demonstrations: a grammar induced from them is
- * expanded over each database (`generateFromDemonstrations`: the people's phrasing, other values,
- * columns and tables), and the programs-first generator fills what the grammar cannot, aiming at the
- * target mix (the demonstrations' by default). Without: programs-first alone. Every example lands in
- * the store as accepted (its program executed when it was made). Both generators are seeded per
- * database, so a resumed run replays the same sequence and the store skips examples it already holds.
+ * The offline pipeline (no LLM configured, a task with a sampler): the task's sampler draws
+ * programs from each source with their questions (SQL from the database's schema; math small
+ * programs of thought); a program the sampler did not run is executed once with the task's
+ * executor and kept only when it runs. For SQL with demonstrations (`offline.method: grammar`), a
+ * grammar induced from them is expanded over each database first (`generateFromDemonstrations`: the
+ * people's phrasing, other values, columns and tables), and the sampler fills what the grammar
+ * cannot, aiming at the target mix (the demonstrations' by default). Every kept example lands in
+ * the store as accepted. Both are seeded per source, so a resumed run replays the same sequence
+ * and the store skips examples it already holds.
  */
 export async function runOfflinePipeline(options: {
   config: GenerateConfig;
   store: RunStore;
-  databases: ReadonlyMap<string, DatabaseEnvironment>;
+  task: TaskPlugin<never>;
+  sources: ReadonlyMap<string, GenerationSource>;
   quotas: ReadonlyMap<string, number>;
+  executor: () => Executor;
   progress: ProgressTracker;
-  /** The mix programs-first aims at, per database. */
-  target: (dbId: string) => MixTarget;
+  /** The mix the sampler aims at, per source (sql). */
+  target?: (dbId: string) => MixTarget;
   /** Expand a grammar induced from these first. */
   demonstrations?: readonly Demonstration[];
   signal?: AbortSignal;
   /** Rewrites the run's output files from the store (after each database). */
   checkpoint?: () => Promise<void>;
 }): Promise<{ complete: boolean }> {
-  const { config, store, progress } = options;
+  const { config, store, progress, task } = options;
   let complete = true;
-  let seen = 0;
   const have = store.countByDatabase();
   progress.genQ.total = [...options.quotas.values()].reduce((sum, quota) => sum + quota, 0);
   progress.genQ.done = [...have.values()].reduce((sum, count) => sum + count, 0);
@@ -58,22 +49,17 @@ export async function runOfflinePipeline(options: {
   for (const [dbId, quota] of options.quotas) {
     let count = have.get(dbId) ?? 0;
     if (count >= quota) continue;
-    const environment = options.databases.get(dbId)!;
-    const insert = (example: OfflineExample) => {
+    const source = options.sources.get(dbId)!;
+    const insert = (example: {
+      id: string;
+      question: string;
+      record: Record<string, unknown>;
+      features: unknown;
+    }) => {
       const record = {
-        id: example.id,
-        question: example.question,
-        db_id: dbId,
-        status: 'accepted',
-        program: example.program,
-        ...(example.canonicalQuestion === undefined ? {} : { canonicalQuestion: example.canonicalQuestion }),
-        confidence: 1,
-        features: example.features,
-        ...(example.condition === undefined ? {} : { condition: example.condition }),
-        result: example.result,
+        ...example.record,
         provenance: {
-          ...example.provenance,
-          database: { id: dbId, sha256: environment.sha256 },
+          ...(example.record.provenance as Record<string, unknown>),
           seed: config.seed,
           engine: engineInfo(),
         },
@@ -95,9 +81,9 @@ export async function runOfflinePipeline(options: {
         progress.emit();
       }
     };
-    if (options.demonstrations) {
+    if (options.demonstrations && source.path) {
       for await (const example of generateFromDemonstrations({
-        dbPath: environment.path,
+        dbPath: source.path,
         dbId,
         demonstrations: options.demonstrations,
         count: quota * 2,
@@ -105,27 +91,48 @@ export async function runOfflinePipeline(options: {
         ...(options.signal ? { signal: options.signal } : {}),
       })) {
         options.signal?.throwIfAborted();
-        insert(example);
+        insert({
+          id: example.id,
+          question: example.question,
+          features: example.features,
+          record: {
+            id: example.id,
+            question: example.question,
+            db_id: dbId,
+            status: 'accepted',
+            program: example.program,
+            ...(task.generation?.fields.program && task.generation.fields.program !== 'program'
+              ? { [task.generation.fields.program]: example.program }
+              : {}),
+            confidence: 1,
+            features: example.features,
+            result: example.result,
+            provenance: { ...example.provenance, task: task.id },
+          },
+        });
         if (count >= quota) break;
       }
     }
     if (count >= quota) continue;
-    const seed = seedFrom(config.seed, dbId, 'programs-first');
-    const target = options.target(dbId);
-    // asking for twice the quota leaves room for examples whose question repeats an earlier one
-    for await (const example of generateProgramsFirst({
-      dbPath: environment.path,
-      dbId,
+    const target = options.target?.(dbId);
+    // draws beyond the quota leave room for programs whose question repeats or that do not run
+    for await (const example of sampledExamples({
+      task,
+      source,
+      seed: seedFrom(config.seed, dbId, 'programs-first'),
       count: quota * 2,
-      seed,
-      hardnessMix: target.hardness,
-      clauseTargets: target.clauses,
-      tableTargets: target.tables,
+      maxDraws: quota * 4 + 16,
+      options: {
+        ...config.taskOptions,
+        ...(target
+          ? { hardnessMix: target.hardness, clauseTargets: target.clauses, tableTargets: target.tables }
+          : config.generation.conditions.hardnessMix
+            ? { hardnessMix: config.generation.conditions.hardnessMix }
+            : {}),
+      },
+      executor: options.executor,
       ...(options.signal ? { signal: options.signal } : {}),
     })) {
-      // the generator can run without ever yielding to the event loop; let signals (Ctrl-C) through
-      if (++seen % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
-      options.signal?.throwIfAborted();
       insert(example);
       if (count >= quota) break;
     }

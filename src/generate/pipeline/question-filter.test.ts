@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../errors/index.js';
-import { extractQuestion, QuestionFilter, questionKey } from './question-text.js';
+import { sqlTask } from '../../tasks/sql/index.js';
+import { QuestionFilter, questionKey } from './question-text.js';
 import { computeQuotas } from './quotas.js';
+
+const extractQuestion = (text: string) => sqlTask.generation!.question!(text)?.question ?? null;
 
 describe('gen_q question filter', () => {
   it('takes the question out of model text', () => {
@@ -20,6 +23,7 @@ describe('gen_q question filter', () => {
       { min: 3, max: 8 },
       [questionKey('which rivers flow through ohio')],
       new Set([questionKey('how big is texas')]),
+      sqlTask.generation!.question,
     );
     const results = [
       'what is the capital of texas',
@@ -33,7 +37,9 @@ describe('gen_q question filter', () => {
       'how many states border kentucky',
     ].map((text) => {
       const checked = filter.check(text);
-      return 'drop' in checked ? checked.drop : 'kept';
+      if ('drop' in checked) return checked.drop;
+      filter.remember(checked.question, checked.key);
+      return 'kept';
     });
     expect(results).toEqual([
       'kept',

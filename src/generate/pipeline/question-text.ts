@@ -1,25 +1,9 @@
 import { hasUnspacedScript, questionWords } from '../../dataset/text.js';
-import { normaliseText } from '../../prompt/value-index.js';
+import { firstLineQuestion, normaliseText } from '../../tasks/shared/text.js';
+import type { GeneratedQuestion } from '../../tasks/spec.js';
 
-/**
- * The question in a `gen_q` sample: the first non-empty line, without a `Question:` / `-- Question:`
- * prefix, list numbering, or surrounding quotes. Null when nothing is left or it looks like SQL.
- */
-export function extractQuestion(text: string): string | null {
-  for (const raw of text.split('\n')) {
-    let line = raw.trim();
-    if (!line || /^```/.test(line)) continue;
-    line = line
-      .replace(/^(--\s*)?(question|q)\s*[:.]\s*/i, '')
-      .replace(/^(\d+[.)]|[-*•])\s+/, '')
-      .replace(/^["'“”`]+|["'“”`]+$/g, '')
-      .trim();
-    if (!line) continue;
-    if (/^(select|with|insert|update|delete)\b/i.test(line)) return null;
-    return line;
-  }
-  return null;
-}
+/** How a task reads the question in a `gen_q` sample (its `generation.question`, or the first line). */
+export type QuestionParser = (text: string) => GeneratedQuestion | null;
 
 /** The dedup key of a question: lower case, punctuation removed, single spaces. */
 export function questionKey(question: string): string {
@@ -41,9 +25,18 @@ export type QuestionDrop =
   | 'duplicate-normalised'
   | 'demonstration';
 
+/** A question a sample gave, with its dedup key and the task fields it carries. */
+export interface CheckedQuestion {
+  readonly question: string;
+  readonly key: string;
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
 /**
  * Filters `gen_q` samples as SymGen does (length, then duplicates), with two duplicate levels:
- * `exact` (the same text) and `normalised` (the same after {@link questionKey}).
+ * `exact` (the same text) and `normalised` (the same after {@link questionKey}). `check` changes
+ * nothing; `remember` adds a question the store kept, so the filter always holds what the store
+ * holds and a resumed run filters exactly as an uninterrupted one.
  */
 export class QuestionFilter {
   private readonly exact = new Set<string>();
@@ -51,25 +44,34 @@ export class QuestionFilter {
 
   constructor(
     private readonly words: { min: number; max: number },
-    existing: Iterable<string> = [],
+    existing: Iterable<string | { question: string; key: string }> = [],
     private readonly demonstrationKeys: ReadonlySet<string> = new Set(),
+    private readonly parse: QuestionParser = firstLineQuestion,
   ) {
-    for (const key of existing) this.keys.add(key);
+    for (const item of existing) {
+      if (typeof item === 'string') this.keys.add(item);
+      else this.remember(item.question, item.key);
+    }
   }
 
-  /** Classify one sample; a kept question is remembered so the next equal one is a duplicate. */
-  check(text: string): { question: string; key: string } | { drop: QuestionDrop } {
-    const question = extractQuestion(text);
-    if (question === null) return { drop: 'no-question' };
-    const words = wordCount(question);
+  /** Classify one sample against what is remembered. */
+  check(text: string): CheckedQuestion | { drop: QuestionDrop } {
+    const parsed = this.parse(text);
+    if (parsed === null) return { drop: 'no-question' };
+    const { question } = parsed;
+    const words = wordCount(parsed.words ?? question);
     if (words < this.words.min) return { drop: 'too-short' };
     if (words > this.words.max) return { drop: 'too-long' };
     if (this.exact.has(question)) return { drop: 'duplicate-exact' };
     const key = questionKey(question);
     if (this.demonstrationKeys.has(key)) return { drop: 'demonstration' };
     if (this.keys.has(key)) return { drop: 'duplicate-normalised' };
+    return { question, key, ...(parsed.fields ? { fields: parsed.fields } : {}) };
+  }
+
+  /** A kept question: the next equal one is a duplicate. */
+  remember(question: string, key: string): void {
     this.exact.add(question);
     this.keys.add(key);
-    return { question, key };
   }
 }

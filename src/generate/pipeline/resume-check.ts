@@ -3,6 +3,7 @@ import { ConfigError } from '../../errors/index.js';
 // Settings a resumed run may change: they change speed or where files go, not what is generated.
 const FREE_PATHS = new Set([
   'output',
+  'budget',
   'generation.concurrency',
   'llm.scheduler',
   'verify.workers',

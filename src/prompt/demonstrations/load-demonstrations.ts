@@ -8,6 +8,8 @@ export interface Demonstration {
   readonly question: string;
   readonly program: string;
   readonly dbId?: string;
+  /** The whole line, for tasks that read more of it (MBPP's tests, a TOP tree's labels). */
+  readonly record?: Readonly<Record<string, unknown>>;
 }
 
 /** Demonstrations read from a file, and the lines skipped with why. */
@@ -18,12 +20,13 @@ export interface DemonstrationPool {
 
 /**
  * Reads demonstrations from JSONL (`{"question", "query", "db_id"?}` by default; the field names are
- * configurable). A bad line is skipped and reported, not fatal; a file with no usable line is a
- * config error.
+ * configurable, and a task may read a line its own way: `read`, e.g. MBPP's problem with its tests).
+ * A bad line is skipped and reported, not fatal; a file with no usable line is a config error.
  */
 export async function loadDemonstrations(
   file: string,
   fields: { question: string; program: string } = { question: 'question', program: 'query' },
+  read?: (record: Readonly<Record<string, unknown>>) => { question: string; program: string } | null,
 ): Promise<DemonstrationPool> {
   const items: Demonstration[] = [];
   const skipped: { line: number; reason: string }[] = [];
@@ -34,8 +37,10 @@ export async function loadDemonstrations(
       continue;
     }
     const value = line.value as Record<string, unknown>;
-    const question = value?.[fields.question];
-    const program = value?.[fields.program];
+    const own =
+      read && typeof value === 'object' && value !== null && !Array.isArray(value) ? read(value) : undefined;
+    const question = own ? own.question : own === null ? undefined : value?.[fields.question];
+    const program = own ? own.program : own === null ? undefined : value?.[fields.program];
     if (typeof question !== 'string' || typeof program !== 'string' || !question.trim() || !program.trim()) {
       skipped.push({
         line: line.line,
@@ -48,13 +53,19 @@ export async function loadDemonstrations(
         ? String(value.id)
         : `${name}:${line.line}`;
     const dbId = typeof value.db_id === 'string' ? value.db_id : undefined;
-    items.push({ id, question: question.trim(), program: program.trim(), ...(dbId ? { dbId } : {}) });
+    items.push({
+      id,
+      question: question.trim(),
+      program: program.trim(),
+      ...(dbId ? { dbId } : {}),
+      record: value,
+    });
   }
   if (items.length === 0) {
     throw new ConfigError(file, [
       {
         path: 'demonstrations.file',
-        message: `no usable demonstration (each line needs string fields "${fields.question}" and "${fields.program}"; set demonstrations.questionField/programField)`,
+        message: `no usable demonstration (each line needs string fields "${fields.question}" and "${fields.program}"; check --task, or set demonstrations.questionField/programField)`,
       },
     ]);
   }

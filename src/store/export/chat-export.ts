@@ -9,20 +9,16 @@ export interface ChatLine {
   ];
 }
 
-/** The system message of the chat export. */
-export const CHAT_SYSTEM_MESSAGE =
-  'You translate questions into SQLite queries over the given database. Answer with the query only.';
-
 /**
- * A dataset row as `{"messages": [system, user, assistant]}`: the user message holds the database's
- * CREATE TABLE statements (from `schemaOf(db_id)`) and the question, the assistant message the program.
+ * A dataset row as `{"messages": [system, user, assistant]}`: the system message is the task's
+ * answer instruction, the user message holds the task's knowledge of the example (sql: its
+ * database's CREATE TABLE statements) and the question, the assistant message the program.
  */
-export function toChatLine(row: DatasetRow, schemaOf: (dbId: string) => string): ChatLine {
-  const schema = schemaOf(row.dbId);
+export function toChatLine(row: DatasetRow, system: string, knowledge: string): ChatLine {
   return {
     messages: [
-      { role: 'system', content: CHAT_SYSTEM_MESSAGE },
-      { role: 'user', content: `${schema ? `${schema}\n\n` : ''}-- Question: ${row.question}` },
+      { role: 'system', content: system },
+      { role: 'user', content: `${knowledge ? `${knowledge}\n\n` : ''}Question: ${row.question}` },
       { role: 'assistant', content: row.program },
     ],
   };

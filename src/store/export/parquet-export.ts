@@ -16,14 +16,33 @@ export const PARQUET_COLUMNS = [
   'weight',
   'provenance',
   'record',
+  'task',
+  'review',
 ] as const;
+
+/** Options of {@link writeParquet}. */
+export interface ParquetOptions {
+  /** The run's task id, in the `task` column. */
+  readonly task?: string;
+  /**
+   * Parquet type of the `provenance` and `record` columns: `JSON` (a string with the JSON logical
+   * type) or plain `STRING` (what Hugging Face `datasets` reads as a string everywhere). @default 'JSON'
+   */
+  readonly json?: 'JSON' | 'STRING';
+}
 
 /**
  * Writes dataset rows as a Parquet file (pure JavaScript, snappy-compressed): flat columns for the
- * fields people filter on, `provenance` and the whole `record` as JSON. Written beside the target
- * and renamed, so a failed export leaves no partial file.
+ * fields people filter on, `provenance` and the whole `record` as JSON, the task, and `review` (the
+ * reviewer's decision, `accepted` or `rejected`, null when no one reviewed the line). Written beside
+ * the target and renamed, so a failed export leaves no partial file.
  */
-export function writeParquet(rows: readonly DatasetRow[], path: string): void {
+export function writeParquet(rows: readonly DatasetRow[], path: string, options: ParquetOptions = {}): void {
+  const json = options.json ?? 'JSON';
+  const review = (row: DatasetRow): string | null => {
+    const value = row.record.review as { status?: unknown } | undefined;
+    return typeof value?.status === 'string' ? value.status : null;
+  };
   const number = (row: DatasetRow, field: string): number | null => {
     const value = row.record[field];
     return typeof value === 'number' && Number.isFinite(value) ? value : null;
@@ -49,9 +68,11 @@ export function writeParquet(rows: readonly DatasetRow[], path: string): void {
         {
           name: 'provenance',
           data: rows.map((row) => JSON.stringify(row.record.provenance ?? null)),
-          type: 'JSON',
+          type: json,
         },
-        { name: 'record', data: rows.map((row) => JSON.stringify(row.record)), type: 'JSON' },
+        { name: 'record', data: rows.map((row) => JSON.stringify(row.record)), type: json },
+        { name: 'task', data: rows.map(() => options.task ?? null), type: 'STRING' },
+        { name: 'review', data: rows.map(review), type: 'STRING' },
       ],
       kvMetadata: [{ key: 'symgen.format', value: 'dataset/1' }],
       createdBy: 'symgen',

@@ -12,11 +12,13 @@ import type { TaskPlugin } from '../spec.js';
 import { type BashExecutorOptions, createBashExecutor } from './bash-executor.js';
 import { bashCommands, bashNodeCounts } from './bash-tree-key.js';
 import { extractBash } from './extract-bash.js';
+import { bashGeneration } from './generation.js';
 import { parseShell, printShell } from './mvdan-sh.js';
 
 export { type BashExecutorOptions, checkBash, createBashExecutor } from './bash-executor.js';
 export { bashCommands, bashNodeCounts, bashTreeKey, FLAG_SORTED_COMMANDS } from './bash-tree-key.js';
 export { extractBash } from './extract-bash.js';
+export { listFixture } from './generation.js';
 export { parseShell, printShell } from './mvdan-sh.js';
 
 /** shfmt's layout of a command; text that does not parse has its whitespace collapsed. */
@@ -52,7 +54,7 @@ export const bashTask: TaskPlugin<BashExecutorOptions> = {
       return { valid: false };
     }
   },
-  knowledge: () => 'Answer with one Bash command line (pipes allowed) in a ```bash block.',
+  ...bashGeneration,
   reference(record) {
     const program = record.bash ?? record.program;
     return typeof program === 'string' ? { program } : null;

@@ -11,10 +11,11 @@
 import type { PythonExecutorOptions } from '../../sandbox/python/lazy-sandbox.js';
 import { extractPython, normalisePython, pythonFeatures } from '../shared/extract-python.js';
 import type { TaskPlugin } from '../spec.js';
+import { mathGeneration } from './generation.js';
 import { createMathExecutor } from './math-executor.js';
 import { goldAnswer, numericKey } from './numeric.js';
-import { describeMathProgram, sampleMathProgram } from './sample-program.js';
 
+export { sampleMath } from './generation.js';
 export { createMathExecutor } from './math-executor.js';
 export { ANSWER_DIGITS, goldAnswer, numericKey, parseAnswerNumber } from './numeric.js';
 export { programFromRationale } from './rationale-program.js';
@@ -34,10 +35,7 @@ export const mathTask: TaskPlugin<PythonExecutorOptions> = {
       operations: (code.match(/[+\-*/%](?!=)/g) ?? []).length,
     };
   },
-  sample: sampleMathProgram,
-  describe: describeMathProgram,
-  knowledge: () =>
-    'Write a Python program that computes the answer step by step and stores the final number in a variable named `answer`.',
+  ...mathGeneration,
   reference(record) {
     if (typeof record.answer === 'string') {
       const gold =

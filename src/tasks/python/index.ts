@@ -11,6 +11,7 @@
 
 import { extractPython, normalisePython, pythonFeatures } from '../shared/extract-python.js';
 import type { TaskPlugin } from '../spec.js';
+import { parsePythonQuestion, pythonGeneration, signatureFromTests } from './generation.js';
 import { pythonEnvironment } from './python-environment.js';
 import { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
 
@@ -22,6 +23,7 @@ export {
   pythonEnvironment,
 } from './python-environment.js';
 export { createPythonExecutor, type PythonExecutorOptions } from './python-executor.js';
+export { parsePythonQuestion, signatureFromTests };
 
 /** The Python task plugin. */
 export const pythonTask: TaskPlugin<PythonExecutorOptions> = {
@@ -33,14 +35,7 @@ export const pythonTask: TaskPlugin<PythonExecutorOptions> = {
   createExecutor: (options) => createPythonExecutor(options),
   features: pythonFeatures,
   environment: pythonEnvironment,
-  knowledge(record) {
-    const { data } = pythonEnvironment(record);
-    if (data.tests.length > 0) return `Your code should pass these tests:\n${data.tests.join('\n')}`;
-    const entry = data.entryPoint ? `Write a function named ${data.entryPoint}. ` : '';
-    return data.inputs.length > 0
-      ? `${entry}It will be called with these arguments:\n${data.inputs.map((input) => `(${input})`).join('\n')}`
-      : `${entry}Also propose a few argument lists to call it with.`;
-  },
+  ...pythonGeneration,
   reference(record) {
     const { data } = pythonEnvironment(record);
     if (data.tests.length > 0) return { key: 'pass', display: `passes ${data.tests.length} tests` };

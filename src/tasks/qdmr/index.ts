@@ -11,6 +11,7 @@
 
 import type { TaskPlugin } from '../spec.js';
 import { createStructuralExecutor } from '../structural-executor.js';
+import { qdmrGeneration } from './generation.js';
 import { parseQdmr, printQdmr, renumberQdmr } from './parse-qdmr.js';
 
 export { parseQdmr, printQdmr, type QdmrParse, type QdmrStep, renumberQdmr } from './parse-qdmr.js';
@@ -67,8 +68,7 @@ export const qdmrTask: TaskPlugin<Record<string, never>> = {
       operators: parsed.steps.map((step) => qdmrOperator(step.text)),
     };
   },
-  knowledge: () =>
-    'Decompose the question into steps separated by " ;", each starting with "return"; refer to an earlier step as #k.',
+  ...qdmrGeneration,
   reference(record) {
     const program = record.decomposition ?? record.program;
     return typeof program === 'string' ? { program } : null;

@@ -17,6 +17,7 @@ export const taskPluginSchema = z.looseObject({
   normalise: fn,
   createExecutor: fn,
   features: fn.optional(),
+  matches: fn.optional(),
   knowledge: fn.optional(),
   environment: fn.optional(),
   reference: fn.optional(),

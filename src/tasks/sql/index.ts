@@ -8,6 +8,7 @@
  *   (test-suite accuracy, column permutations).
  */
 
+export { sqlResultChecks } from './checks/result-checks.js';
 export {
   checkTypeTraps,
   describeTypeTraps,
@@ -19,6 +20,7 @@ export {
 export { type DatabaseEnvironment, DatabaseSet } from './databases.js';
 export { extractSql } from './extract.js';
 export { type SqlFeatures, sqlFeatures } from './features.js';
+export { sampleSql, sqlConditions, sqlKnowledge, sqlSources } from './generation.js';
 export {
   HARDNESS_LEVELS,
   type Hardness,
@@ -27,9 +29,11 @@ export {
   hardnessFromCounts,
   hardnessOf,
 } from './hardness.js';
+export { SqlKnowledge, type SqlKnowledgeOptions, type SqlKnowledgeView } from './knowledge.js';
 export { normaliseSql } from './normalise.js';
 export { formatSql, loadSqlParser, parseSql, type SqlAst } from './parse.js';
 export { prepareSql } from './prepare.js';
+export { sqlPrompts } from './prompts.js';
 export {
   openReadOnly,
   quoteIdentifier,
@@ -46,6 +50,8 @@ import type { VerifySummary } from '../../verify/summary.js';
 import type { VerifyFileOptions } from './verify-file.js';
 
 export { sqlVerifierProvenance } from './provenance.js';
+export { collectLiterals, type SqlLiterals } from './test-suite/literals.js';
+export { defaultNeighbourDir, type NeighbourOptions, neighbourDatabases } from './test-suite/neighbours.js';
 export { isKeyword, type SqlToken, type SqlTokenKind, tokenizeSql } from './tokenize.js';
 export type { VerifyFileOptions } from './verify-file.js';
 

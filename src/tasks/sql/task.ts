@@ -3,12 +3,18 @@
  * task for `symgen verify --task sql` costs little: its file verifier loads on first use.
  */
 import type { TaskPlugin } from '../spec.js';
+import { sqlResultChecks } from './checks/result-checks.js';
 import { checkTypeTraps } from './checks/type-trap.js';
 import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-executor.js';
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
+import { sqlGeneration } from './generation.js';
+import { sqlResultsMatch } from './matches.js';
 import { normaliseSql } from './normalise.js';
+import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
+import { sqlTemplate } from './template.js';
+import { neighbourDatabases } from './test-suite/neighbours.js';
 
 /** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
 export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
@@ -18,7 +24,15 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   prepare: prepareSql,
   createExecutor: (options) => new SqliteExecutor(options),
   features: (program) => ({ ...sqlFeatures(program) }),
+  // In order when the gold orders more than one row, else as multisets (Spider's execution accuracy).
+  matches: sqlResultsMatch,
   check: checkTypeTraps,
+  // Neighbour databases (--test-suite K) and result checks (--checks): src/tasks/sql/test-suite, checks.
+  testSuite: neighbourDatabases,
+  checks: sqlResultChecks,
+  ready: loadSqlParser,
   // Worker threads with statements run in C; `taskOptions.db` is `--db`.
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
+  template: sqlTemplate,
+  ...sqlGeneration,
 };

@@ -9,10 +9,12 @@
  * - Evaluate: exact match of the canonical string (the MTOP metric) and of the normal form.
  */
 
-import type { TaskPlugin, TaskRecord } from '../spec.js';
+import type { TaskPlugin } from '../spec.js';
 import { createStructuralExecutor } from '../structural-executor.js';
+import { topGeneration } from './generation.js';
 import { parseTop, printTop, type TopNode, topDepth, topLabels } from './parse-top.js';
 
+export { topInventory } from './generation.js';
 export {
   parseTop,
   printTop,
@@ -122,12 +124,7 @@ export const topTask: TaskPlugin<TopTaskOptions> = {
     const parsed = parseTop(program);
     return parsed.ok ? describeTop(parsed.tree) : 'not a TOP tree';
   },
-  knowledge(record: TaskRecord) {
-    const labels = Array.isArray(record.labels) ? record.labels.map(String) : [];
-    return labels.length > 0
-      ? `Use only these intents and slots: ${labels.join(', ')}.`
-      : 'Write a TOP tree: [IN:INTENT words [SL:SLOT words ] ].';
-  },
+  ...topGeneration,
   reference(record) {
     const program = record.logical_form ?? record.program;
     return typeof program === 'string' ? { program } : null;

@@ -16,13 +16,15 @@ import {
   verifyLine,
   verifyLineSync,
 } from '../../../verify/verify-stream.js';
-import type { Task } from '../../spec.js';
+import type { TaskPlugin } from '../../spec.js';
+import { sqlResultChecks } from '../checks/result-checks.js';
 import { checkTypeTraps } from '../checks/type-trap.js';
 import { DatabaseSet } from '../databases.js';
 import { SqliteRunner } from '../execute/sqlite-runner.js';
 import { extractSql } from '../extract.js';
 import { normaliseSql } from '../normalise.js';
 import { prepareSql } from '../prepare.js';
+import { neighbourDatabases } from '../test-suite/neighbours.js';
 import type {
   ChunkCounts,
   VerifyChunk,
@@ -53,13 +55,15 @@ export async function setUpChunkVerifier(init: VerifyWorkerInit, sql?: SqlThread
   sql?.init(init.limits);
   const executor = sql ?? runner!;
   // The SQL task's verify half, imported narrowly: a thread starts faster without the parser and features.
-  const task: Task<never> = {
+  const task: TaskPlugin<never> = {
     id: 'sql',
     extract: extractSql,
     normalise: normaliseSql,
     prepare: prepareSql,
     createExecutor: () => executor,
     check: checkTypeTraps,
+    testSuite: neighbourDatabases,
+    checks: sqlResultChecks,
   };
   const context: VerifyContext = {
     task,

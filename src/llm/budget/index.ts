@@ -1,0 +1,1 @@
+export { type Budget, type BudgetLimits, type BudgetSpent, createBudget } from './budget-middleware.js';

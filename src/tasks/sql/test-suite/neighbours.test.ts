@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
+import { parseVerifyOptions } from '../../../verify/options.js';
+import { type VerifyContext, verifyExample } from '../../../verify/verify-stream.js';
+import { DatabaseSet } from '../databases.js';
+import { sqlTask } from '../index.js';
+import { collectLiterals } from './literals.js';
+import { monotoneMap, neighbourDatabases } from './neighbours.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'symgen-neighbours-'));
+const executor = sqlTask.createExecutor({ workers: 1, timeoutMs: 2000 });
+afterAll(async () => {
+  await executor.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const geography = DatabaseSet.open(GEOGRAPHY_DB).resolve(undefined);
+
+function context(testSuite: number): VerifyContext {
+  return {
+    task: sqlTask as never,
+    executor,
+    environment: () => geography,
+    options: parseVerifyOptions({ testSuite, testSuiteDir: dir }),
+    provenance: {},
+  };
+}
+
+async function groups(programs: readonly string[], testSuite: number): Promise<string[][]> {
+  const record = await verifyExample(
+    { id: 'q', candidates: programs.map((program) => ({ program })) },
+    context(testSuite),
+  );
+  return (record.clusters as { programs: { program: string }[] }[]).map((cluster) =>
+    cluster.programs.map((entry) => entry.program),
+  );
+}
+
+describe('neighbour databases', () => {
+  it('collects numeric and string literals, signs included', () => {
+    expect(
+      collectLiterals(["SELECT a FROM t WHERE b > -3.5 AND c = 'o''hare' LIMIT 2", 'SELECT 1 - 2']),
+    ).toEqual({ numbers: [-3.5, 1, 2], strings: ["o'hare"] });
+  });
+
+  it('maps values in order, ties kept, each move between its neighbours', () => {
+    const values = [1, 5, 10, 20, 30];
+    let state = 7;
+    const random = () => {
+      state = (state * 16807) % 2147483647;
+      return state / 2147483647;
+    };
+    for (let round = 0; round < 50; round++) {
+      const map = monotoneMap(values, [4, 6, 9, 11, 15, 25, 31], random);
+      const images = values.map((value) => map.get(value) ?? value);
+      for (let index = 1; index < images.length; index++)
+        expect(images[index]!).toBeGreaterThan(images[index - 1]!);
+    }
+  });
+
+  it('keeps the schema and declared foreign keys, and builds each neighbour once', () => {
+    const small = join(dir, 'fk.sqlite');
+    const db = new Database(small);
+    db.exec(`CREATE TABLE dept (id INTEGER PRIMARY KEY, name TEXT, budget INTEGER);
+      CREATE TABLE emp (id INTEGER PRIMARY KEY, dept_id INTEGER REFERENCES dept(id), salary INTEGER);`);
+    for (let index = 1; index <= 20; index++)
+      db.prepare('INSERT INTO dept VALUES (?, ?, ?)').run(index, `d${index}`, index * 1000);
+    for (let index = 1; index <= 60; index++)
+      db.prepare('INSERT INTO emp VALUES (?, ?, ?)').run(index, (index % 20) + 1, index * 100);
+    db.close();
+    const programs = [
+      'SELECT name FROM dept WHERE budget > 5500',
+      'SELECT count(*) FROM emp WHERE salary < 2050',
+    ];
+    const environments = neighbourDatabases({ id: 'fk', path: small }, programs, { size: 4, dir });
+    expect(environments.map((environment) => environment.id)).toEqual(['fk~n0', 'fk~n1', 'fk~n2', 'fk~n3']);
+    const schemaOf = (path: string) => {
+      const open = new Database(path, { readonly: true });
+      const sql = open.prepare('SELECT sql FROM sqlite_master ORDER BY name').all();
+      const broken = open.prepare('PRAGMA foreign_key_check').all();
+      open.close();
+      return { sql, broken };
+    };
+    const original = schemaOf(small);
+    let changed = 0;
+    for (const { path } of environments) {
+      const neighbour = schemaOf(path!);
+      expect(neighbour.sql).toEqual(original.sql);
+      expect(neighbour.broken).toEqual([]);
+      const open = new Database(path!, { readonly: true });
+      const budgets = open.prepare('SELECT budget FROM dept ORDER BY id').pluck().all() as number[];
+      const ids = open.prepare('SELECT id FROM dept ORDER BY id').pluck().all() as number[];
+      open.close();
+      // No new tie: the budgets stay distinct; some sit next to the literal 5500.
+      expect(new Set(budgets).size).toBe(budgets.length);
+      if (budgets.some((budget) => budget >= 5499 && budget <= 5501)) changed++;
+      expect(ids.length).toBeGreaterThan(0);
+    }
+    expect(changed).toBeGreaterThan(0);
+    const before = statSync(environments[0]!.path!).mtimeMs;
+    expect(neighbourDatabases({ id: 'fk', path: small }, programs, { size: 4, dir })).toEqual(environments);
+    expect(statSync(environments[0]!.path!).mtimeMs).toBe(before);
+  });
+
+  it('equivalent rewrites stay together on every neighbour', async () => {
+    const equivalent = [
+      'SELECT city_name FROM city WHERE population > 182000',
+      'SELECT city_name FROM city WHERE 182000 < population',
+      'SELECT city_name FROM city WHERE population >= 182001',
+      'SELECT city.city_name FROM city WHERE NOT city.population <= 182000',
+    ];
+    expect(await groups(equivalent, 0)).toHaveLength(1);
+    expect(await groups(equivalent, 8)).toHaveLength(1);
+  });
+
+  it('LIMIT through a tie does not split programs that agree on the original', async () => {
+    // Seven rivers share the greatest length: LIMIT 1 picks one of them.
+    const tied = [
+      'SELECT river_name FROM river ORDER BY length DESC LIMIT 1',
+      'SELECT river.river_name FROM river ORDER BY river.length DESC LIMIT 1',
+      'SELECT river_name FROM river ORDER BY length DESC LIMIT 1 OFFSET 0',
+    ];
+    expect(await groups(tied, 0)).toHaveLength(1);
+    expect(await groups(tied, 8)).toHaveLength(1);
+  });
+
+  it('a boundary mutant that agrees on the original splits on the neighbours', async () => {
+    // No city has a population between 181843 and 190037.
+    const programs = [
+      'SELECT city_name FROM city WHERE population > 182000',
+      'SELECT city_name FROM city WHERE population > 189000',
+    ];
+    expect(await groups(programs, 0)).toHaveLength(1);
+    expect(await groups(programs, 5)).toHaveLength(2);
+  });
+});

@@ -162,10 +162,10 @@ describe('symgen generate --queue: model calls on symgen worker processes', () =
           'generation:',
           '  genQ: { n: 8 }',
           '  genA: { n: 6 }',
-          // one prompt and one question at a time, so the local run settles in one order whatever
-          // the answers' timing, and the distributed run must match it
-          '  promptsPerRound: 1',
-          '  concurrency: 1',
+          // several prompts and questions at once: the workers' answers arrive in another order
+          // than the local run's, and the prompts still settle in their own order
+          '  promptsPerRound: 4',
+          '  concurrency: 4',
           'verify: { minVotes: 3 }',
           `llm: { provider: { kind: openai-compatible, model: geo-model, baseURL: ${JSON.stringify(server.baseURL)} } }`,
           `output: { dir: ${JSON.stringify(out)}, formats: [] }`,

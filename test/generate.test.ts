@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { main } from '../src/cli/main.js';
 import { loadGenerateConfig } from '../src/config/index.js';
 import { questionKey } from '../src/generate/pipeline/index.js';
 import { escapeHtml } from '../src/report/index.js';
-import { createLlmTestServer, type LlmTestServer } from '../src/testing/index.js';
+import { createLlmTestServer, type LlmTestServer, type RecordedRequest } from '../src/testing/index.js';
 import { createGeoQueryModel, geoQueryDev, kindOf } from './geoquery-model.js';
 import { GEOGRAPHY_DB, GEOQUERY_TRAIN, SPIDER_DATABASES } from './shared-data.js';
 
@@ -184,6 +185,56 @@ describe('symgen generate with a model (SymGen on GeoQuery)', () => {
     expect(lines[0]!.messages[1].content).toContain('example rows');
     expect(await main(['export', out, '--format', 'csv', '--out', target])).toBe(2);
   });
+
+  it('writes the same bytes whatever order the prompts are answered in', async () => {
+    // two servers answer the same model, each prompt after a delay from its text: ascending on one,
+    // descending on the other, so four prompts at once come back in opposite orders; the quota
+    // (fewer questions than the prompts give) makes the first prompts settled the ones kept
+    const delay = (request: RecordedRequest) =>
+      createHash('sha256').update(JSON.stringify(request.body)).digest().readUInt8(0) % 40;
+    const model = createGeoQueryModel();
+    const servers = await Promise.all(
+      [1, -1].map((sign) =>
+        createLlmTestServer({
+          respond: (request) => {
+            const reply = model(request);
+            return reply && { ...reply, delayMs: 20 + sign * (delay(request) - 20) };
+          },
+        }),
+      ),
+    );
+    try {
+      const outputs = [];
+      for (const [index, answering] of servers.entries()) {
+        const dir = join(folder, `order-${index}`);
+        const path = join(folder, `order-${index}.yaml`);
+        writeFileSync(
+          path,
+          [
+            'task: sql',
+            'count: 20',
+            'seed: 3',
+            `knowledge: { db: ${JSON.stringify(GEOGRAPHY_DB)}, rows: 1 }`,
+            'generation:',
+            '  genQ: { n: 12 }',
+            '  genA: { n: 6 }',
+            '  promptsPerRound: 4',
+            'verify: { minVotes: 3 }',
+            `llm: { provider: { kind: openai-compatible, model: geo-model, baseURL: ${JSON.stringify(answering.baseURL)} } }`,
+            `output: { dir: ${JSON.stringify(dir)}, formats: [] }`,
+          ].join('\n'),
+        );
+        expect(await main(['generate', path])).toBe(0);
+        outputs.push(
+          ['dataset.jsonl', 'rejected.jsonl'].map((file) => readFileSync(join(dir, file), 'utf8')),
+        );
+      }
+      expect(outputs[0]![0]!.length).toBeGreaterThan(0);
+      expect(outputs[1]).toEqual(outputs[0]);
+    } finally {
+      await Promise.all(servers.map((answering) => answering.close()));
+    }
+  }, 60_000);
 });
 
 describe('symgen generate without a model', () => {

@@ -144,6 +144,12 @@ export interface TaskExtras {
   /** What a gold record expects, for evaluation. `null` when the record holds no gold. */
   reference?(record: TaskRecord): TaskReference | null;
   /**
+   * How `symgen evaluate` breaks accuracy down beside the whole: by this feature of the gold program
+   * (`features`), in these levels, and by environment (SQL: Spider's `hardness`, and by database).
+   * Without it, evaluation reports the whole only.
+   */
+  readonly breakdown?: { readonly feature: string; readonly levels: readonly string[] };
+  /**
    * Conditions of `gen_q` prompts (dataset-wise decomposition: SQL draws hardness, tables and
    * clauses, and asks more for what was produced less). Opened once per source.
    */

@@ -189,6 +189,13 @@ function paraphraserOf(model: LlmProvider, parses?: number): ProgramsFirstOption
     });
 }
 
+/** The database id a SQL record names: `db_id`, or the id after the tab of a plain `SQL<TAB>db_id` line. */
+function sqlRecordDatabase(record: Readonly<Record<string, unknown>>): string {
+  if (typeof record.db_id === 'string') return record.db_id;
+  const tab = typeof record.program === 'string' ? record.program.split('\t')[1] : undefined;
+  return tab?.trim() ?? '';
+}
+
 function requirePath(source: GenerationSource): string {
   if (!source.path)
     throw new ConfigError('knowledge.db', [
@@ -222,7 +229,8 @@ export const sqlGeneration: Pick<
   },
   sources: sqlSources,
   knowledge: sqlKnowledge,
-  environment: (record, source) => source ?? { id: typeof record.db_id === 'string' ? record.db_id : '' },
+  // the record's database: its `db_id` (Spider's plain gold lines: the id after a tab)
+  environment: (record, source) => source ?? { id: sqlRecordDatabase(record) },
   conditions: sqlConditions,
   sample: sampleSql,
   // offline generation from demonstrations: their grammar expanded over each database

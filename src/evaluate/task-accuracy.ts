@@ -267,10 +267,9 @@ function programMean(
   return known.length === 0 ? null : known.filter(Boolean).length / known.length;
 }
 
-/** Render a task evaluation as a short plain-text table. */
-export function formatTaskEvaluation(evaluation: TaskEvaluation): string {
+/** Render a task evaluation as a short plain-text table; `accuracyName` is the task's (`pass@1` for Python). */
+export function formatTaskEvaluation(evaluation: TaskEvaluation, accuracyName = 'accuracy'): string {
   const percent = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`);
-  const accuracyName = evaluation.task === 'python' ? 'pass@1' : 'accuracy';
   const lines = [
     `task ${evaluation.task}: ${evaluation.count} examples`,
     `${accuracyName.padEnd(18)} ${percent(evaluation.accuracy).padStart(7)}`,

@@ -149,6 +149,8 @@ export interface TaskExtras {
    * Without it, evaluation reports the whole only.
    */
   readonly breakdown?: { readonly feature: string; readonly levels: readonly string[] };
+  /** What evaluation calls its accuracy (Python, judged by tests: `pass@1`). Default `accuracy`. */
+  readonly accuracyName?: string;
   /**
    * Conditions of `gen_q` prompts (dataset-wise decomposition: SQL draws hardness, tables and
    * clauses, and asks more for what was produced less). Opened once per source.

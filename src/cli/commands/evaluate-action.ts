@@ -11,7 +11,7 @@ import {
 } from '../../evaluate/index.js';
 import { checkOutputFile, writeLinesAtomically } from '../../io/index.js';
 import { trainAndScore } from '../../model/index.js';
-import { DEFAULT_TASK } from '../../tasks/registry/index.js';
+import { DEFAULT_TASK } from '../../tasks/registry/load-builtin-task.js';
 import type { TaskPlugin } from '../../tasks/spec.js';
 import { integerFlag, requireContent } from './flags.js';
 import { modelFromFlags } from './model-flags.js';
@@ -44,7 +44,7 @@ export async function runEvaluate(given: Flags): Promise<number> {
       ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
       onlyPredicted: flags.onlyPredicted === true,
     });
-  if (typeof flags.pred === 'string') return report(flags, await score(flags.pred));
+  if (typeof flags.pred === 'string') return report(flags, task, await score(flags.pred));
   if (typeof flags.train === 'string') {
     refuseUnlessSql(task, '--train', 'the built-in task model');
     const result = await trainAndScore({
@@ -64,7 +64,7 @@ export async function runEvaluate(given: Flags): Promise<number> {
     process.stderr.write(
       `trained the built-in model (seed ${integerFlag('--seed', flags.seed)}) on ${training.examples} examples: ${training.epochs} epochs, ${training.steps} steps in ${training.seconds.toFixed(1)} s (${training.parameters} parameters, ${training.backend}); predicted in ${result.predictSeconds.toFixed(1)} s\n`,
     );
-    return report(flags, result.evaluation, { training });
+    return report(flags, task, result.evaluation, { training });
   }
   const llm = modelFromFlags(flags, '', (message) => process.stderr.write(`${message}\n`));
   if (!llm) {
@@ -86,7 +86,7 @@ export async function runEvaluate(given: Flags): Promise<number> {
       process.stderr.write(
         `${llm.model.modelId}: ${usage.requests} requests, ${usage.usage.promptTokens} prompt + ${usage.usage.completionTokens} completion tokens${failed ? `, ${failed} failed calls` : ''}\n`,
       );
-      return report(flags, evaluation, { model: llm.model.modelId, failedCalls: failed });
+      return report(flags, task, evaluation, { model: llm.model.modelId, failedCalls: failed });
     },
   );
 }
@@ -123,6 +123,7 @@ async function runDatasetEvaluation(flags: Flags, task: TaskPlugin<never>): Prom
 /** Print an evaluation (and write it whole with --json): a table by level and environment when it is broken down. */
 async function report(
   flags: Flags,
+  task: TaskPlugin<never>,
   evaluation: Evaluation,
   extra: Record<string, unknown> = {},
 ): Promise<number> {
@@ -138,7 +139,7 @@ async function report(
   process.stdout.write(
     flags.format === 'json'
       ? `${JSON.stringify({ ...metrics, ...extra }, null, 2)}\n`
-      : `${'overall' in evaluation ? formatEvaluationTable(evaluation) : formatTaskEvaluation(evaluation)}\n`,
+      : `${'overall' in evaluation ? formatEvaluationTable(evaluation) : formatTaskEvaluation(evaluation, task.accuracyName)}\n`,
   );
   return 0;
 }

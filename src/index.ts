@@ -197,7 +197,7 @@ export {
   type ParaphraseOptions,
   type ParaphraseRecord,
   type Paraphraser,
-} from './generate/paraphrase/paraphrase.js';
+} from './tasks/sql/paraphrase/paraphrase.js';
 export {
   type DatabaseProfile,
   generateProgramsFirst,

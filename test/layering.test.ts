@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importEdges, importsOf, layeringViolations, layerOf } from './layering.js';
+import {
+  importEdges,
+  importsOf,
+  layeringViolations,
+  layerOf,
+  TASK_IMPORTS_ALLOWED,
+  taskNeutralityViolations,
+} from './layering.js';
 
 const SRC = join(import.meta.dirname, '..', 'src');
 
@@ -13,6 +20,41 @@ describe('layering (docs/architecture.md)', () => {
     expect(edges.length).toBeGreaterThan(300);
     expect(edges).toContainEqual({ from: 'tasks/sql/verify-file.ts', to: 'verify/verify-file.js' });
     expect(layeringViolations(edges)).toEqual([]);
+  });
+
+  it('finds no task plugin import in cli/, generate/, curate/, report/, store/, verify/ but the allowed ones, each with its reason', () => {
+    const edges = importEdges(SRC);
+    expect(taskNeutralityViolations(edges)).toEqual([]);
+    for (const reason of Object.values(TASK_IMPORTS_ALLOWED)) expect(reason.length).toBeGreaterThan(20);
+    // the stages reach SQL through the contract: generate's mix and grammar, curate's mix, sample's --mix
+    const fromStages = edges
+      .filter((edge) => /^(generate|curate|cli)\//.test(edge.from))
+      .map((edge) => edge.to);
+    expect(
+      fromStages.filter((to) => to.startsWith('tasks/sql/') && !to.startsWith('tasks/sql/hardness')),
+    ).toEqual([]);
+  });
+
+  it('flags a new SQL import from a task-neutral folder, and an allowed import no longer made', () => {
+    expect(
+      taskNeutralityViolations(
+        [
+          { from: 'generate/pipeline/generate.ts', to: 'tasks/sql/mix.js' },
+          { from: 'cli/commands/evaluate-action.ts', to: 'tasks/sql/index.js' },
+          { from: 'store/export/index.ts', to: 'tasks/bash/index.js' },
+          { from: 'generate/pipeline/generate.ts', to: 'tasks/registry/index.js' },
+          { from: 'generate/pipeline/generate.ts', to: 'tasks/spec.js' },
+          { from: 'evaluate/sql-accuracy.ts', to: 'tasks/sql/index.js' },
+          { from: 'report/run-data.ts', to: 'tasks/sql/schema.js' },
+        ],
+        { 'report/run-data.ts -> tasks/sql/schema.js': 'why', 'curate/x.ts -> tasks/sql/y.js': 'why' },
+      ),
+    ).toEqual([
+      'generate/pipeline/generate.ts imports tasks/sql/mix.js: generate/ reaches task sql only through the task contract (src/tasks/spec.ts) or the registry',
+      'cli/commands/evaluate-action.ts imports tasks/sql/index.js: cli/ reaches task sql only through the task contract (src/tasks/spec.ts) or the registry',
+      'store/export/index.ts imports tasks/bash/index.js: store/ reaches task bash only through the task contract (src/tasks/spec.ts) or the registry',
+      'curate/x.ts -> tasks/sql/y.js is allowed in TASK_IMPORTS_ALLOWED but no longer made: remove it',
+    ]);
   });
 
   it('keeps the test runner out of the package: no source but tests imports vitest', () => {

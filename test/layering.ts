@@ -39,6 +39,38 @@ export const LAYERS: readonly (readonly string[])[] = [
 /** The task plugin folders: none may import another. */
 const TASK_FOLDER = /^tasks\/(?!registry\/|shared\/)([^/]+)\//;
 
+/**
+ * Folders that reach a language only through the task contract (and the registry): a module in one
+ * of them must not import a task plugin folder (`tasks/sql/`, `tasks/python/`, ...).
+ */
+export const TASK_NEUTRAL: readonly string[] = [
+  'cli/',
+  'generate/',
+  'curate/',
+  'report/',
+  'store/',
+  'verify/',
+];
+
+/**
+ * Imports of a task plugin from a task-neutral folder that stay, each with why (`from -> to`, paths
+ * relative to src/ as `importEdges` gives them). A new one fails the test until it is placed here.
+ */
+export const TASK_IMPORTS_ALLOWED: Readonly<Record<string, string>> = {
+  'curate/curate-options.ts -> tasks/sql/hardness.js':
+    "the config schema's `filters.hardness` names Spider's levels, so a typo fails when the options are read",
+  'report/example-pairs.ts -> tasks/sql/features.js':
+    "the report's examples by hardness level: SQL's report sections (hardness, clauses, schema coverage) are not behind the contract yet",
+  'report/example-pairs.ts -> tasks/sql/hardness.js':
+    "the report's examples by hardness level, in Spider's order (SQL's report sections)",
+  'report/render-report.ts -> tasks/sql/hardness.js':
+    "the report's hardness chart, in Spider's order (SQL's report sections)",
+  'report/run-data.ts -> tasks/sql/databases.js':
+    "the report's schema coverage reads the databases of --db (SQL's report sections)",
+  'report/run-data.ts -> tasks/sql/schema.js':
+    "the report's schema coverage reads the databases' schemas (SQL's report sections)",
+};
+
 export interface ImportEdge {
   /** Importing file, relative to src/. */
   readonly from: string;
@@ -108,4 +140,31 @@ export function importEdges(root: string): ImportEdge[] {
   };
   walk(root);
   return edges;
+}
+
+/**
+ * The imports of a task plugin folder from a task-neutral folder (`TASK_NEUTRAL`) that `allowed`
+ * does not list, one line each; and each allowed import no longer made (the list must stay current).
+ */
+export function taskNeutralityViolations(
+  edges: readonly ImportEdge[],
+  allowed: Readonly<Record<string, string>> = TASK_IMPORTS_ALLOWED,
+): string[] {
+  const violations: string[] = [];
+  const seen = new Set<string>();
+  for (const { from, to } of edges) {
+    if (!TASK_NEUTRAL.some((folder) => from.startsWith(folder))) continue;
+    const task = TASK_FOLDER.exec(to)?.[1];
+    if (!task) continue;
+    const edge = `${from} -> ${to}`;
+    seen.add(edge);
+    if (allowed[edge] === undefined)
+      violations.push(
+        `${from} imports ${to}: ${from.split('/')[0]}/ reaches task ${task} only through the task contract (src/tasks/spec.ts) or the registry`,
+      );
+  }
+  for (const edge of Object.keys(allowed))
+    if (!seen.has(edge))
+      violations.push(`${edge} is allowed in TASK_IMPORTS_ALLOWED but no longer made: remove it`);
+  return violations;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { llmConfigSchema } from '../llm/config.js';
+import { DEFAULT_TASK } from '../tasks/registry/load-builtin-task.js';
 import { verifyOptionsSchema } from '../verify/options-schema.js';
 
 /** Sampling parameters of one generation stage (`gen_q` or `gen_a`), each field defaulting per stage. */
@@ -217,7 +218,7 @@ export const generateConfigSchema = z.strictObject({
   task: z
     .string()
     .regex(/^[a-z][a-z0-9-]*$/, 'expected a task id such as sql, python, math, bash, top, qdmr')
-    .default('sql')
+    .default(DEFAULT_TASK)
     .describe('The task: sql, python, math, bash, top, qdmr, or the id of taskModule.'),
   /** A JavaScript module exporting a user-defined task (docs/tasks.md); `task` is then its id. */
   taskModule: z

@@ -1,15 +1,8 @@
 import type { DatasetExample } from '../dataset/index.js';
 import { foldQuestion } from '../dataset/index.js';
+import { ConfigError } from '../errors/index.js';
 import { defaultTask } from '../tasks/registry/index.js';
-import type { TaskPlugin } from '../tasks/spec.js';
-import type { SqlFeatures } from '../tasks/sql/features.js';
-import {
-  type MixDivergence,
-  type MixTarget,
-  type MixWeightOptions,
-  measureMix,
-  mixDivergence,
-} from '../tasks/sql/mix.js';
+import type { MixShares, TaskPlugin } from '../tasks/spec.js';
 import type { CurateOptions } from './curate-options.js';
 import type { ContaminationIndex, ContaminationMatch } from './decontaminate.js';
 import { cheapFilterVerdict, resultSizeVerdict } from './filters.js';
@@ -47,7 +40,10 @@ export interface CurateSummary {
   readonly review: number;
   readonly meanWeight: number;
   /** With a target mix: its divergence from the kept examples, unweighted and weighted. */
-  readonly mix?: { readonly before: MixDivergence; readonly after: MixDivergence };
+  readonly mix?: {
+    readonly before: Readonly<Record<string, number>>;
+    readonly after: Readonly<Record<string, number>>;
+  };
 }
 
 /** Everything a curation run produced. */
@@ -71,8 +67,14 @@ export interface CurateContext {
   /** The auxiliary model; without it nothing is relabelled. */
   readonly relabel?: RelabelContext;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
-  /** Re-weight toward this mix, from the task's features of each program (sql; its parser must be loaded). */
-  readonly mix?: { readonly target: MixTarget; readonly options?: MixWeightOptions };
+  /**
+   * Re-weight toward this mix (the task's `mix.measure` of a reference), from the task's features of
+   * each program (a task with a mix; SQL's parser must be loaded).
+   */
+  readonly mix?: {
+    readonly target: MixShares;
+    readonly options?: { readonly parts?: readonly string[]; readonly maxFactor?: number };
+  };
 }
 
 /**
@@ -211,27 +213,27 @@ export async function curateExamples(
     const relabel = relabels.get(example);
     return relabel?.verdict === 'corrected' ? { ...example, program: relabel.program } : example;
   });
-  // the mix is SQL's (hardness, clauses, tables): the task's features of each kept program
-  const features = context.mix
-    ? final.map((example) => (task.features?.(example.program) ?? {}) as unknown as SqlFeatures)
-    : undefined;
+  // the task's mix (SQL: hardness, clauses, tables), from its features of each kept program
+  const mix = context.mix && task.mix ? { ...context.mix, part: task.mix } : undefined;
+  if (context.mix && !task.mix)
+    throw new ConfigError('weight.mix', [
+      {
+        path: 'weight.mix',
+        message: `the ${task.id} task has no mix to re-weight toward: leave out --target-mix`,
+      },
+    ]);
+  const features = mix ? final.map((example) => task.features?.(example.program) ?? {}) : undefined;
   const weights = computeWeights(
     final,
     options.weight,
     (program) => task.template?.(program) ?? task.normalise(program),
-    context.mix && features
-      ? {
-          target: context.mix.target,
-          features,
-          ...(context.mix.options ? { options: context.mix.options } : {}),
-        }
-      : undefined,
+    mix && features ? mix.part.weights(features, mix.target, mix.options) : undefined,
   );
   const mixSummary =
-    context.mix && features
+    mix && features
       ? {
-          before: mixDivergence(context.mix.target, measureMix(features)),
-          after: mixDivergence(context.mix.target, measureMix(features, weights)),
+          before: mix.part.divergence(mix.target, mix.part.measure(features)),
+          after: mix.part.divergence(mix.target, mix.part.measure(features, weights)),
         }
       : undefined;
   const kept: CuratedExample[] = alive.map((example, position) => {

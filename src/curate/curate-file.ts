@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { DatasetExample } from '../dataset/index.js';
 import { readDataset } from '../dataset/index.js';
-import { InputError } from '../errors/index.js';
+import { ConfigError, InputError } from '../errors/index.js';
 import { readJsonl, writeLinesAtomically } from '../io/index.js';
 import type { LlmProvider } from '../llm/spec.js';
 import { defaultTask } from '../tasks/registry/index.js';
 import type { Executor, GenerationSource, TaskKnowledge, TaskPlugin } from '../tasks/spec.js';
-import type { SqlFeatures } from '../tasks/sql/features.js';
-import { measureMix } from '../tasks/sql/mix.js';
 import type { CuratedExample, CurateResult, DroppedExample } from './curate-examples.js';
 import { curateExamples } from './curate-examples.js';
 import type { CurateOptions } from './curate-options.js';
@@ -63,17 +61,25 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
       ).index
     : undefined;
   const mixOptions = options.options.weight.mix;
-  // the target mix is SQL's (hardness, clauses, tables), measured with the task's features
-  const mix = mixOptions
-    ? {
-        target: measureMix(
-          (await readPrograms(mixOptions.reference)).map(
-            (program) => (task.features?.(program) ?? {}) as unknown as SqlFeatures,
+  if (mixOptions && !task.mix)
+    throw new ConfigError('weight.mix', [
+      {
+        path: 'weight.mix',
+        message: `the ${task.id} task has no mix to re-weight toward: leave out --target-mix`,
+      },
+    ]);
+  // the target mix is the task's (SQL: hardness, clauses, tables), measured with its features
+  const mix =
+    mixOptions && task.mix
+      ? {
+          target: task.mix.measure(
+            (await readPrograms(mixOptions.reference, task.generation?.fields.program)).map(
+              (program) => task.features?.(program) ?? {},
+            ),
           ),
-        ),
-        options: { parts: mixOptions.parts, maxFactor: mixOptions.maxFactor },
-      }
-    : undefined;
+          options: { parts: mixOptions.parts, maxFactor: mixOptions.maxFactor },
+        }
+      : undefined;
   // where programs run: the task's sources (sql: the databases of --db; a task without sources needs none)
   const sources = options.db
     ? task.sources?.({ db: options.db, executor: {} })
@@ -210,13 +216,14 @@ export function readCurateOptionsFile(path: string): unknown {
   }
 }
 
-/** Programs of a target-mix reference: each line's `query`, `program` or `sql`. */
-async function readPrograms(file: string): Promise<string[]> {
+/** Programs of a target-mix reference: each line's `query`, `program` or `sql`, else the task's own field. */
+async function readPrograms(file: string, taskField?: string): Promise<string[]> {
   const programs: string[] = [];
   for await (const line of readJsonl(file)) {
     if (line.error !== undefined) continue;
     const value = line.value as Record<string, unknown> | null;
-    const program = value?.query ?? value?.program ?? value?.sql;
+    const program =
+      value?.query ?? value?.program ?? value?.sql ?? (taskField ? value?.[taskField] : undefined);
     if (typeof program === 'string' && program.trim()) programs.push(program);
   }
   if (programs.length === 0)

@@ -1,6 +1,4 @@
 import type { DatasetExample } from '../dataset/index.js';
-import type { SqlFeatures } from '../tasks/sql/features.js';
-import { type MixTarget, type MixWeightOptions, mixWeights } from '../tasks/sql/mix.js';
 
 /** Settings of {@link computeWeights}. */
 export interface WeightOptions {
@@ -8,28 +6,22 @@ export interface WeightOptions {
   readonly rarityPower: number;
 }
 
-/** A target mix to re-weight toward, with the features of the examples (same order). */
-export interface MixWeighting {
-  readonly target: MixTarget;
-  readonly features: readonly SqlFeatures[];
-  readonly options?: MixWeightOptions;
-}
-
 /**
  * Per-example weights from confidence and rarity: `confidence^a * (1 / templateCount)^b`, scaled so
  * the weights average 1 (a trainer's loss keeps its scale). An example without a confidence counts
  * as fully confident; its template is the task's `template` of its program (SQL: literals replaced), so
  * the hundredth `SELECT ... WHERE state_name = ?` weighs less than a rare shape. With `mix`, each
- * weight is also multiplied by its raking factor toward the target mix (`mixWeights`).
+ * weight is also multiplied by its factor toward a target mix (`mixFactors`, same order as
+ * `examples`: the task's `mix.weights`).
  */
 export function computeWeights(
   examples: readonly DatasetExample[],
   options: WeightOptions,
   template: (program: string) => string = (program) => program,
-  mix?: MixWeighting,
+  mixFactors?: readonly number[],
 ): number[] {
   if (examples.length === 0) return [];
-  const factors = mix ? mixWeights(mix.features, mix.target, mix.options) : undefined;
+  const factors = mixFactors;
   const templates = examples.map((example) => template(example.program));
   const counts = new Map<string, number>();
   for (const template of templates) counts.set(template, (counts.get(template) ?? 0) + 1);

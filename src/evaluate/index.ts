@@ -1,4 +1,11 @@
 // dataset metrics, judge, built-in model scoring (issue 7)
+
+export {
+  type AccuracyCell,
+  type BreakdownEvaluation,
+  type EvaluatedExample,
+  formatEvaluationTable,
+} from './breakdown.js';
 export {
   type DatasetEvaluateOptions,
   type DatasetEvaluation,
@@ -14,15 +21,16 @@ export { type ProgramLine, pairPrograms, readPrograms } from './predictions.js';
 export { type ProgramDiversity, programDiversity } from './program-diversity.js';
 export { sampleOf, seededRandom } from './sample.js';
 export {
-  type AccuracyCell,
-  type EvaluatedExample,
   evaluateSql,
-  formatEvaluationTable,
   type SqlEvaluateOptions,
   type SqlEvaluation,
   sameResult,
 } from './sql-accuracy.js';
+export { refuseUnlessSql, withModelPredictions } from './sql-modes.js';
 export {
+  type Evaluation,
+  evaluateBreakdown,
+  evaluatePredictions,
   evaluateTask,
   formatTaskEvaluation,
   type TaskEvaluatedExample,

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/index.js';
 import type { RunStore } from '../store/run-store.js';
-import { loadBuiltinTask, loadTaskModule } from '../tasks/registry/index.js';
+import { DEFAULT_TASK, loadBuiltinTask, loadTaskModule } from '../tasks/registry/index.js';
 import type { ExecutionEnvironment, ExecutionResult, Executor, TaskPlugin } from '../tasks/spec.js';
 import { DatabaseSet } from '../tasks/sql/databases.js';
 
@@ -45,7 +45,7 @@ export class RunTask {
     const moduleFile = options.taskModule ?? config.taskModule;
     let task: TaskPlugin<never>;
     if (moduleFile) task = (await loadTaskModule(moduleFile)) as TaskPlugin<never>;
-    else task = await loadBuiltinTask(config.task ?? 'sql');
+    else task = await loadBuiltinTask(config.task ?? DEFAULT_TASK);
     if (config.task && task.id !== config.task) {
       throw new ConfigError('--task-module', [
         {

@@ -144,6 +144,14 @@ export interface TaskExtras {
   /** What a gold record expects, for evaluation. `null` when the record holds no gold. */
   reference?(record: TaskRecord): TaskReference | null;
   /**
+   * How `symgen evaluate` breaks accuracy down beside the whole: by this feature of the gold program
+   * (`features`), in these levels, and by environment (SQL: Spider's `hardness`, and by database).
+   * Without it, evaluation reports the whole only.
+   */
+  readonly breakdown?: { readonly feature: string; readonly levels: readonly string[] };
+  /** What evaluation calls its accuracy (Python, judged by tests: `pass@1`). Default `accuracy`. */
+  readonly accuracyName?: string;
+  /**
    * Conditions of `gen_q` prompts (dataset-wise decomposition: SQL draws hardness, tables and
    * clauses, and asks more for what was produced less). Opened once per source.
    */
@@ -154,6 +162,18 @@ export interface TaskExtras {
    * generate offline when no model is configured.
    */
   sample?(request: SampleRequest): AsyncIterable<SampledProgram>;
+  /**
+   * Offline generation from the run's demonstrations, before the sampler fills the rest (SQL: a
+   * grammar induced from the pairs that apply to the source's database, expanded with its other
+   * values, columns and tables). Seeded: the same request gives the same sequence. Called when a
+   * run has no model, has demonstrations and asks for it (`generation.offline.method: grammar`).
+   */
+  expand?(request: ExpandRequest): AsyncIterable<ExpandedExample>;
+  /**
+   * The mix of program features a run aims at and curate re-weights toward (SQL: Spider hardness
+   * levels, clauses, tables). Stages pass its values around without reading them.
+   */
+  readonly mix?: TaskMix;
   /** Describe a program in words (the question of a sampled program that has none). */
   describe?(program: string): string;
   /**
@@ -352,3 +372,70 @@ export interface SampledProgram {
 
 /** A task plugin with its optional parts: what the registry, `symgen verify` and `symgen evaluate` take. */
 export type TaskPlugin<Options = unknown> = Task<Options> & TaskExtras;
+
+/** A demonstration as generation reads it: its question and program, and its source when it names one. */
+export interface DemonstrationPair {
+  /** `<file name>:<line>` unless the line has an `id`. */
+  readonly id: string;
+  readonly question: string;
+  readonly program: string;
+  /** The source (SQL: database) the demonstration belongs to. */
+  readonly dbId?: string | undefined;
+}
+
+/** What offline generation from demonstrations draws from. */
+export interface ExpandRequest {
+  readonly source: GenerationSource;
+  readonly demonstrations: readonly DemonstrationPair[];
+  /** At most this many examples. */
+  readonly count: number;
+  readonly seed: number;
+  readonly signal?: AbortSignal;
+}
+
+/** One example made from the demonstrations, decided already (it ran and passed the task's checks). */
+export interface ExpandedExample {
+  readonly id: string;
+  readonly question: string;
+  readonly program: string;
+  readonly features: Readonly<Record<string, unknown>>;
+  /** The program's result as the dataset line shows it. */
+  readonly result: unknown;
+  readonly provenance: Readonly<Record<string, unknown>>;
+}
+
+/** A mix of program features: shares the task defines (SQL: `hardness`, `clauses`, `tables`). */
+export type MixShares = object;
+
+/** A target mix and where it came from (`demonstrations`, `reference PATH`, a default, `config`). */
+export interface ResolvedMix {
+  readonly source: string;
+  readonly target: MixShares;
+}
+
+/** The mix part of a task: measure, compare and aim at mixes of program features. */
+export interface TaskMix {
+  /**
+   * The target of a run from its settings (`generation.conditions`: a reference file, parts set by
+   * hand) and its demonstrations; `forSource` gives one source's own target when its demonstrations
+   * give one, else the overall one.
+   */
+  target(
+    settings: Readonly<Record<string, unknown>>,
+    demonstrations: readonly DemonstrationPair[] | undefined,
+  ): Promise<ResolvedMix & { forSource(sourceId: string): ResolvedMix }>;
+  /** The mix of programs, from their `features` (each counted with its weight, 1 by default). */
+  measure(features: readonly Readonly<Record<string, unknown>>[], weights?: readonly number[]): MixShares;
+  /** How far `produced` is from `target`, one number (0: equal) per part of the mix. */
+  divergence(target: MixShares, produced: MixShares): Readonly<Record<string, number>>;
+  /** Factors (same order as `features`) that bring the weighted mix of `features` to `target`. */
+  weights(
+    features: readonly Readonly<Record<string, unknown>>[],
+    target: MixShares,
+    options?: { readonly parts?: readonly string[]; readonly maxFactor?: number },
+  ): number[];
+  /** The condition and sampler options that aim at `target` (SQL: `hardnessMix`, `clauseTargets`, `tableTargets`). */
+  aim(target: MixShares): Readonly<Record<string, unknown>>;
+  /** A mix written on the command line (`symgen sample --mix`), as sampler options; throws a one-line `SymgenError` when it is malformed. */
+  parse(text: string): Readonly<Record<string, unknown>>;
+}

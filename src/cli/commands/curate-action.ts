@@ -61,7 +61,7 @@ export async function runCurate(
     `curated ${summary.input} examples in ${((performance.now() - started) / 1000).toFixed(2)} s: ${summary.kept} kept` +
       `${dropped ? `, dropped ${dropped}` : ''}${relabelled ? `; relabelled ${relabelled}` : ''}; ${summary.review} to review -> ${String(flags.out)}\n` +
       (summary.mix
-        ? `target mix: divergence (hardness, clauses, tables) ${formatDivergence(summary.mix.before)} unweighted -> ${formatDivergence(summary.mix.after)} weighted\n`
+        ? `target mix: divergence (${Object.keys(summary.mix.before).join(', ')}) ${formatDivergence(summary.mix.before)} unweighted -> ${formatDivergence(summary.mix.after)} weighted\n`
         : ''),
   );
   if (llm) {
@@ -126,6 +126,9 @@ export function curateOptionsFromFlags(flags: Record<string, string | boolean | 
   return parsed.data;
 }
 
-function formatDivergence(divergence: { hardness: number; clauses: number; tables: number }): string {
-  return `${divergence.hardness.toFixed(3)}, ${divergence.clauses.toFixed(3)}, ${divergence.tables.toFixed(3)}`;
+/** A task's mix divergence, one number per part in the task's order (SQL: hardness, clauses, tables). */
+function formatDivergence(divergence: Readonly<Record<string, number>>): string {
+  return Object.values(divergence)
+    .map((value) => value.toFixed(3))
+    .join(', ');
 }

@@ -12,7 +12,10 @@ export const defineCurate: CommandDefinition = (program, setExitCode) => {
       'dataset JSONL: question + program (or query/sql), optional confidence, db_id',
     )
     .requiredOption('--out <file>', 'curated JSONL (each line gets a weight), written whole or not at all')
-    .option('--task <task>', 'task of the programs: sql (default), python, math, bash, top, qdmr')
+    .option(
+      '--task <task>',
+      'task of the programs (its normal form, features and mix): sql (default), python, math, bash, top, qdmr',
+    )
     .option('--task-module <file>', 'a JavaScript module exporting a user-defined task (docs/tasks.md)')
     .option('--dropped <file>', 'dropped examples with their reason (default: <out>.dropped.jsonl)')
     .option('--review <file>', 'review queue, lowest confidence first (default: <out>.review.jsonl)')

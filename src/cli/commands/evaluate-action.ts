@@ -1,57 +1,56 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ConfigError } from '../../errors/index.js';
 import {
+  type Evaluation,
   evaluateDataset,
-  evaluateSql,
-  evaluateTask,
+  evaluatePredictions,
   formatDatasetEvaluation,
   formatEvaluationTable,
   formatTaskEvaluation,
-  predictWithModel,
-  readPrograms,
-  type SqlEvaluation,
+  refuseUnlessSql,
+  withModelPredictions,
 } from '../../evaluate/index.js';
 import { checkOutputFile, writeLinesAtomically } from '../../io/index.js';
 import { trainAndScore } from '../../model/index.js';
-import { DatabaseSet, openReadOnly, readSqliteSchema } from '../../tasks/sql/index.js';
+import { DEFAULT_TASK } from '../../tasks/registry/load-builtin-task.js';
+import type { TaskPlugin } from '../../tasks/spec.js';
 import { integerFlag, requireContent } from './flags.js';
 import { modelFromFlags } from './model-flags.js';
 import { taskFromFlags, taskOptionsFromFlags } from './task-flags.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-/** Run `symgen evaluate` with parsed flags; returns the exit code. */
+/**
+ * Run `symgen evaluate` with parsed flags; returns the exit code. One path for every task: the
+ * predictions (from --pred, or made by --train or --model) are scored through the task contract
+ * (`evaluatePredictions`: sources of --db, environment, reference, extract, matches, breakdown).
+ */
 export async function runEvaluate(given: Flags): Promise<number> {
-  // --task defaults to sql here (dataset and model modes are SQL's), unless a module names the task.
+  // --task defaults to the registry's default task, unless a module names the task
   const flags =
-    given.task === undefined && given.taskModule === undefined ? { ...given, task: 'sql' } : given;
+    given.task === undefined && given.taskModule === undefined ? { ...given, task: DEFAULT_TASK } : given;
   if (typeof flags.json === 'string') checkOutputFile(flags.json, '--json');
   if (typeof flags.predOut === 'string') checkOutputFile(flags.predOut, '--pred-out');
   requireContent(flags.gold, '--gold', 'score');
   requireContent(flags.dataset, '--dataset', 'measure');
   const task = await taskFromFlags(flags);
-  if (task.id !== 'sql' || flags.taskModule !== undefined) return runTaskEvaluation(flags, task);
-  if (typeof flags.dataset === 'string') return runDatasetEvaluation(flags);
-  const db = required(flags, 'db', 'a SQLite file or folder the programs run on');
+  if (typeof flags.dataset === 'string') return runDatasetEvaluation(flags, task);
   const gold = required(flags, 'gold', 'the gold file to score against');
-  if (typeof flags.pred === 'string') {
-    return report(
-      flags,
-      await evaluateSql({
-        db,
-        gold,
-        predictions: flags.pred,
-        timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
-      }),
-    );
-  }
+  const score = (predictions: string) =>
+    evaluatePredictions({
+      task,
+      taskOptions: taskOptionsFromFlags(flags) as never,
+      gold,
+      predictions,
+      ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
+      onlyPredicted: flags.onlyPredicted === true,
+    });
+  if (typeof flags.pred === 'string') return report(flags, task, await score(flags.pred));
   if (typeof flags.train === 'string') {
+    refuseUnlessSql(task, '--train', 'the built-in task model');
     const result = await trainAndScore({
       train: flags.train,
       gold,
-      db,
+      db: required(flags, 'db', 'a SQLite file or folder the programs run on'),
       ...(typeof flags.predOut === 'string' ? { predictions: flags.predOut } : {}),
       model: {
         epochs: integerFlag('--epochs', flags.epochs),
@@ -65,7 +64,7 @@ export async function runEvaluate(given: Flags): Promise<number> {
     process.stderr.write(
       `trained the built-in model (seed ${integerFlag('--seed', flags.seed)}) on ${training.examples} examples: ${training.epochs} epochs, ${training.steps} steps in ${training.seconds.toFixed(1)} s (${training.parameters} parameters, ${training.backend}); predicted in ${result.predictSeconds.toFixed(1)} s\n`,
     );
-    return report(flags, result.evaluation, { training });
+    return report(flags, task, result.evaluation, { training });
   }
   const llm = modelFromFlags(flags, '', (message) => process.stderr.write(`${message}\n`));
   if (!llm) {
@@ -77,80 +76,23 @@ export async function runEvaluate(given: Flags): Promise<number> {
       },
     ]);
   }
-  const goldLines = readPrograms(gold, 'gold');
-  const databases = DatabaseSet.open(db);
-  const schemaText = (dbId: string | undefined) => {
-    const handle = openReadOnly(databases.resolve(dbId).path);
-    try {
-      return readSqliteSchema(handle)
-        .tables.map((table) => table.createSql)
-        .join('\n');
-    } finally {
-      handle.close();
-    }
-  };
-  const { programs, failed } = await predictWithModel(goldLines, llm.model, schemaText);
-  const folder = typeof flags.predOut === 'string' ? undefined : mkdtempSync(join(tmpdir(), 'symgen-pred-'));
-  const predictions = typeof flags.predOut === 'string' ? flags.predOut : join(folder!, 'predictions.jsonl');
-  try {
-    await writeLinesAtomically(
-      predictions,
-      (async function* () {
-        for (const [index, entry] of goldLines.entries()) {
-          yield JSON.stringify({
-            ...(entry.id === undefined ? {} : { id: entry.id }),
-            ...(entry.dbId ? { db_id: entry.dbId } : {}),
-            program: programs[index],
-          });
-        }
-      })(),
-    );
-    const evaluation = await evaluateSql({
-      db,
-      gold,
-      predictions,
-      timeoutMs: integerFlag('--timeout-ms', flags.timeoutMs),
-    });
-    const usage = llm.usage.totals();
-    process.stderr.write(
-      `${llm.model.modelId}: ${usage.requests} requests, ${usage.usage.promptTokens} prompt + ${usage.usage.completionTokens} completion tokens${failed ? `, ${failed} failed calls` : ''}\n`,
-    );
-    return report(flags, evaluation, { model: llm.model.modelId, failedCalls: failed });
-  } finally {
-    if (folder) rmSync(folder, { recursive: true, force: true });
-  }
-}
-
-/** Tasks other than SQL (and user-defined ones): predictions scored against gold by the task's own check. */
-async function runTaskEvaluation(
-  flags: Flags,
-  task: Awaited<ReturnType<typeof taskFromFlags>>,
-): Promise<number> {
-  const evaluation = await evaluateTask({
-    task,
-    taskOptions: taskOptionsFromFlags(flags) as never,
-    gold: required(flags, 'gold', 'the gold file to score against'),
-    predictions: required(flags, 'pred', 'the predictions to score'),
-    onlyPredicted: flags.onlyPredicted === true,
-  });
-  const { examples, ...metrics } = evaluation;
-  if (typeof flags.json === 'string') {
-    await writeLinesAtomically(
-      flags.json,
-      (async function* () {
-        yield JSON.stringify({ ...metrics, examples }, null, 2);
-      })(),
-    );
-  }
-  process.stdout.write(
-    flags.format === 'json'
-      ? `${JSON.stringify(metrics, null, 2)}\n`
-      : `${formatTaskEvaluation(evaluation)}\n`,
+  refuseUnlessSql(task, '--model', "scoring a model's zero-shot answers");
+  const db = required(flags, 'db', 'a SQLite file or folder the programs run on');
+  return withModelPredictions(
+    { gold, db, model: llm.model, ...(typeof flags.predOut === 'string' ? { out: flags.predOut } : {}) },
+    async (predictions, failed) => {
+      const evaluation = await score(predictions);
+      const usage = llm.usage.totals();
+      process.stderr.write(
+        `${llm.model.modelId}: ${usage.requests} requests, ${usage.usage.promptTokens} prompt + ${usage.usage.completionTokens} completion tokens${failed ? `, ${failed} failed calls` : ''}\n`,
+      );
+      return report(flags, task, evaluation, { model: llm.model.modelId, failedCalls: failed });
+    },
   );
-  return 0;
 }
 
-async function runDatasetEvaluation(flags: Flags): Promise<number> {
+async function runDatasetEvaluation(flags: Flags, task: TaskPlugin<never>): Promise<number> {
+  refuseUnlessSql(task, '--dataset', 'measuring a dataset (faithfulness, hardness, schema coverage)');
   const judge = modelFromFlags(flags, 'judge', (message) => process.stderr.write(`${message}\n`));
   const evaluation = await evaluateDataset({
     dataset: String(flags.dataset),
@@ -178,9 +120,11 @@ async function runDatasetEvaluation(flags: Flags): Promise<number> {
   return 0;
 }
 
+/** Print an evaluation (and write it whole with --json): a table by level and environment when it is broken down. */
 async function report(
   flags: Flags,
-  evaluation: SqlEvaluation,
+  task: TaskPlugin<never>,
+  evaluation: Evaluation,
   extra: Record<string, unknown> = {},
 ): Promise<number> {
   const { examples, ...metrics } = evaluation;
@@ -195,7 +139,7 @@ async function report(
   process.stdout.write(
     flags.format === 'json'
       ? `${JSON.stringify({ ...metrics, ...extra }, null, 2)}\n`
-      : `${formatEvaluationTable(evaluation)}\n`,
+      : `${'overall' in evaluation ? formatEvaluationTable(evaluation) : formatTaskEvaluation(evaluation, task.accuracyName)}\n`,
   );
   return 0;
 }

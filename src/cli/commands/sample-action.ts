@@ -1,10 +1,8 @@
 import { ConfigError, SymgenError } from '../../errors/index.js';
-import { createParaphraser } from '../../generate/paraphrase/paraphrase.js';
 import { sampledExamples } from '../../generate/pipeline/sampled-examples.js';
 import { checkOutputFile, writeLinesAtomically } from '../../io/index.js';
 import type { LlmProvider } from '../../llm/spec.js';
 import type { Executor } from '../../tasks/spec.js';
-import { parseHardnessMix } from '../../tasks/sql/conditions/index.js';
 import { Progress } from '../progress.js';
 import { integerFlag } from './flags.js';
 import { taskFromFlags } from './task-flags.js';
@@ -28,7 +26,11 @@ export async function runSample(flags: Record<string, string | boolean | undefin
   checkOutputFile(String(flags.out), '--out');
   const seed = integerFlag('--seed', flags.seed);
   const maxRows = integerFlag('--max-rows', flags.maxRows);
-  const hardnessMix = typeof flags.mix === 'string' ? parseHardnessMix(flags.mix) : undefined;
+  if (typeof flags.mix === 'string' && !task.mix)
+    throw new ConfigError('--mix', [
+      { path: '', message: `the ${task.id} task has no mix to aim at: leave out --mix` },
+    ]);
+  const mix = typeof flags.mix === 'string' ? task.mix!.parse(flags.mix) : undefined;
   await task.ready?.();
   const all = task.sources?.({ ...(typeof flags.db === 'string' ? { db: flags.db } : {}), executor: {} }) ?? [
     { id: task.id },
@@ -41,12 +43,8 @@ export async function runSample(flags: Record<string, string | boolean | undefin
   const folder = all.length > 1;
   const llm = flags.paraphrase === true ? await createModel(flags) : undefined;
   const parses = integerFlag('--parses', flags.parses);
-  const paraphrase = llm
-    ? async (
-        environment: Parameters<typeof createParaphraser>[1],
-        schema: Parameters<typeof createParaphraser>[2],
-      ) => createParaphraser(llm, environment, schema, { parses })
-    : undefined;
+  // the task's sampler rewrites its questions with the model (SQL: kept when they parse back)
+  const paraphrase = llm ? { model: llm, parses } : undefined;
   let executor: Executor | undefined;
   const executorOf = () => {
     executor ??= task.createExecutor({ timeoutMs: 5000 } as never);
@@ -70,7 +68,7 @@ export async function runSample(flags: Record<string, string | boolean | undefin
           options: {
             maxRows,
             allowDegenerate: flags.allowDegenerate === true,
-            ...(hardnessMix ? { hardnessMix } : {}),
+            ...mix,
             ...(paraphrase ? { paraphrase } : {}),
           },
           executor: executorOf,

@@ -24,13 +24,12 @@ import type {
   ConditionSampler,
   Executor,
   GenerationSource,
+  ResolvedMix,
   TaskKnowledge,
+  TaskMix,
   TaskPlugin,
   TaskRecord,
 } from '../../tasks/spec.js';
-import { type ResolvedTarget, resolveMixTarget } from '../../tasks/sql/conditions/index.js';
-import type { SqlFeatures } from '../../tasks/sql/features.js';
-import { measureMix, mixDivergence } from '../../tasks/sql/mix.js';
 import { verifierProvenance } from '../../verify/verify-file.js';
 import type { VerifyContext } from '../../verify/verify-stream.js';
 import { runLlmPipeline } from './llm-run.js';
@@ -189,7 +188,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
     const progress = createProgressTracker(mode, usage, options.onProgress);
     const samplers = new Map<string, ConditionSampler | undefined>();
-    let target: Awaited<ReturnType<typeof resolveMixTarget>> | undefined;
+    let target: Awaited<ReturnType<TaskMix['target']>> | undefined;
     const writeOutputs = async (complete: boolean) => {
       const coverage = Object.fromEntries(
         [...samplers].flatMap(([dbId, sampler]) => (sampler ? [[dbId, sampler.coverage()]] : [])),
@@ -203,7 +202,9 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
         quotas,
         complete,
         ...(Object.keys(coverage).length > 0 ? { coverage } : {}),
-        ...(target ? { mix: mixReport(target, acceptedFeaturesByDatabase(store)) } : {}),
+        ...(target && task.mix
+          ? { mix: mixReport(task.mix, target, acceptedFeaturesByDatabase(store)) }
+          : {}),
         currentSessionMs: performance.now() - sessionStarted,
       });
       await writeRunOutputs(store, stats);
@@ -261,14 +262,15 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
     };
 
     async function runPipeline(): Promise<{ complete: boolean }> {
-      // sql: the mix the conditions and the sampler aim at (the demonstrations' by default)
-      if (task.id === 'sql') target = await resolveMixTarget(config.generation.conditions, pool?.items);
-      const targetOf = (sourceId: string) => target?.forDatabase(sourceId).target;
+      // a task with a mix: what the conditions and the sampler aim at (the demonstrations' by default)
+      target = await task.mix?.target(config.generation.conditions, pool?.items);
+      // the condition and sampler options that aim at a source's target
+      const aimOf = (sourceId: string) => task.mix!.aim(target!.forSource(sourceId).target);
       if (mode === 'programs-first') {
-        const grammar =
-          task.id === 'sql' && config.generation.offline.method === 'grammar' && pool !== undefined;
+        const expand =
+          task.expand !== undefined && config.generation.offline.method === 'grammar' && pool !== undefined;
         options.onMessage?.(
-          grammar
+          expand
             ? `no LLM configured: expanding a grammar induced from the demonstrations (the ${task.id} programs-first generator for what it does not cover)`
             : `no LLM configured: running the offline programs-first generator of ${task.id}`,
         );
@@ -280,8 +282,8 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
           quotas,
           executor: executorOf,
           progress,
-          ...(target ? { target: (dbId: string) => targetOf(dbId)! } : {}),
-          ...(grammar ? { demonstrations: pool!.items } : {}),
+          ...(target ? { aim: aimOf } : {}),
+          ...(expand ? { demonstrations: pool!.items } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           checkpoint: async () => {
             await writeOutputs(false);
@@ -377,11 +379,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
               task.conditions(sources.get(sourceId)!, {
                 seed: seedFrom(config.seed, sourceId, 'conditions'),
                 options: target
-                  ? {
-                      hardnessMix: targetOf(sourceId)!.hardness,
-                      clauseTargets: targetOf(sourceId)!.clauses,
-                      tableTargets: targetOf(sourceId)!.tables,
-                    }
+                  ? aimOf(sourceId)
                   : config.generation.conditions.hardnessMix
                     ? { hardnessMix: config.generation.conditions.hardnessMix }
                     : {},
@@ -415,16 +413,16 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
 }
 
 /** Features of the accepted examples, by database. */
-function acceptedFeaturesByDatabase(store: RunStore): Map<string, SqlFeatures[]> {
+function acceptedFeaturesByDatabase(store: RunStore): Map<string, Record<string, unknown>[]> {
   const rows = store.database
     .prepare(
       `SELECT db_id AS dbId, features FROM examples WHERE state = 'accepted' AND features IS NOT NULL ORDER BY seq`,
     )
     .all() as { dbId: string; features: string }[];
-  const byDatabase = new Map<string, SqlFeatures[]>();
+  const byDatabase = new Map<string, Record<string, unknown>[]>();
   for (const row of rows) {
     const list = byDatabase.get(row.dbId) ?? [];
-    list.push(JSON.parse(row.features) as SqlFeatures);
+    list.push(JSON.parse(row.features) as Record<string, unknown>);
     byDatabase.set(row.dbId, list);
   }
   return byDatabase;
@@ -433,22 +431,23 @@ function acceptedFeaturesByDatabase(store: RunStore): Map<string, SqlFeatures[]>
 /**
  * `stats.json`'s `mix`: the target, what the accepted examples have, and the divergence between
  * them, over the run and per database (against that database's own target when its demonstrations
- * give one).
+ * give one), measured by the task's mix.
  */
 function mixReport(
-  target: ResolvedTarget & { forDatabase(dbId: string): ResolvedTarget },
-  features: ReadonlyMap<string, readonly SqlFeatures[]>,
+  mix: TaskMix,
+  target: ResolvedMix & { forSource(sourceId: string): ResolvedMix },
+  features: ReadonlyMap<string, readonly Record<string, unknown>[]>,
 ) {
-  const produced = measureMix([...features.values()].flat());
+  const produced = mix.measure([...features.values()].flat());
   return {
     source: target.source,
     target: target.target,
     produced,
-    divergence: mixDivergence(target.target, produced),
+    divergence: mix.divergence(target.target, produced),
     byDatabase: Object.fromEntries(
       [...features].map(([dbId, list]) => {
-        const own = target.forDatabase(dbId);
-        return [dbId, { source: own.source, divergence: mixDivergence(own.target, measureMix(list)) }];
+        const own = target.forSource(dbId);
+        return [dbId, { source: own.source, divergence: mix.divergence(own.target, mix.measure(list)) }];
       }),
     ),
   };

@@ -3,8 +3,6 @@ import type { Demonstration } from '../../prompt/demonstrations/index.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { Executor, GenerationSource, TaskPlugin } from '../../tasks/spec.js';
-import type { MixTarget } from '../../tasks/sql/mix.js';
-import { generateFromDemonstrations } from '../grammar/generate.js';
 import { engineInfo } from './engine-info.js';
 import type { ProgressTracker } from './progress.js';
 import { questionKey } from './question-text.js';
@@ -14,10 +12,10 @@ import { sampledExamples } from './sampled-examples.js';
  * The offline pipeline (no LLM configured, a task with a sampler): the task's sampler draws
  * programs from each source with their questions (SQL from the database's schema; math small
  * programs of thought); a program the sampler did not run is executed once with the task's
- * executor and kept only when it runs. For SQL with demonstrations (`offline.method: grammar`), a
- * grammar induced from them is expanded over each database first (`generateFromDemonstrations`: the
- * people's phrasing, other values, columns and tables), and the sampler fills what the grammar
- * cannot, aiming at the target mix (the demonstrations' by default). Every kept example lands in
+ * executor and kept only when it runs. With demonstrations (`offline.method: grammar`), a task with
+ * `expand` makes examples from them first (SQL: a grammar induced from them, expanded over each
+ * database with the people's phrasing and other values, columns and tables), and the sampler fills
+ * what that cannot, aiming at the task's target mix (the demonstrations' by default). Every kept example lands in
  * the store as accepted. Both are seeded per source, so a resumed run replays the same sequence
  * and the store skips examples it already holds.
  */
@@ -29,9 +27,9 @@ export async function runOfflinePipeline(options: {
   quotas: ReadonlyMap<string, number>;
   executor: () => Executor;
   progress: ProgressTracker;
-  /** The mix the sampler aims at, per source (sql). */
-  target?: (dbId: string) => MixTarget;
-  /** Expand a grammar induced from these first. */
+  /** The sampler options that aim at a source's target mix (a task with a mix). */
+  aim?: (dbId: string) => Readonly<Record<string, unknown>>;
+  /** Expand these with the task's `expand` first. */
   demonstrations?: readonly Demonstration[];
   signal?: AbortSignal;
   /** Rewrites the run's output files from the store (after each database). */
@@ -81,10 +79,9 @@ export async function runOfflinePipeline(options: {
         progress.emit();
       }
     };
-    if (options.demonstrations && source.path) {
-      for await (const example of generateFromDemonstrations({
-        dbPath: source.path,
-        dbId,
+    if (options.demonstrations && task.expand) {
+      for await (const example of task.expand({
+        source,
         demonstrations: options.demonstrations,
         count: quota * 2,
         seed: seedFrom(config.seed, dbId, 'grammar'),
@@ -114,7 +111,7 @@ export async function runOfflinePipeline(options: {
       }
     }
     if (count >= quota) continue;
-    const target = options.target?.(dbId);
+    const aim = options.aim?.(dbId);
     // draws beyond the quota leave room for programs whose question repeats or that do not run
     for await (const example of sampledExamples({
       task,
@@ -124,8 +121,8 @@ export async function runOfflinePipeline(options: {
       maxDraws: quota * 4 + 16,
       options: {
         ...config.taskOptions,
-        ...(target
-          ? { hardnessMix: target.hardness, clauseTargets: target.clauses, tableTargets: target.tables }
+        ...(aim
+          ? aim
           : config.generation.conditions.hardnessMix
             ? { hardnessMix: config.generation.conditions.hardnessMix }
             : {}),

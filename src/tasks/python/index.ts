@@ -28,6 +28,8 @@ export { parsePythonQuestion, signatureFromTests };
 /** The Python task plugin. */
 export const pythonTask: TaskPlugin<PythonExecutorOptions> = {
   id: 'python',
+  // evaluate's accuracy is the share of samples passing the problem's tests
+  accuracyName: 'pass@1',
   description:
     'Python functions for problem statements (MBPP), checked by tests or by agreement on shared inputs',
   extract: extractPython,

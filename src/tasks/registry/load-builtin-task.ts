@@ -14,6 +14,9 @@ const LOADERS: Readonly<Record<string, () => Promise<TaskPlugin<never>>>> = {
   qdmr: async () => (await import('../qdmr/index.js')).qdmrTask as TaskPlugin<never>,
 };
 
+/** The task a command runs when it names none (`--task`, a config's `task`). */
+export const DEFAULT_TASK = 'sql';
+
 /** The ids of the built-in tasks, in the registry's order. */
 export const BUILTIN_TASK_IDS: readonly string[] = Object.keys(LOADERS);
 

@@ -22,8 +22,14 @@ export const taskPluginSchema = z.looseObject({
   environment: fn.optional(),
   reference: fn.optional(),
   sample: fn.optional(),
+  expand: fn.optional(),
   describe: fn.optional(),
   description: z.string().optional(),
+  mix: z
+    .looseObject({ target: fn, measure: fn, divergence: fn, weights: fn, aim: fn, parse: fn })
+    .optional(),
+  breakdown: z.strictObject({ feature: z.string().min(1), levels: z.array(z.string()) }).optional(),
+  accuracyName: z.string().min(1).optional(),
 });
 
 /**

@@ -1,9 +1,10 @@
 import type { TaskPlugin } from '../spec.js';
+import { DEFAULT_TASK } from './load-builtin-task.js';
 import { loadTaskModule } from './load-task-module.js';
 import { createTaskRegistry } from './task-registry.js';
 
 /** The task of a setting that names none: sql, symgen's first task (configs and datasets before `--task`). */
-export const DEFAULT_TASK = 'sql';
+export { DEFAULT_TASK };
 
 /** The built-in task a setting that names none means. */
 export function defaultTask(): TaskPlugin<never> {

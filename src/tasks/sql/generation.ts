@@ -1,4 +1,5 @@
 import { ConfigError, InputError } from '../../errors/index.js';
+import type { LlmProvider } from '../../llm/spec.js';
 import { firstLineQuestion } from '../shared/text.js';
 import type {
   ConditionSampler,
@@ -28,6 +29,7 @@ import { SqlKnowledge } from './knowledge.js';
 import { generateProgramsFirst, type ProgramsFirstOptions } from './programs-first/generate.js';
 import { sqlPrompts } from './prompts.js';
 import { openReadOnly, readSqliteSchema } from './schema.js';
+import { sqlMix } from './task-mix.js';
 
 /** One source per database of `--db` (a file, or the databases of a folder; `only` picks some). */
 export function sqlSources(options: SourceOptions): GenerationSource[] {
@@ -138,8 +140,18 @@ export async function* sampleSql(request: SampleRequest): AsyncGenerator<Sampled
   const options = request.options as MixOptions & {
     maxRows?: number;
     allowDegenerate?: boolean;
-    paraphrase?: ProgramsFirstOptions['paraphrase'];
+    /**
+     * Rewrite each question with a model, kept when it passes the cycle check (`symgen sample
+     * --paraphrase`): the model and the parses per paraphrase, or the rewriter itself.
+     */
+    paraphrase?:
+      | ProgramsFirstOptions['paraphrase']
+      | { readonly model: LlmProvider; readonly parses?: number };
   };
+  const paraphrase =
+    typeof options.paraphrase === 'object'
+      ? paraphraserOf(options.paraphrase.model, options.paraphrase.parses)
+      : options.paraphrase;
   for await (const example of generateProgramsFirst({
     dbPath: requirePath(request.source),
     dbId: request.source.id,
@@ -150,7 +162,7 @@ export async function* sampleSql(request: SampleRequest): AsyncGenerator<Sampled
     ...(options.tableTargets ? { tableTargets: options.tableTargets } : {}),
     ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
     ...(options.allowDegenerate ? { allowDegenerate: true } : {}),
-    ...(options.paraphrase ? { paraphrase: options.paraphrase } : {}),
+    ...(paraphrase ? { paraphrase } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   })) {
     yield {
@@ -169,6 +181,21 @@ export async function* sampleSql(request: SampleRequest): AsyncGenerator<Sampled
   }
 }
 
+/** A paraphrase step over `model` for each database (loaded on first use). */
+function paraphraserOf(model: LlmProvider, parses?: number): ProgramsFirstOptions['paraphrase'] {
+  return async (environment, schema) =>
+    (await import('./paraphrase/paraphrase.js')).createParaphraser(model, environment, schema, {
+      ...(parses === undefined ? {} : { parses }),
+    });
+}
+
+/** The database id a SQL record names: `db_id`, or the id after the tab of a plain `SQL<TAB>db_id` line. */
+function sqlRecordDatabase(record: Readonly<Record<string, unknown>>): string {
+  if (typeof record.db_id === 'string') return record.db_id;
+  const tab = typeof record.program === 'string' ? record.program.split('\t')[1] : undefined;
+  return tab?.trim() ?? '';
+}
+
 function requirePath(source: GenerationSource): string {
   if (!source.path)
     throw new ConfigError('knowledge.db', [
@@ -180,7 +207,15 @@ function requirePath(source: GenerationSource): string {
 /** What SQL's generation needs, as task parts (`sqlTask` spreads them). */
 export const sqlGeneration: Pick<
   Required<TaskExtras>,
-  'description' | 'generation' | 'sources' | 'knowledge' | 'environment' | 'conditions' | 'sample'
+  | 'description'
+  | 'generation'
+  | 'sources'
+  | 'knowledge'
+  | 'environment'
+  | 'conditions'
+  | 'sample'
+  | 'expand'
+  | 'mix'
 > = {
   description: 'SQLite queries over read-only databases (Spider, GeoQuery), verified by execution',
   generation: {
@@ -194,7 +229,14 @@ export const sqlGeneration: Pick<
   },
   sources: sqlSources,
   knowledge: sqlKnowledge,
-  environment: (record, source) => source ?? { id: typeof record.db_id === 'string' ? record.db_id : '' },
+  // the record's database: its `db_id` (Spider's plain gold lines: the id after a tab)
+  environment: (record, source) => source ?? { id: sqlRecordDatabase(record) },
   conditions: sqlConditions,
   sample: sampleSql,
+  // offline generation from demonstrations: their grammar expanded over each database
+  // (loaded on first use: verify never needs the grammar)
+  expand: async function* (request) {
+    yield* (await import('./grammar/from-demonstrations.js')).expandSqlDemonstrations(request);
+  },
+  mix: sqlMix,
 };

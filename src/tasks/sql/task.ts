@@ -9,6 +9,7 @@ import { SqliteExecutor, type SqliteExecutorOptions } from './execute/sqlite-exe
 import { extractSql } from './extract.js';
 import { sqlFeatures } from './features.js';
 import { sqlGeneration } from './generation.js';
+import { HARDNESS_LEVELS } from './hardness.js';
 import { sqlResultsMatch } from './matches.js';
 import { normaliseSql } from './normalise.js';
 import { loadSqlParser } from './parse.js';
@@ -35,4 +36,19 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
   template: sqlTemplate,
   ...sqlGeneration,
+  // the gold of `symgen evaluate`: a line's `program`, `query` or `sql` (Spider's plain `SQL<TAB>db_id` lines too)
+  reference: (record) => {
+    const program = sqlGoldProgram(record);
+    return program === undefined ? null : { program };
+  },
+  // evaluate breaks execution accuracy down by Spider hardness (and by database)
+  breakdown: { feature: 'hardness', levels: HARDNESS_LEVELS },
 };
+
+/** The program of a SQL gold line. */
+function sqlGoldProgram(record: Readonly<Record<string, unknown>>): string | undefined {
+  const field = ['program', 'query', 'sql', 'gold'].find((name) => typeof record[name] === 'string');
+  if (field === undefined) return undefined;
+  const text = record[field] as string;
+  return record.db_id === undefined && text.includes('\t') ? text.split('\t')[0]!.trim() : text;
+}

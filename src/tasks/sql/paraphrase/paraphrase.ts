@@ -1,10 +1,10 @@
-import type { LlmProvider, LlmRequest } from '../../llm/spec.js';
-import type { DatabaseEnvironment } from '../../tasks/sql/databases.js';
-import { type SqlExecutionResult, SqliteExecutor } from '../../tasks/sql/execute/index.js';
-import { extractSql } from '../../tasks/sql/extract.js';
-import { normaliseSql } from '../../tasks/sql/normalise.js';
-import type { SqlSchema } from '../../tasks/sql/schema.js';
-import { type SampleOutcome, vote } from '../../verify/vote.js';
+import type { LlmProvider, LlmRequest } from '../../../llm/spec.js';
+import { type SampleOutcome, vote } from '../../../verify/vote.js';
+import type { DatabaseEnvironment } from '../databases.js';
+import { type SqlExecutionResult, SqliteExecutor } from '../execute/index.js';
+import { extractSql } from '../extract.js';
+import { normaliseSql } from '../normalise.js';
+import type { SqlSchema } from '../schema.js';
 
 /** Settings of the paraphrase step and its cycle check. */
 export interface ParaphraseOptions {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GEOGRAPHY_DB } from '../../../test/shared-data.js';
-import { createOpenAICompatible } from '../../llm/index.js';
-import { generateProgramsFirst, type ProgramsFirstExample } from '../../tasks/sql/programs-first/index.js';
-import { createLlmTestServer, type LlmTestServer } from '../../testing/index.js';
+import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
+import { createOpenAICompatible } from '../../../llm/index.js';
+import { createLlmTestServer, type LlmTestServer } from '../../../testing/index.js';
+import { generateProgramsFirst, type ProgramsFirstExample } from '../programs-first/index.js';
 import { cleanParaphrase, createParaphraser, type ParaphraseRecord } from './paraphrase.js';
 
 const chat = (...texts: string[]) => ({

@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Demonstration } from '../../prompt/demonstrations/index.js';
-import { createRandom } from '../../random.js';
-import { checkTypeTraps } from '../../tasks/sql/checks/type-trap.js';
-import { type SqlFeatures, sqlFeatures } from '../../tasks/sql/features.js';
-import { expandGrammar, type FillRejection } from '../../tasks/sql/grammar/fill.js';
-import { induceGrammar, type SqlGrammar } from '../../tasks/sql/grammar/induce.js';
-import { createPlanGuard } from '../../tasks/sql/programs-first/plan-guard.js';
-import { runProgram } from '../../tasks/sql/programs-first/run-program.js';
-import { openReadOnly, readSqliteSchema } from '../../tasks/sql/schema.js';
+import { createRandom } from '../../../random.js';
+import type { DemonstrationPair, ExpandedExample, ExpandRequest } from '../../spec.js';
+import { checkTypeTraps } from '../checks/type-trap.js';
+import { type SqlFeatures, sqlFeatures } from '../features.js';
+import { createPlanGuard } from '../programs-first/plan-guard.js';
+import { runProgram } from '../programs-first/run-program.js';
+import { openReadOnly, readSqliteSchema } from '../schema.js';
+import { expandGrammar, type FillRejection } from './fill.js';
+import { induceGrammar, type SqlGrammar } from './induce.js';
 
 /** Options of {@link generateFromDemonstrations}. */
 export interface GrammarGenerateOptions {
   readonly dbPath: string;
   readonly dbId: string;
-  readonly demonstrations: readonly Demonstration[];
+  readonly demonstrations: readonly DemonstrationPair[];
   readonly count: number;
   readonly seed: number;
   /** Programs returning more rows are dropped. @default 10000 */
@@ -99,5 +99,30 @@ export async function* generateFromDemonstrations(
     }
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The SQL task's `expand` (offline generation from demonstrations): the grammar of the demonstrations
+ * expanded over the source's database, as the contract's examples.
+ */
+export async function* expandSqlDemonstrations(request: ExpandRequest): AsyncGenerator<ExpandedExample> {
+  if (!request.source.path) return;
+  for await (const example of generateFromDemonstrations({
+    dbPath: request.source.path,
+    dbId: request.source.id,
+    demonstrations: request.demonstrations,
+    count: request.count,
+    seed: request.seed,
+    ...(request.signal ? { signal: request.signal } : {}),
+  })) {
+    yield {
+      id: example.id,
+      question: example.question,
+      program: example.program,
+      features: { ...example.features },
+      result: example.result,
+      provenance: example.provenance,
+    };
   }
 }

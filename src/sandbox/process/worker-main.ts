@@ -263,7 +263,12 @@ def main():
     if problem:
         write_frame({'ready': False, 'error': problem})
         return
-    write_frame({'ready': True, 'python': sys.version.split()[0]})
+    ready = {'ready': True, 'python': sys.version.split()[0]}
+    if WORKER_COMPILED is not None:
+        # Compiled from source by this worker, which has run no candidate yet: symgen hands it to
+        # the next workers, which then skip the compile (see workerBootstrap).
+        ready['compiled'] = base64.b64encode(WORKER_COMPILED).decode('ascii')
+    write_frame(ready)
     while True:
         request = read_frame()
         if request is None:
@@ -279,7 +284,11 @@ def main():
         except OSError:
             healthy = False
         write_frame(reply)
-        if once or not healthy:
+        if once:
+            # Nothing is left to do: skip the interpreter's teardown, which would touch (and, after
+            # the clone, copy) every page of the worker for nothing.
+            os._exit(0)
+        if not healthy:
             return
 
 main()

@@ -145,7 +145,12 @@ def make_encoder():
     return encode
 
 def failure(error):
-    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    try:
+        import traceback
+        lines = traceback.format_exception(type(error), error, error.__traceback__)
+    except BaseException:
+        # Out of memory, or a module the candidate broke: the error's name and text still count.
+        lines = []
     frames = [line for line in lines if 'File "<string>"' not in line]
     text = str(error)
     return {'error': clip(type(error).__name__ + (': ' + text.splitlines()[0] if text.strip() else ''), 500),

@@ -331,6 +331,7 @@ def judge_python(request, reply, steps, checks, first, values):
                     text = canon(decode(result[1]))
                 except Exception:
                     text = '!error'
+            import hashlib
             outputs.append([hashlib.sha256(text.encode('utf-8', 'backslashreplace')).hexdigest()[:20], text[:160]])
         if len(outputs) < count:
             reply.update(status='error', error='the program stopped before every input was tried')

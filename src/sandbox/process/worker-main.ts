@@ -24,6 +24,7 @@ def read_clipped(path, limit):
     return data[:limit].decode('utf-8', 'replace'), len(data) > limit
 
 def list_tree(workdir, limit):
+    import hashlib
     entries = []
     for base, dirs, files in os.walk(workdir, followlinks=False):
         for name in sorted(dirs + files):
@@ -60,6 +61,7 @@ def list_tree(workdir, limit):
     return entries[:limit]
 
 def wipe_tmp():
+    import shutil
     for base, dirs, _ in os.walk(ROOT):
         for name in dirs:
             try:
@@ -280,7 +282,9 @@ def main():
             reply = {'id': request.get('id'), 'status': 'crash', 'error': 'worker: ' + repr(error)[:300], 'stdout': '', 'stderr': '', 'durationMs': 0}
             healthy = False
         try:
-            wipe_tmp()
+            # --once: the private /tmp goes with the sandbox.
+            if not once:
+                wipe_tmp()
         except OSError:
             healthy = False
         write_frame(reply)

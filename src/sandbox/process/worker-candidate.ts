@@ -250,7 +250,14 @@ def run_candidate(request, values_fd, request_fd=None):
     report['done'] = True
     send(values_fd, report)
     if request_fd is not None and 'exit' not in report and 'raised' not in report:
-        serve_calls(scope, request_fd, values_fd, encode, decode_value, read_message, send)
+        try:
+            serve_calls(scope, request_fd, values_fd, encode, decode_value, read_message, send)
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:
+                    pass
 
 def setup_failed(values_fd, error):
     try:

@@ -262,10 +262,12 @@ def judge_tests(tests, checks, results):
     return outcomes, first_failure
 
 def plan_module(tests):
-    # HumanEval-style tests define a function (check(candidate)) and call it as a statement. Its
-    # body (loops, helpers, local values) cannot be split into probes, so the whole test code runs
-    # here instead, the program's names resolved through the candidate (RemoteScope). Returns each
-    # test compiled (or the text of its SyntaxError), or None for tests of plain statements.
+    # HumanEval-style tests define a function (check(candidate)) and call it as a statement; others
+    # loop over asserts or call something as a statement. Such code cannot be split into probes
+    # and would otherwise run, and report its own success, in the candidate; so the whole test
+    # code runs here instead, the program's names resolved through the candidate (RemoteScope).
+    # Returns each test compiled (or the text of its SyntaxError), or None when every statement is
+    # an assert, an import or an assignment (the probes of plan_tests).
     global ast
     import ast
     trees = []
@@ -274,10 +276,10 @@ def plan_module(tests):
             trees.append(ast.parse(text))
         except SyntaxError as error:
             trees.append('SyntaxError in test %d: %s' % (index + 1, error.msg))
-    bodies = [tree.body for tree in trees if not isinstance(tree, str)]
-    defined = {node.name for body in bodies for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if not any(isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
-               and node.value.func.id in defined for body in bodies for node in body):
+    simple = (ast.Assert, ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Pass)
+    def is_simple(node):
+        return isinstance(node, simple) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    if all(is_simple(node) for tree in trees if not isinstance(tree, str) for node in tree.body):
         return None
     return [tree if isinstance(tree, str) else compile(tree, '<test %d>' % (index + 1), 'exec') for index, tree in enumerate(trees)]
 

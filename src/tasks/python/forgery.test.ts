@@ -109,6 +109,20 @@ describe.each(['warm', 'process'] as const)(
       });
     });
 
+    it('tests that loop over asserts or call as a statement are judged by the worker too', async () => {
+      const environment = pythonEnvironment({
+        tests: [
+          'for x in range(-3, 4):\n    assert add(x, 1) == x + 1',
+          'if add(2, 2) != 4:\n    raise ValueError("add")',
+        ],
+      });
+      const all = { ...forgers, ...checkForgers };
+      const results = await Promise.all(
+        [...Object.values(all), correctAdd].map((program) => executor.execute(program, environment)),
+      );
+      expect(results.map((result) => result.status)).toEqual([...Object.keys(all).map(() => 'error'), 'ok']);
+    });
+
     it('check(candidate) may use the program’s other functions, which still run in the candidate', async () => {
       const tests = [
         'def check(candidate):\n    for word in ["abc", "symgen", ""]:\n        assert candidate(encode_shift(word)) == word',

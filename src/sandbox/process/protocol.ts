@@ -122,7 +122,8 @@ export const workerReplySchema = z.object({
 
 /** The first frame a worker writes: ready for requests, or why candidates cannot be isolated here. */
 export const workerReadySchema = z.union([
-  z.object({ ready: z.literal(true), python: z.string() }),
+  // compiled: base64 of the worker as `workerBootstrap` takes it, when this worker compiled it.
+  z.object({ ready: z.literal(true), python: z.string(), compiled: z.string().optional() }),
   z.object({ ready: z.literal(false), error: z.string() }),
 ]);
 

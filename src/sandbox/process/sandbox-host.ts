@@ -10,11 +10,13 @@ export interface SandboxHost {
   /** Absolute path of `bwrap`. */
   readonly bwrapPath: string;
   /**
-   * Run before bwrap when symgen runs as root: `setpriv` switching to `nobody`, so that the
-   * process limit (RLIMIT_NPROC, which the kernel never applies to root) holds and root-only
-   * files stay unreadable. Empty when symgen is not root.
+   * The user and group bwrap is started as when symgen runs as root: `nobody` (65534), so that the
+   * process limit (RLIMIT_NPROC, which the kernel never applies to root) holds and root-only files
+   * stay unreadable. Node's spawn switches to them itself (supplementary groups cleared, then
+   * setgid, setuid) in the child before exec, with no extra program in between. Absent when
+   * symgen is not root.
    */
-  readonly dropPrivileges: readonly string[];
+  readonly runAs?: { readonly uid: number; readonly gid: number };
   readonly layout: readonly SystemEntry[];
   readonly etcFiles: readonly string[];
 }
@@ -60,9 +62,13 @@ function probe(host: SandboxHost): Promise<{ code: number | null; stderr: string
     env: sandboxEnvironment,
     command: ['true'],
   });
-  const [file, ...rest] = [...host.dropPrivileges, host.bwrapPath, ...args];
   return new Promise((resolve) => {
-    const child = spawn(file!, rest, { env: {}, stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
+    const child = spawn(host.bwrapPath, args, {
+      env: {},
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 10_000,
+      ...host.runAs,
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
@@ -75,7 +81,7 @@ function probe(host: SandboxHost): Promise<{ code: number | null; stderr: string
 /**
  * Find bubblewrap and check that it can really build a sandbox here (user namespaces may be
  * disabled). Never falls back to running unsandboxed.
- * @param searchPath Directories to look for `bwrap` and `setpriv` in. @default $PATH, then /usr/bin:/bin:/usr/sbin
+ * @param searchPath Directories to look for `bwrap` in. @default $PATH, then /usr/bin:/bin:/usr/sbin
  * @throws SandboxError when bwrap is missing or cannot start a sandbox; the message says how to fix it.
  */
 export async function prepareSandboxHost(
@@ -87,10 +93,9 @@ export async function prepareSandboxHost(
       `bubblewrap (bwrap) was not found on PATH; symgen runs Python and Bash candidates only inside it: ${installHint}`,
     );
   }
-  const setprivPath = process.getuid?.() === 0 ? await findExecutable('setpriv', searchPath) : undefined;
   const host: SandboxHost = {
     bwrapPath,
-    dropPrivileges: setprivPath ? [setprivPath, '--reuid=65534', '--regid=65534', '--clear-groups'] : [],
+    ...(process.getuid?.() === 0 ? { runAs: { uid: 65534, gid: 65534 } } : {}),
     layout: await detectSystemLayout(),
     etcFiles: etcNames.map((name) => `/etc/${name}`),
   };

@@ -10,7 +10,23 @@ import {
   workerReplySchema,
 } from './protocol.js';
 import type { SandboxHost } from './sandbox-host.js';
-import { workerSource } from './worker-source.js';
+import { workerBootstrap, workerSource } from './worker-source.js';
+
+/**
+ * The compiled worker per Python (path and extra bound paths), as the first worker that compiled
+ * it sent it back in its ready frame, before it ran any candidate: later workers skip the compile.
+ * The bootstrap checks that it was made by the same Python version and compiles the source
+ * otherwise.
+ */
+const compiledWorkers = new Map<string, Buffer>();
+
+function rawFrame(body: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length, 0);
+  return Buffer.concat([head, body]);
+}
+
+const sourceFrame = rawFrame(Buffer.from(workerSource, 'utf8'));
 
 /** How to start one sandboxed worker process. */
 export interface WorkerLaunch {
@@ -51,11 +67,15 @@ export class SandboxWorker {
   private readonly exited: Promise<void>;
 
   private constructor(private readonly launch: WorkerLaunch) {
-    const command = [launch.pythonPath, '-I', '-c', workerSource, ...(launch.once ? ['--once'] : [])];
+    const command = [launch.pythonPath, '-I', '-c', workerBootstrap, ...(launch.once ? ['--once'] : [])];
     const args = buildBubblewrapArgs({ ...launch.host, ...launch, env: sandboxEnvironment, command });
-    const [file, ...rest] = [...launch.host.dropPrivileges, launch.host.bwrapPath, ...args];
     // detached: the box gets its own process group, so one kill(-pgid) ends all of it.
-    this.child = spawn(file!, rest, { env: {}, detached: true, stdio: 'pipe' });
+    this.child = spawn(launch.host.bwrapPath, args, {
+      env: {},
+      detached: true,
+      stdio: 'pipe',
+      ...launch.host.runAs,
+    });
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
@@ -65,6 +85,12 @@ export class SandboxWorker {
     this.child.on('error', (error) => this.onExit(error.message));
     this.child.on('close', (code, signal) => this.onExit(`exit ${signal ?? code}`));
     this.exited = new Promise((resolve) => this.child.on('close', () => resolve()));
+    this.child.stdin.write(rawFrame(compiledWorkers.get(this.cacheKey) ?? Buffer.alloc(0)));
+    this.child.stdin.write(sourceFrame);
+  }
+
+  private get cacheKey(): string {
+    return JSON.stringify([this.launch.pythonPath, this.launch.readOnlyPaths ?? []]);
   }
 
   /**
@@ -152,8 +178,11 @@ export class SandboxWorker {
       if (this.readyWaiter) {
         const ready = workerReadySchema.safeParse(frame);
         if (!ready.success) this.readyWaiter(new Error('unexpected first frame'));
-        else if (ready.data.ready) this.readyWaiter();
-        else this.readyWaiter(new Error(ready.data.error));
+        else if (ready.data.ready) {
+          if (ready.data.compiled)
+            compiledWorkers.set(this.cacheKey, Buffer.from(ready.data.compiled, 'base64'));
+          this.readyWaiter();
+        } else this.readyWaiter(new Error(ready.data.error));
         continue;
       }
       const reply = workerReplySchema.safeParse(frame);

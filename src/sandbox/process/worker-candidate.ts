@@ -88,7 +88,10 @@ ITERATOR_TYPES = tuple({type(iter(x)) for x in ([], (), '', b'', range(0), {}, s
 
 MAX_ITEMS = 200000
 
-def make_encoder():
+class NotEncodable(TypeError):
+    pass
+
+def make_encoder(strict=False):
     # Captured before the candidate runs, so that rebinding builtins does not change the encoding.
     # Only exact builtin types are encoded; anything else (a subclass, an object with its own
     # __eq__ or __repr__) is reported by type name and never equals anything on the worker side.
@@ -138,6 +141,8 @@ def make_encoder():
             if _len(items) > 10000:
                 return ['?', 'iterator of more than 10000 items']
             return seq('it', items, depth)
+        if strict:
+            raise NotEncodable('symgen passes only builtin values to the program, not ' + getattr(kind, '__qualname__', 'object'))
         return ['?', getattr(kind, '__qualname__', 'object')]
     def encode(value):
         counter['items'] = 0
@@ -145,7 +150,12 @@ def make_encoder():
     return encode
 
 def failure(error):
-    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    try:
+        import traceback
+        lines = traceback.format_exception(type(error), error, error.__traceback__)
+    except BaseException:
+        # Out of memory, or a module the candidate broke: the error's name and text still count.
+        lines = []
     frames = [line for line in lines if 'File "<string>"' not in line]
     text = str(error)
     return {'error': clip(type(error).__name__ + (': ' + text.splitlines()[0] if text.strip() else ''), 500),
@@ -159,8 +169,40 @@ def entry_function(scope, name):
                  if isinstance(value, types.FunctionType) and not key.startswith('__symgen')]
     return functions[-1] if functions else None
 
-def run_candidate(request, values_fd):
+def serve_calls(scope, request_fd, values_fd, encode, decode_value, read_message, send):
+    # Check-style tests run in the worker; the names they take from the program come here, one
+    # message at a time: ['lookup', name] answers what the name is (a callable stays here, any
+    # other value goes back encoded), ['call', name, args, kwargs] calls it on decoded builtin
+    # arguments and sends back the encoded value or the exception. Only values cross; the test
+    # code, its expected values and its outcomes stay in the worker.
+    missing = object()
+    while True:
+        message = read_message(request_fd)
+        if message is None:
+            return
+        message = json.loads(message.decode('utf-8'))
+        try:
+            value = scope.get(message[1], missing)
+            if message[0] == 'lookup':
+                reply = ['missing'] if value is missing else ['callable'] if callable(value) else ['ok', encode(value)]
+            elif value is missing:
+                raise NameError("name '%s' is not defined" % message[1])
+            else:
+                reply = ['ok', encode(value(*decode_value(message[2]), **decode_value(message[3])))]
+        except SystemExit:
+            return
+        except BaseException as error:
+            reply = ['raise', type(error).__name__, clip(str(error), 500), failure(error)['traceback']]
+        send(values_fd, reply)
+
+def send_frame(fd, value):
+    data = frame_bytes(value)
+    while data:
+        data = data[os.write(fd, data):]
+
+def run_candidate(request, values_fd, request_fd=None):
     encode = make_encoder()
+    decode_value, read_message, send = decode, read_frame_bytes, send_frame
     dumps, write, getpid, exit_now = json.dumps, os.write, os.getpid, os._exit
     module = types.ModuleType('__main__')
     scope = module.__dict__
@@ -206,20 +248,33 @@ def run_candidate(request, values_fd):
         # A process the candidate forked that returned here: only the candidate reports.
         exit_now(0)
     report['done'] = True
-    data = dumps(report).encode('utf-8')
-    while data:
-        data = data[write(values_fd, data):]
+    send(values_fd, report)
+    if request_fd is not None and 'exit' not in report and 'raised' not in report:
+        try:
+            serve_calls(scope, request_fd, values_fd, encode, decode_value, read_message, send)
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:
+                    pass
 
 def setup_failed(values_fd, error):
     try:
-        write_all(values_fd, json.dumps({'setupError': str(error)[:300]}).encode('utf-8'))
+        write_all(values_fd, frame_bytes({'setupError': str(error)[:300]}))
     finally:
         os._exit(71)
 
+def read_request(request_fd):
+    return json.loads(read_frame_bytes(request_fd).decode('utf-8'))
+
 def child_main(request_fd, values_fd):
     try:
-        request = json.loads(read_all(request_fd, None).decode('utf-8'))
-        os.close(request_fd)
+        request = read_request(request_fd)
+        # serve: check-style tests will ask for names and calls on the request pipe.
+        serve = request['kind'] == 'python' and request.get('serve') is True
+        if not serve:
+            os.close(request_fd)
         candidate_setup(request['limits'])
     except BaseException as error:
         setup_failed(values_fd, error)
@@ -232,9 +287,14 @@ def child_main(request_fd, values_fd):
         os.dup2(fd, target)
     keep = 3 if request['kind'] == 'python' else None
     if keep is not None:
-        os.dup2(values_fd, keep)
-        os.set_inheritable(keep, False)
-    os.closerange(3 if keep is None else 4, 1 << 16)
+        import fcntl
+        # Out of the way first: the pipes may sit on 3 or 4 themselves.
+        values_fd = fcntl.fcntl(values_fd, fcntl.F_DUPFD_CLOEXEC, 64)
+        if serve:
+            request_fd = fcntl.fcntl(request_fd, fcntl.F_DUPFD_CLOEXEC, 64)
+            os.dup2(request_fd, 4, inheritable=False)
+        os.dup2(values_fd, keep, inheritable=False)
+    os.closerange(3 if keep is None else 5 if serve else 4, 1 << 16)
     for number in (signal.SIGXFSZ, signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
         signal.signal(number, signal.SIG_DFL)
     apply_limits(request['limits'])
@@ -244,18 +304,7 @@ def child_main(request_fd, values_fd):
     sys.stdin = open(0, 'r', encoding='utf-8', errors='replace', closefd=False)
     sys.stdout = open(1, 'w', encoding='utf-8', errors='backslashreplace', closefd=False)
     sys.stderr = open(2, 'w', encoding='utf-8', errors='backslashreplace', closefd=False)
-    run_candidate(request, keep)
-
-def read_all(fd, limit):
-    chunks, size = [], 0
-    while True:
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return b''.join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-        if limit is not None and size > limit:
-            return None
+    run_candidate(request, keep, 4 if serve else None)
 
 def zygote_main(control):
     for fd in range(3, 1 << 10):
@@ -290,7 +339,7 @@ def zygote_main(control):
                 os.close(values_r)
                 if command == b'probe':
                     try:
-                        candidate_setup(json.loads(read_all(request_r, None).decode('utf-8'))['limits'])
+                        candidate_setup(read_request(request_r)['limits'])
                     except BaseException as error:
                         setup_failed(values_w, error)
                 else:

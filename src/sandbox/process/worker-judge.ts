@@ -261,17 +261,137 @@ def judge_tests(tests, checks, results):
         outcomes[index] = outcome
     return outcomes, first_failure
 
+def plan_module(tests):
+    # HumanEval-style tests define a function (check(candidate)) and call it as a statement; others
+    # loop over asserts or call something as a statement. Such code cannot be split into probes
+    # and would otherwise run, and report its own success, in the candidate; so the whole test
+    # code runs here instead, the program's names resolved through the candidate (RemoteScope).
+    # Returns each test compiled (or the text of its SyntaxError), or None when every statement is
+    # an assert, an import or an assignment (the probes of plan_tests).
+    global ast
+    import ast
+    trees = []
+    for index, text in enumerate(tests):
+        try:
+            trees.append(ast.parse(text))
+        except SyntaxError as error:
+            trees.append('SyntaxError in test %d: %s' % (index + 1, error.msg))
+    simple = (ast.Assert, ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Pass)
+    def is_simple(node):
+        return isinstance(node, simple) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    if all(is_simple(node) for tree in trees if not isinstance(tree, str) for node in tree.body):
+        return None
+    return [tree if isinstance(tree, str) else compile(tree, '<test %d>' % (index + 1), 'exec') for index, tree in enumerate(trees)]
+
+class CandidateRaised(Exception):
+    pass
+
+def answered(reply):
+    # A candidate's answer as a fresh builtin value, or its exception raised here: a builtin
+    # exception type by name (so that a test expecting ValueError sees one), else CandidateRaised.
+    if type(reply) is list and reply and reply[0] == 'ok' and len(reply) == 2:
+        return decode(reply[1])
+    if type(reply) is list and len(reply) >= 3 and reply[0] == 'raise':
+        name, text = str(reply[1]), clip(str(reply[2]), 500)
+        kind = getattr(builtins, name, None)
+        if isinstance(kind, type) and issubclass(kind, Exception) and not issubclass(kind, AssertionError):
+            try:
+                error = kind(text)
+            except Exception:
+                error = CandidateRaised(text)
+        else:
+            error = CandidateRaised(text)
+        raise error
+    raise CandidateGone('the program answered out of protocol')
+
+class Remote:
+    # A function of the program, called in the candidate's process on encoded builtin arguments.
+    __slots__ = ('session', 'name')
+    def __init__(self, session, name):
+        self.session, self.name = session, name
+    def __call__(self, *args, **kwargs):
+        encode = make_encoder(strict=True)
+        return answered(self.session.ask(['call', self.name, encode(list(args)), encode(dict(kwargs))]))
+    def __repr__(self):
+        return '<the program\'s ' + self.name + '>'
+
+class RemoteScope(dict):
+    # The test code's globals: its own definitions, the real builtins and SAFE_MODULES (whatever
+    # the program rebinds), and any other name from the program: a function becomes a Remote, a
+    # value is copied over as a builtin value.
+    def __init__(self, session):
+        super().__init__(__builtins__=builtins, __name__='__symgen_tests__')
+        self.session = session
+    def __missing__(self, name):
+        if hasattr(builtins, name):
+            raise KeyError(name)
+        if name in SAFE_MODULES:
+            value = __import__(name)
+        else:
+            reply = self.session.ask(['lookup', name])
+            if reply == ['callable']:
+                value = Remote(self.session, name)
+            elif type(reply) is list and reply and reply[0] == 'ok':
+                value = answered(reply)
+            else:
+                raise KeyError(name)
+        self[name] = value
+        return value
+
+def judge_module(tests, module, session):
+    # Runs each check-style test here, in order, in one RemoteScope, until the deadline: a test
+    # passes when its code ran to the end; a false assert fails it; anything raised, the candidate
+    # ending or answering out of protocol errs it. Returns (outcomes, first failure).
+    scope = RemoteScope(session)
+    outcomes, first_failure = ['error'] * len(tests), None
+    def expire(*_):
+        raise JudgeTimeout()
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        for index, code_obj in enumerate(module):
+            outcome, error = 'pass', None
+            if isinstance(code_obj, str):
+                outcome, error = 'error', code_obj
+            else:
+                remaining = session.deadline - time.monotonic()
+                if remaining <= 0:
+                    raise JudgeTimeout()
+                signal.setitimer(signal.ITIMER_REAL, remaining)
+                try:
+                    exec(code_obj, scope)
+                except AssertionError:
+                    outcome, error = 'fail', 'AssertionError: test %d failed: %s' % (index + 1, clip(tests[index], 300))
+                except CandidateGone:
+                    outcome, error = 'error', 'the program stopped before test %d finished' % (index + 1)
+                except Exception as error_:
+                    outcome, error = 'error', 'test %d: %s: %s' % (index + 1, type(error_).__name__, clip(str(error_), 300))
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            outcomes[index] = outcome
+            if outcome != 'pass' and first_failure is None:
+                first_failure = (error, None)
+    except JudgeTimeout:
+        session.kill()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    return outcomes, first_failure
+
 def plan(request):
     if request['kind'] != 'python':
-        return [], None, 0
-    steps, checks = plan_tests(request.get('tests') or [], request['code'])
+        return [], None, 0, None
+    module = plan_module(request.get('tests') or [])
+    if module is None:
+        steps, checks = plan_tests(request.get('tests') or [], request['code'])
+    else:
+        steps, checks = [], None
     test_steps = len(steps)
     if request.get('calls') is not None:
         calls = request['calls']
         steps.extend(['call', calls.get('entry') or '', source] for source in calls['inputs'])
     if request.get('expression'):
         steps.append(['eval', request['expression']])
-    return steps, checks, test_steps
+    return steps, checks, test_steps, module
 
 def json_value(value, limit):
     try:
@@ -280,7 +400,7 @@ def json_value(value, limit):
         return None
     return json.loads(text) if len(text) <= limit else None
 
-def judge_python(request, reply, steps, checks, first, values):
+def judge_python(request, reply, steps, checks, first, values, judged=None):
     # The verdict of a Python candidate, from the report on the values channel: a pass is shown
     # only by a complete report whose every test holds here.
     code = reply['exitCode']
@@ -308,13 +428,13 @@ def judge_python(request, reply, steps, checks, first, values):
             error = 'output or file size limit of %d bytes exceeded (%s)' % (request['limits']['maxFileBytes'], error)
         reply.update(status='error', error=error, traceback=str(raised.get('traceback'))[:4000])
         return
-    if 'exit' in report and (steps or report['exit'] not in ('None', '0')):
+    if 'exit' in report and (steps or request.get('tests') or report['exit'] not in ('None', '0')):
         reply.update(status='error', error='SystemExit: %s%s' % (report['exit'][:100], ' before its tests finished' if steps else ''))
         return
     limit = request['limits']['maxOutputBytes']
     tests = request.get('tests') or []
     if tests:
-        outcomes, failed = judge_tests(tests, checks, results)
+        outcomes, failed = judged if judged is not None else judge_tests(tests, checks, results)
         reply['tests'] = outcomes
         if failed is not None:
             reply.update(status='error', error=clip(str(failed[0]), 500))
@@ -331,6 +451,7 @@ def judge_python(request, reply, steps, checks, first, values):
                     text = canon(decode(result[1]))
                 except Exception:
                     text = '!error'
+            import hashlib
             outputs.append([hashlib.sha256(text.encode('utf-8', 'backslashreplace')).hexdigest()[:20], text[:160]])
         if len(outputs) < count:
             reply.update(status='error', error='the program stopped before every input was tried')

@@ -24,6 +24,7 @@ def read_clipped(path, limit):
     return data[:limit].decode('utf-8', 'replace'), len(data) > limit
 
 def list_tree(workdir, limit):
+    import hashlib
     entries = []
     for base, dirs, files in os.walk(workdir, followlinks=False):
         for name in sorted(dirs + files):
@@ -60,6 +61,7 @@ def list_tree(workdir, limit):
     return entries[:limit]
 
 def wipe_tmp():
+    import shutil
     for base, dirs, _ in os.walk(ROOT):
         for name in dirs:
             try:
@@ -88,57 +90,122 @@ def write_fixture(workdir, files):
         if 'mode' in entry:
             os.chmod(target, entry['mode'])
 
-def collect(pid, request_w, values_r, payload, deadline, status_fd, read_status):
-    # Send the candidate its request, gather its values while it runs, kill it at the deadline.
-    # Returns ((wait status, CPU seconds), values bytes or None when over the cap, timed_out).
-    try:
-        write_all(request_w, payload)
-    except OSError:
-        pass
-    os.close(request_w)
-    chunks, size, status, timed_out = [], 0, None, False
-    while status is None:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 and not timed_out:
-            timed_out = True
-            # pid 1 of the candidate's namespace: killing it ends everything it started.
+class CandidateGone(Exception):
+    pass
+
+class JudgeTimeout(BaseException):
+    pass
+
+class Session:
+    # One candidate's run as the worker sees it: its request pipe (worker to candidate), its values
+    # pipe (candidate to worker: frames of typed values, never verdicts) and how its end is learnt
+    # (a pidfd, or the zygote's socket). Every wait is bounded by the wall-time deadline; past it
+    # the candidate, pid 1 of its namespace, is killed with everything it started.
+    def __init__(self, pid, request_w, values_r, status_fd, read_status, deadline):
+        self.pid, self.request_w, self.values_r = pid, request_w, values_r
+        self.status_fd, self.read_status, self.deadline = status_fd, read_status, deadline
+        self.buffer, self.size, self.status = bytearray(), 0, None
+        self.timed_out = self.overflow = False
+
+    def kill(self):
+        if not self.timed_out:
+            self.timed_out = True
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.kill(self.pid, signal.SIGKILL)
             except OSError:
                 pass
-        watched = [status_fd] + ([values_r] if values_r is not None else [])
-        ready = select.select(watched, [], [], None if timed_out else max(remaining, 0))[0]
-        if values_r is not None and values_r in ready:
-            chunk = os.read(values_r, 65536)
-            if not chunk or size + len(chunk) > MAX_VALUES_BYTES:
-                os.close(values_r)
-                values_r = None
-                if chunk:
-                    chunks, size = None, MAX_VALUES_BYTES + 1
+
+    def step(self):
+        # Read what the candidate wrote or learn that it ended; False once nothing more can come.
+        if self.values_r is None and self.status is not None:
+            return False
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            self.kill()
+        watched = ([self.status_fd] if self.status is None else []) + ([self.values_r] if self.values_r is not None else [])
+        ready = select.select(watched, [], [], None if self.timed_out else max(remaining, 0))[0]
+        if self.values_r is not None and self.values_r in ready:
+            chunk = os.read(self.values_r, 65536)
+            if not chunk or self.size + len(chunk) > MAX_VALUES_BYTES:
+                os.close(self.values_r)
+                self.values_r = None
+                self.overflow = self.overflow or bool(chunk)
             else:
-                chunks.append(chunk)
-                size += len(chunk)
-        if status_fd in ready:
-            status = read_status()
-    if values_r is not None:
-        while chunks is not None:
-            chunk = os.read(values_r, 65536)
-            if not chunk:
-                break
-            if size + len(chunk) > MAX_VALUES_BYTES:
-                chunks = None
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        os.close(values_r)
-    return status, (None if chunks is None else b''.join(chunks)), timed_out
+                self.buffer += chunk
+                self.size += len(chunk)
+        if self.status is None and self.status_fd in ready:
+            self.status = self.read_status()
+        return True
+
+    def next_frame(self):
+        # The candidate's next frame (bytes), or None when it ended, overran or broke the framing.
+        while True:
+            if len(self.buffer) >= 4:
+                length = struct.unpack('>I', bytes(self.buffer[:4]))[0]
+                if length > MAX_VALUES_BYTES:
+                    self.overflow = True
+                    return None
+                if len(self.buffer) >= 4 + length:
+                    frame = bytes(self.buffer[4:4 + length])
+                    del self.buffer[:4 + length]
+                    return frame
+            if self.overflow or not self.step():
+                return None
+
+    def send(self, data):
+        # Write to the candidate without ever blocking past the deadline (it may stop reading).
+        view = memoryview(data)
+        while view:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                return False
+            if not select.select([], [self.request_w], [], remaining)[1]:
+                continue
+            try:
+                view = view[os.write(self.request_w, view):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                return False
+        return True
+
+    def start(self, payload, serve):
+        os.set_blocking(self.request_w, False)
+        self.send(payload)
+        if not serve:
+            self.close_request()
+
+    def close_request(self):
+        if self.request_w is not None:
+            os.close(self.request_w)
+            self.request_w = None
+
+    def ask(self, message):
+        # One question of a check-style test to the candidate; its decoded answer.
+        if self.request_w is None or not self.send(frame_bytes(message)):
+            raise JudgeTimeout() if self.timed_out else CandidateGone()
+        reply = self.next_frame()
+        if self.timed_out:
+            raise JudgeTimeout()
+        if reply is None:
+            raise CandidateGone()
+        return json.loads(reply.decode('utf-8'))
+
+    def finish(self):
+        # Let the candidate end (its request pipe closed), drain its values, and return
+        # ((wait status, CPU seconds), timed_out).
+        self.close_request()
+        while self.step():
+            pass
+        return self.status, self.timed_out
 
 class Zygote:
     # Warm workers: a zygote forked before any request clones each candidate.
     def __init__(self):
         self.pid, self.control = start_zygote()
 
-    def run(self, command, payload, deadline):
+    def run(self, command, payload, deadline, serve=False):
         self.control.sendall(command)
         message, fds, _, _ = sys.modules['socket'].recv_fds(self.control, 256, 2)
         if message.startswith(b'error'):
@@ -149,7 +216,9 @@ class Zygote:
                 raise OSError('the zygote died')
             _, number, utime, stime = text.split()
             return int(number), float(utime) + float(stime)
-        return collect(int(message.split()[1]), fds[0], fds[1], payload, deadline, self.control, read_status)
+        session = Session(int(message.split()[1]), fds[0], fds[1], self.control, read_status, deadline)
+        session.start(payload, serve)
+        return session
 
 class PreCloned:
     # --once: the worker clones its one candidate at start, before it reads any request, so its
@@ -172,15 +241,15 @@ class PreCloned:
         os.close(request_r)
         os.close(values_w)
 
-    def run(self, command, payload, deadline):
+    def run(self, command, payload, deadline, serve=False):
+        # The pidfd lives as long as this --once worker.
         pidfd = os.pidfd_open(self.child)
         def read_status():
             _, number, usage = os.wait4(self.child, 0)
             return number, usage.ru_utime + usage.ru_stime
-        try:
-            return collect(self.child, self.request_w, self.values_r, payload, deadline, pidfd, read_status)
-        finally:
-            os.close(pidfd)
+        session = Session(self.child, self.request_w, self.values_r, pidfd, read_status, deadline)
+        session.start(payload, serve)
+        return session
 
 def classify(request, reply, status, cpu, timed_out):
     limits = request['limits']
@@ -220,10 +289,22 @@ def serve(zygote, request):
     write_fixture(workdir, request.get('files', []))
     with open(outdir + '/stdin', 'wb') as handle:
         handle.write(request.get('stdin', '').encode('utf-8'))
-    steps, checks, test_steps = plan(request)
-    payload = json.dumps({'kind': request['kind'], 'code': request['code'], 'steps': steps, 'limits': limits}).encode('utf-8')
+    steps, checks, test_steps, module = plan(request)
+    serve_calls = module is not None
+    payload = {'kind': request['kind'], 'code': request['code'], 'steps': steps, 'limits': limits}
+    if serve_calls:
+        payload['serve'] = True
     deadline = started + limits['wallMs'] / 1000.0
-    waited, values, timed_out = zygote.run(b'run', payload, deadline)
+    session = zygote.run(b'run', frame_bytes(payload), deadline, serve_calls)
+    values = session.next_frame()
+    judged = None
+    if serve_calls and values is not None:
+        # Check-style tests run here, while the candidate answers for its names.
+        judged = judge_module(request.get('tests') or [], module, session)
+    waited, timed_out = session.finish()
+    if values is None:
+        # None tells judge_python the program overran the cap; b'' that it reported nothing.
+        values = None if session.overflow else b''
     leftovers = other_pids({1, os.getpid(), zygote.pid})
     for pid in leftovers:
         try:
@@ -232,7 +313,7 @@ def serve(zygote, request):
             pass
     reply['durationMs'] = round((time.monotonic() - started) * 1000, 3)
     if classify(request, reply, waited[0], waited[1], timed_out):
-        judge_python(request, reply, steps, checks, test_steps, values)
+        judge_python(request, reply, steps, checks, test_steps, values, judged)
     for stream in ('stdout', 'stderr'):
         text, truncated = read_clipped(outdir + '/' + stream, limits['maxOutputBytes'])
         reply[stream] = text
@@ -246,7 +327,9 @@ def self_check(zygote):
     # One candidate's setup, run once at start: without nested namespaces there is no sandbox
     # worth the name, and symgen says so instead of running candidates unisolated.
     limits = {'memoryBytes': 64 * 1024 * 1024}
-    waited, values, timed_out = zygote.run(b'probe', json.dumps({'limits': limits}).encode(), time.monotonic() + 10)
+    session = zygote.run(b'probe', frame_bytes({'limits': limits}), time.monotonic() + 10)
+    values = session.next_frame()
+    waited, timed_out = session.finish()
     if timed_out or waited[0] != 0:
         detail = (values or b'').decode('utf-8', 'replace')[:300]
         return 'a candidate cannot be isolated here: nested user, pid, mount and IPC namespaces inside bubblewrap failed ' + detail
@@ -263,7 +346,12 @@ def main():
     if problem:
         write_frame({'ready': False, 'error': problem})
         return
-    write_frame({'ready': True, 'python': sys.version.split()[0]})
+    ready = {'ready': True, 'python': sys.version.split()[0]}
+    if WORKER_COMPILED is not None:
+        # Compiled from source by this worker, which has run no candidate yet: symgen hands it to
+        # the next workers, which then skip the compile (see workerBootstrap).
+        ready['compiled'] = base64.b64encode(WORKER_COMPILED).decode('ascii')
+    write_frame(ready)
     while True:
         request = read_frame()
         if request is None:
@@ -275,11 +363,17 @@ def main():
             reply = {'id': request.get('id'), 'status': 'crash', 'error': 'worker: ' + repr(error)[:300], 'stdout': '', 'stderr': '', 'durationMs': 0}
             healthy = False
         try:
-            wipe_tmp()
+            # --once: the private /tmp goes with the sandbox.
+            if not once:
+                wipe_tmp()
         except OSError:
             healthy = False
         write_frame(reply)
-        if once or not healthy:
+        if once:
+            # Nothing is left to do: skip the interpreter's teardown, which would touch (and, after
+            # the clone, copy) every page of the worker for nothing.
+            os._exit(0)
+        if not healthy:
             return
 
 main()

@@ -69,8 +69,8 @@ def add(a, b):
     return a - b
 `;
 
-/** Counts occurrences of two 8-digit markers in every readable page of its own memory. */
-const scanner = (input: string, expected: string) => `
+/** Counts occurrences of two 8-digit markers in every readable page of its own memory (`scan()`). */
+const scanning = (input: string, expected: string) => `
 import json
 def needle(digits):
     return bytes(48 + int(d) for d in digits[:4]), bytes(48 + int(d) for d in digits[4:])
@@ -81,27 +81,34 @@ def count(memory, parts):
         hits += memory[at + 4:at + 8] == tail
         at = memory.find(head, at + 1)
     return hits
-needles = {'input': needle(${JSON.stringify(input.split('').reverse().join(''))}[::-1]),
-           'expected': needle(${JSON.stringify(expected.split('').reverse().join(''))}[::-1])}
-hits = {name: 0 for name in needles}
-with open('/proc/self/mem', 'rb', 0) as memory:
-    for line in open('/proc/self/maps').read().splitlines():
-        span, perms = line.split()[:2]
-        if 'r' not in perms or '[vvar' in line or '[vsyscall' in line:
-            continue
-        start, end = (int(part, 16) for part in span.split('-'))
-        try:
-            memory.seek(start)
-            data = memory.read(end - start)
-        except (OSError, OverflowError):
-            continue
-        for name, parts in needles.items():
-            hits[name] += count(data, parts)
-        del data
-print(json.dumps(hits))
-def double(x):
-    return 0
+def scan():
+    needles = {'input': needle(${JSON.stringify(input.split('').reverse().join(''))}[::-1]),
+               'expected': needle(${JSON.stringify(expected.split('').reverse().join(''))}[::-1])}
+    hits = {name: 0 for name in needles}
+    with open('/proc/self/mem', 'rb', 0) as memory:
+        for line in open('/proc/self/maps').read().splitlines():
+            span, perms = line.split()[:2]
+            if 'r' not in perms or '[vvar' in line or '[vsyscall' in line:
+                continue
+            start, end = (int(part, 16) for part in span.split('-'))
+            try:
+                memory.seek(start)
+                data = memory.read(end - start)
+            except (OSError, OverflowError):
+                continue
+            for name, parts in needles.items():
+                hits[name] += count(data, parts)
+            del data
+    return hits
 `;
+
+/** Scans at import, before its tests' calls. */
+const scanner = (input: string, expected: string) =>
+  `${scanning(input, expected)}print(json.dumps(scan()))\ndef double(x):\n    return 0\n`;
+
+/** Scans when it is called, as a check(candidate) test that the worker runs calls it. */
+const scanningDouble = (input: string, expected: string) =>
+  `${scanning(input, expected)}def double(x):\n    print(json.dumps(scan()))\n    return 0\n`;
 
 const shmAttack = `
 import ctypes, json
@@ -216,6 +223,18 @@ describe.each(['warm', 'process'] as const)('sandbox integrity, %s mode', (mode)
     // correct candidate returned just before on the same worker, are not.
     expect(JSON.parse(scan.stdout)).toMatchObject({ expected: 0, input: expect.any(Number) });
     expect(JSON.parse(scan.stdout).input).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('check(candidate): the test body stays in the worker; only the call arguments reach the candidate', async () => {
+    // Strings, so that the argument is in the candidate's memory as digits (the scan works).
+    const tests = ["def check(candidate):\n    assert candidate('49382715') == '98765430'", 'check(double)'];
+    const correct = await runPython(sandbox, { code: 'def double(x):\n    return str(2 * int(x))', tests });
+    expect(correct).toMatchObject({ status: 'ok', tests: ['pass', 'pass'] });
+    const scan = await runPython(sandbox, { code: scanningDouble('49382715', '98765430'), tests });
+    expect(scan).toMatchObject({ status: 'error', tests: ['pass', 'fail'] });
+    const hits = JSON.parse(scan.stdout) as { input: number; expected: number };
+    expect(hits.input).toBeGreaterThan(0);
+    expect(hits.expected).toBe(0);
   }, 120_000);
 
   it('caps System V shared memory and frees it with the candidate; a message queue carries nothing over', async () => {

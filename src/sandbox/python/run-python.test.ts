@@ -30,6 +30,29 @@ describe('runPython', () => {
     expect(raising.traceback).toContain('<candidate>');
   });
 
+  it('runs check(candidate) tests in the worker: outcomes, exceptions, time limit', async () => {
+    const tests = [
+      'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(2, 2) == 4',
+      'check(add)',
+    ];
+    expect(await runPython(warm, { code: addCode, tests })).toMatchObject({
+      status: 'ok',
+      tests: ['pass', 'pass'],
+    });
+    const wrong = await runPython(warm, { code: 'def add(a, b):\n    return 3', tests });
+    expect(wrong).toMatchObject({ status: 'error', tests: ['pass', 'fail'] });
+    expect(wrong.error).toBe('AssertionError: test 2 failed: check(add)');
+    const raising = await runPython(warm, { code: 'def add(a, b):\n    return a + None', tests });
+    expect(raising).toMatchObject({ status: 'error', tests: ['pass', 'error'] });
+    expect(raising.error).toMatch(/^test 2: TypeError: unsupported operand/);
+    const missing = await runPython(warm, { code: 'def plus(a, b):\n    return a + b', tests });
+    expect(missing).toMatchObject({ status: 'error', error: "test 2: NameError: name 'add' is not defined" });
+    // A call that never returns is the candidate's wall-time limit; the worker goes on.
+    const stuck = await runPython(warm, { code: 'import time\ndef add(a, b):\n    time.sleep(60)', tests });
+    expect(stuck.status).toBe('timeout');
+    expect(await runPython(warm, { code: addCode, tests })).toMatchObject({ status: 'ok' });
+  });
+
   it('reports an expression as JSON and as repr', async () => {
     const json = await runPython(warm, { code: addCode, expression: '{"sum": add(2, 3), "pair": (1, 2)}' });
     expect(json.result).toEqual({ pair: [1, 2], sum: 5 });

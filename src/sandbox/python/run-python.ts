@@ -10,6 +10,8 @@ export interface PythonCandidate {
    * Statements run after `code` in the same namespace, e.g. MBPP's `assert f(1) == 2` lines. The
    * sandbox's worker judges each (the candidate only reports the values of its calls): `ok` means
    * every test was seen to hold; an early exit, a non-builtin value or a false assert is an `error`.
+   * HumanEval-style tests (`def check(candidate): ...` then `check(f)`, or loops over asserts) run
+   * in the worker itself, calling the program's functions in the candidate on builtin values.
    */
   readonly tests?: readonly string[];
   /** Call a function on shared inputs; canonical outputs come back as `outputs`. */

@@ -23,6 +23,37 @@ const forgers: Record<string, string> = {
 };
 const correctAdd = 'def add(a, b):\n    return a + b';
 
+/**
+ * HumanEval-style tests: a check(candidate) function called as a statement. The worker runs it;
+ * the candidate only answers for its names (`add`), so these forgers attack the calls instead.
+ */
+const checkTests = [
+  [
+    "METADATA = {'author': 'symgen', 'dataset': 'test'}",
+    '',
+    'def check(candidate):',
+    '    assert candidate(1, 2) == 3',
+    '    for x in range(-3, 4):',
+    '        assert candidate(x, 2 * x) == 3 * x',
+    '    assert abs(candidate(0.5, 0.25) - 0.75) < 1e-9',
+    '    assert sorted([candidate(0, 1), 3]) == [1, 3]',
+    '    try:',
+    "        candidate('a', 1)",
+    '    except TypeError:',
+    '        pass',
+    '    else:',
+    "        raise AssertionError('str + int must raise TypeError')",
+  ].join('\n'),
+  'check(add)',
+];
+const checkForgers: Record<string, string> = {
+  'exits with 0 inside the call': `def add(a, b):\n    import os\n    os._exit(0)`,
+  'raises SystemExit inside the call': `def add(a, b):\n    raise SystemExit(0)`,
+  'forged frames on the values pipe (report and answers), then os._exit(0)': `${wrongAdd}import json, os, struct\nfor body in [{'steps': [], 'done': True}] + [['ok', True]] * 3 + [['callable']] + [['ok', ['i', '0x3']]] * 20:\n    data = json.dumps(body).encode()\n    os.write(3, struct.pack('>I', len(data)) + data)\nos._exit(0)`,
+  'rebinds the helpers the check uses': `${wrongAdd}import builtins\nbuiltins.abs = lambda x: 0\nbuiltins.sorted = lambda *a, **k: [1, 3]\nbuiltins.range = lambda *a: []\ndef check(candidate):\n    pass`,
+  'answers with an always-equal list subclass': `class L(list):\n    def __eq__(self, other):\n        return True\n    __hash__ = None\ndef add(a, b):\n    return L()`,
+};
+
 describe.each(['warm', 'process'] as const)(
   'forged passes, %s mode',
   (mode) => {
@@ -57,6 +88,56 @@ describe.each(['warm', 'process'] as const)(
         correct: 'ok',
       });
       expect(results.at(-1)).toMatchObject({ status: 'ok', key: 'pass' });
+    });
+
+    it('HumanEval-style check(candidate): no forger passes, the correct program does', async () => {
+      const environment = pythonEnvironment({ tests: checkTests });
+      const all = { ...forgers, ...checkForgers };
+      const programs = [...Object.values(all), ...Object.values(all), correctAdd];
+      const results = await Promise.all(programs.map((program) => executor.execute(program, environment)));
+      const names = [...Object.keys(all), ...Object.keys(all), 'correct'];
+      expect(Object.fromEntries(results.map((result, index) => [names[index], result.status]))).toEqual({
+        ...Object.fromEntries(Object.keys(all).map((name) => [name, 'error'])),
+        correct: 'ok',
+      });
+      expect(results.at(-1)).toMatchObject({ status: 'ok', key: 'pass' });
+      // The early exits are failures of the test, not of the sandbox.
+      const early = await executor.execute(checkForgers['exits with 0 inside the call']!, environment);
+      expect(early).toMatchObject({
+        status: 'error',
+        error: expect.stringContaining('stopped before test 2'),
+      });
+    });
+
+    it('tests that loop over asserts or call as a statement are judged by the worker too', async () => {
+      const environment = pythonEnvironment({
+        tests: [
+          'for x in range(-3, 4):\n    assert add(x, 1) == x + 1',
+          'if add(2, 2) != 4:\n    raise ValueError("add")',
+        ],
+      });
+      const all = { ...forgers, ...checkForgers };
+      const results = await Promise.all(
+        [...Object.values(all), correctAdd].map((program) => executor.execute(program, environment)),
+      );
+      expect(results.map((result) => result.status)).toEqual([...Object.keys(all).map(() => 'error'), 'ok']);
+    });
+
+    it('check(candidate) may use the program’s other functions, which still run in the candidate', async () => {
+      const tests = [
+        'def check(candidate):\n    for word in ["abc", "symgen", ""]:\n        assert candidate(encode_shift(word)) == word',
+        'check(decode_shift)',
+      ];
+      const encode = 'def encode_shift(s):\n    return "".join(chr(ord(c) + 1) for c in s)\n';
+      const environment = pythonEnvironment({ tests });
+      const [right, wrong] = await Promise.all(
+        [
+          `${encode}def decode_shift(s):\n    return "".join(chr(ord(c) - 1) for c in s)`,
+          `${encode}def decode_shift(s):\n    return s`,
+        ].map((program) => executor.execute(program, environment)),
+      );
+      expect(right).toMatchObject({ status: 'ok', key: 'pass' });
+      expect(wrong).toMatchObject({ status: 'error', error: expect.stringContaining('AssertionError') });
     });
 
     it('a function under test named like a builtin is the candidate’s own (MBPP 126 defines sum)', async () => {

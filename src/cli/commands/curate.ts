@@ -12,7 +12,10 @@ export const defineCurate: CommandDefinition = (program, setExitCode) => {
       'dataset JSONL: question + program (or query/sql), optional confidence, db_id',
     )
     .requiredOption('--out <file>', 'curated JSONL (each line gets a weight), written whole or not at all')
-    .option('--task <task>', 'task of the programs: sql (default), python, math, bash, top, qdmr')
+    .option(
+      '--task <task>',
+      'task of the programs, whose normal form also compares programs: sql (default), python, math, bash, top, qdmr',
+    )
     .option('--task-module <file>', 'a JavaScript module exporting a user-defined task (docs/tasks.md)')
     .option('--dropped <file>', 'dropped examples with their reason (default: <out>.dropped.jsonl)')
     .option('--review <file>', 'review queue, lowest confidence first (default: <out>.review.jsonl)')
@@ -40,8 +43,6 @@ export const defineCurate: CommandDefinition = (program, setExitCode) => {
       '--decontaminate-min-words <n>',
       'texts shorter than an n-gram are compared whole down to this many words (default 8)',
     )
-    .option('--task <task>', 'the task whose normal form compares programs (default sql)')
-    .option('--task-module <file>', 'a user-defined task module (its normal form)')
     .option('--review-below <f>', 'kept examples below this confidence go to the review queue')
     .option('--relabel-below <f>', 'examples below this confidence are sent to the auxiliary model')
     .option('--relabel-model <name>', 'auxiliary model that checks or corrects low-confidence examples')

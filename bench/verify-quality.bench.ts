@@ -560,7 +560,7 @@ async function main_(): Promise<void> {
     for (const entry of pools) {
       totals[entry.gold.benchmark]!++;
       const result = await run(entry.gold.query, entry.gold);
-      for (const check of sqlResultChecks(entry.gold.query)) {
+      for (const check of sqlResultChecks(entry.gold.query, environmentOf(entry.gold))) {
         const probe = await run(check.probe, entry.gold);
         if (check.flawed(probe, result))
           flagged[entry.gold.benchmark]![check.name] = (flagged[entry.gold.benchmark]![check.name] ?? 0) + 1;

@@ -179,7 +179,7 @@ export interface TaskExtras {
    * through a tie, duplicate rows in a list of entities, COUNT(x) against COUNT(DISTINCT x)). With
    * `checks` on, a flawless group wins, or the question is rejected with the flaw's name.
    */
-  checks?(program: string): readonly ResultCheck[];
+  checks?(program: string, environment?: ExecutionEnvironment): readonly ResultCheck[];
   /**
    * The task's own verifier of whole files, which `verifyTaskFile` (and so `symgen verify`) hands the
    * checked request to instead of running its per-example stream. It must write the bytes the stream

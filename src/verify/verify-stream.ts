@@ -338,7 +338,7 @@ function checkPlan(
         (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
     )[0]!;
     const program = plan.distinct.get(textKey)!;
-    const checks = task.checks(program);
+    const checks = task.checks(program, plan.environment);
     if (checks.length > 0) out.push({ key, program, textKey, checks });
   }
   return out;

@@ -181,6 +181,12 @@ export interface TaskExtras {
    */
   checks?(program: string, environment?: ExecutionEnvironment): readonly ResultCheck[];
   /**
+   * A result group's score in the vote, when it is more than its votes: groups are ranked by it
+   * (then by votes) and a tie is a tie of scores; `minVotes` still counts votes. Python: CodeT's
+   * dual agreement, programs x generated asserts they pass, for groups keyed by the asserts passed.
+   */
+  score?(key: string, votes: number): number;
+  /**
    * The task's own verifier of whole files, which `verifyTaskFile` (and so `symgen verify`) hands the
    * checked request to instead of running its per-example stream. It must write the bytes the stream
    * would write, faster: SQL's runs statements on worker threads in C (tasks/sql/verify-threads/).

@@ -199,7 +199,13 @@ export interface TaskExtras {
    * through a tie, duplicate rows in a list of entities, COUNT(x) against COUNT(DISTINCT x)). With
    * `checks` on, a flawless group wins, or the question is rejected with the flaw's name.
    */
-  checks?(program: string): readonly ResultCheck[];
+  checks?(program: string, environment?: ExecutionEnvironment): readonly ResultCheck[];
+  /**
+   * A result group's score in the vote, when it is more than its votes: groups are ranked by it
+   * (then by votes) and a tie is a tie of scores; `minVotes` still counts votes. Python: CodeT's
+   * dual agreement, programs x generated asserts they pass, for groups keyed by the asserts passed.
+   */
+  score?(key: string, votes: number): number;
   /**
    * The task's own verifier of whole files, which `verifyTaskFile` (and so `symgen verify`) hands the
    * checked request to instead of running its per-example stream. It must write the bytes the stream

@@ -262,7 +262,7 @@ function checkedVote(
   flaws?: ReadonlyMap<string, readonly string[]>,
 ): VoteDecision {
   const { check } = context.task;
-  if (!check) return vote(samples, context.options, flaws);
+  if (!check) return vote(samples, context.options, flaws, context.task.score);
   const flags = new Map<string, { reason: string; detail: string } | undefined>();
   let flagged: { reason: string; detail: string } | undefined;
   const checked = samples.map((sample) => {
@@ -273,10 +273,10 @@ function checkedVote(
     flagged ??= flag;
     return { ...sample, flag: flag.reason };
   });
-  if (!flagged) return vote(samples, context.options, flaws);
-  const decision = vote(checked, context.options, flaws);
+  if (!flagged) return vote(samples, context.options, flaws, context.task.score);
+  const decision = vote(checked, context.options, flaws, context.task.score);
   if (decision.status === 'accepted') return decision;
-  const unchecked = vote(samples, context.options, flaws);
+  const unchecked = vote(samples, context.options, flaws, context.task.score);
   return unchecked.status === 'accepted'
     ? {
         ...decision,
@@ -338,7 +338,7 @@ function checkPlan(
         (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
     )[0]!;
     const program = plan.distinct.get(textKey)!;
-    const checks = task.checks(program);
+    const checks = task.checks(program, plan.environment);
     if (checks.length > 0) out.push({ key, program, textKey, checks });
   }
   return out;
@@ -363,7 +363,7 @@ function stopAt(
   read: number,
   flaws: ReadonlyMap<string, readonly string[]>,
 ): StopReason | undefined {
-  const decision = vote(outcomes(plan, settled, read), context.options);
+  const decision = vote(outcomes(plan, settled, read), context.options, undefined, context.task.score);
   const check = checkStop(
     decision.clusters.filter((cluster) => !flaws.get(cluster.key)?.length).map((cluster) => cluster.votes),
     read,

@@ -63,7 +63,12 @@ export interface Cluster {
   readonly programs: ClusterProgram[];
   /** Sanity checks this group failed (with checks on). */
   readonly flaws?: readonly string[];
+  /** The group's score when the task scores groups (CodeT: programs x generated asserts passed). */
+  readonly score?: number;
 }
+
+/** A task's score of a result group (`TaskExtras.score`); the vote ranks groups by it, then by votes. */
+export type GroupScore = (key: string, votes: number) => number;
 
 export type RejectionReason =
   | 'no-candidates'
@@ -107,6 +112,7 @@ export function vote(
   samples: readonly SampleOutcome[],
   options: VoteOptions,
   flaws?: ReadonlyMap<string, readonly string[]>,
+  score?: GroupScore,
 ): VoteDecision {
   const failures: Record<string, number> = {};
   const errors = new Set<string>();
@@ -143,7 +149,11 @@ export function vote(
       clusters: [],
     };
   }
-  const grouped = cluster(ballots);
+  const grouped = score
+    ? cluster(ballots)
+        .map((group) => ({ ...group, score: score(group.key, group.votes) }))
+        .sort((a, b) => b.score - a.score || b.votes - a.votes)
+    : cluster(ballots);
   if (!grouped[0])
     return {
       ...base,
@@ -317,7 +327,9 @@ function toCluster(key: string, members: readonly Ballot[]): Cluster {
 /** The winning cluster, or undefined when the largest clusters tie and the tie cannot be settled. */
 function settleTie(clusters: readonly Cluster[], tie: TieBreak): Cluster | undefined {
   const top = clusters[0]!;
-  const tied = clusters.filter((candidate) => candidate.votes === top.votes);
+  const tied = clusters.filter((candidate) =>
+    top.score === undefined ? candidate.votes === top.votes : candidate.score === top.score,
+  );
   if (tied.length === 1) return top;
   if (tie !== 'logprob' || tied.some((candidate) => candidate.meanLogprob === undefined)) return undefined;
   const sorted = [...tied].sort((a, b) => b.meanLogprob! - a.meanLogprob!);

@@ -81,7 +81,7 @@ function pythonKnowledgeText(record: TaskRecord): string {
   if (data.entryPoint) return `Write a Python function named ${data.entryPoint}.`;
   return data.inputs.length > 0
     ? `It will be called with these arguments:\n${data.inputs.map((input) => `(${input})`).join('\n')}`
-    : 'Write one Python function, then a few example calls of it (print(f(...))), so answers can be compared.';
+    : 'Write one Python function, then three assert lines that test it on example inputs (assert f(...) == expected), so answers and tests can be checked against each other.';
 }
 
 /** The Python task's generation parts (MBPP). */

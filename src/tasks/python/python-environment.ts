@@ -1,4 +1,5 @@
 import type { ExecutionEnvironment, TaskRecord } from '../spec.js';
+import { assertsInText, MAX_GENERATED_TESTS } from './codet.js';
 
 /** What a Python example's candidates are checked against. */
 export interface PythonEnvironmentData {
@@ -10,6 +11,11 @@ export interface PythonEnvironmentData {
   readonly inputs: readonly string[];
   /** The function to call on the inputs; default: the last function the candidate defines. */
   readonly entryPoint?: string;
+  /**
+   * Without tests: asserts the model wrote (`generated_tests`, and the assert lines in the
+   * candidates' texts), each run against every candidate (CodeT, `codet.ts`). Absent when none.
+   */
+  readonly generatedTests?: readonly string[];
 }
 
 /** Inputs at most per example: proposed inputs past it are dropped (first come, first kept). */
@@ -49,7 +55,8 @@ export function callsInText(text: string): string[] {
 }
 
 /**
- * The environment of a Python example: its tests (`tests` or MBPP's `test_list`), setup code, and the shared inputs: the example's `inputs` and
+ * The environment of a Python example: its tests (`tests` or MBPP's `test_list`), setup code, the
+ * generated asserts when it has no tests (CodeT), and the shared inputs: the example's `inputs` and
  * those its candidates propose (`candidates[].inputs`, and calls in their text: `callsInText`),
  * deduplicated, at most `MAX_SHARED_INPUTS`.
  */
@@ -72,8 +79,29 @@ export function pythonEnvironment(
   );
   const entryPoint = typeof record.entry_point === 'string' ? record.entry_point : undefined;
   const id = record.task_id ?? record.id;
+  // Without tests, the asserts the model wrote (CodeT): given, then from each candidate's text.
+  const written =
+    tests.length > 0
+      ? []
+      : [
+          ...strings(record.generated_tests),
+          ...(Array.isArray(record.candidates)
+            ? record.candidates.flatMap((candidate) => {
+                if (typeof candidate === 'string') return assertsInText(candidate);
+                const program = (candidate as { program?: unknown } | null)?.program;
+                return typeof program === 'string' ? assertsInText(program) : [];
+              })
+            : []),
+        ];
+  const generatedTests = [...new Set(written.map((test) => test.trim()))].slice(0, MAX_GENERATED_TESTS);
   return {
     id: id === undefined ? '' : String(id),
-    data: { tests, setup, inputs, ...(entryPoint ? { entryPoint } : {}) },
+    data: {
+      tests,
+      setup,
+      inputs,
+      ...(entryPoint ? { entryPoint } : {}),
+      ...(generatedTests.length > 0 ? { generatedTests } : {}),
+    },
   };
 }

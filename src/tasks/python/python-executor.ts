@@ -1,14 +1,16 @@
 import { runPython } from '../../sandbox/python/index.js';
 import { lazySandbox, type PythonExecutorOptions } from '../../sandbox/python/lazy-sandbox.js';
 import type { ExecutionResult, Executor } from '../spec.js';
+import { codetKey, withoutAsserts } from './codet.js';
 import type { PythonEnvironmentData } from './python-environment.js';
 
 export type { PythonExecutorOptions };
 
 /**
  * The Python executor: with tests, a candidate's result is `pass` (the sandbox's worker saw every
- * test hold, comparing builtin values it decoded itself) or an error;
- * without, its key is the list of its outputs on the shared inputs (an input that raises counts as
+ * test hold, comparing builtin values it decoded itself) or an error; without tests but with
+ * generated asserts (CodeT), the set of asserts it passes (`codet:...`, scored by `codetScore`);
+ * with neither, its key is the list of its outputs on the shared inputs (an input that raises counts as
  * the same `!error` for everyone, so an input no candidate runs tells no one apart). With neither,
  * there is nothing to compare on and the candidate is an error.
  */
@@ -36,6 +38,24 @@ export function createPythonExecutor(options: PythonExecutorOptions = {}): Execu
           key: 'pass',
           size: data.tests.length,
           preview: 'passed every test',
+          durationMs,
+        };
+      }
+      if (data.generatedTests && data.generatedTests.length > 0) {
+        // CodeT: the program (its own asserts left out) against each generated assert, one by one.
+        const bare = withoutAsserts(code);
+        const passed: boolean[] = [];
+        for (const test of data.generatedTests) {
+          const run = await runPython(box, { code: bare, tests: [test] }, executeOptions?.signal);
+          passed.push(run.status === 'ok');
+        }
+        const durationMs = performance.now() - started;
+        if (!passed.some(Boolean)) return failed('error', 'passes none of the generated asserts', durationMs);
+        return {
+          status: 'ok',
+          key: codetKey(passed),
+          size: passed.filter(Boolean).length,
+          preview: `passes ${passed.filter(Boolean).length} of ${passed.length} generated asserts`,
           durationMs,
         };
       }

@@ -44,7 +44,23 @@ describe('neighbour databases', () => {
   it('collects numeric and string literals, signs included', () => {
     expect(
       collectLiterals(["SELECT a FROM t WHERE b > -3.5 AND c = 'o''hare' LIMIT 2", 'SELECT 1 - 2']),
-    ).toEqual({ numbers: [-3.5, 1, 2], strings: ["o'hare"] });
+    ).toEqual({
+      numbers: [-3.5, 1, 2],
+      strings: ["o'hare"],
+      byColumn: { b: [-3.5] },
+      stringsByColumn: { c: ["o'hare"] },
+    });
+  });
+
+  it('ties each literal to the column it is compared with, through CAST, subqueries and COUNT', () => {
+    const literals = collectLiterals([
+      'SELECT name FROM r WHERE CAST(r.erp AS DECIMAL(10,2)) > 150 AND x IN (SELECT y FROM s WHERE 30 < s.len)',
+      "SELECT kind FROM t WHERE t.state = 'vermont' GROUP BY kind HAVING COUNT(*) > 3",
+      'SELECT a FROM t WHERE t.age BETWEEN 18 AND 65',
+    ]);
+    expect(literals.byColumn).toEqual({ age: [18, 65], erp: [150], len: [30] });
+    expect(literals.counts).toEqual([3]);
+    expect(literals.stringsByColumn).toEqual({ state: ['vermont'] });
   });
 
   it('maps values in order, ties kept, each move between its neighbours', () => {
@@ -126,6 +142,65 @@ describe('neighbour databases', () => {
     ];
     expect(await groups(tied, 0)).toHaveLength(1);
     expect(await groups(tied, 8)).toHaveLength(1);
+  });
+
+  it('splits boundaries the original cannot: text numbers behind CAST, group sizes, a conjunction with no row', async () => {
+    const file = join(dir, 'clubs.sqlite');
+    const db = new Database(file);
+    db.exec(
+      `CREATE TABLE club (id INTEGER PRIMARY KEY, name TEXT, kind TEXT, state TEXT, members TEXT, founded INTEGER);`,
+    );
+    // members are numbers stored as text, none between 100 and 120; kinds have 1 or 5 clubs;
+    // no club is in vermont.
+    const kinds = ['chess', 'chess', 'chess', 'chess', 'chess', 'go', 'bridge', 'poker', 'rowing', 'darts'];
+    kinds.forEach((kind, index) => {
+      db.prepare('INSERT INTO club VALUES (?, ?, ?, ?, ?, ?)').run(
+        index + 1,
+        `c${index}`,
+        kind,
+        index % 2 ? 'texas' : 'ohio',
+        String(index < 4 ? 40 + index * 20 : 130 + index * 10),
+        1900 + index * 7,
+      );
+    });
+    db.close();
+    const environment = DatabaseSet.open(file).resolve(undefined);
+    const split = async (programs: string[], testSuite: number) => {
+      const record = await verifyExample(
+        { id: 'c', candidates: programs.map((program) => ({ program })) },
+        { ...context(testSuite), environment: () => environment },
+      );
+      return (record.clusters as unknown[]).length;
+    };
+    const pairs = [
+      [
+        'SELECT name FROM club WHERE CAST(club.members AS INTEGER) > 100',
+        'SELECT name FROM club WHERE CAST(club.members AS INTEGER) > 120',
+      ],
+      [
+        'SELECT kind FROM club GROUP BY kind HAVING COUNT(*) > 3',
+        'SELECT kind FROM club GROUP BY kind HAVING COUNT(*) > 1',
+      ],
+      [
+        "SELECT name FROM club WHERE state = 'vermont' AND founded > 1920",
+        "SELECT name FROM club WHERE state = 'vermont' AND founded > 1930",
+      ],
+    ];
+    for (const pair of pairs) {
+      expect(await split(pair, 0), pair[0]).toBe(1);
+      expect(await split(pair, 5), pair[0]).toBe(2);
+    }
+    // Equivalent forms of each stay together on the same neighbours.
+    expect(
+      await split(
+        [
+          'SELECT kind FROM club GROUP BY kind HAVING COUNT(*) > 3',
+          'SELECT kind FROM club GROUP BY kind HAVING COUNT(*) >= 4',
+          'SELECT c.kind FROM club AS c GROUP BY c.kind HAVING 3 < count(c.id)',
+        ],
+        5,
+      ),
+    ).toBe(1);
   });
 
   it('a boundary mutant that agrees on the original splits on the neighbours', async () => {

@@ -22,8 +22,15 @@ import { collectLiterals, type SqlLiterals } from './literals.js';
  *   and a program that was deterministic stays so; a value can cross any boundary the data did not
  *   (`population > 150000` against `> 160000` with no city between the two). Key columns (primary and
  *   foreign keys, and columns named `id` or `..._id`) are left alone.
- * - **values drawn next to the literals in a few rows** (rows holding a string literal of the
- *   candidates first), each a value no row of its column holds, so no tie is made;
+ * - **string literals written where they are compared**: `state_name = 'vermont'` puts 'vermont'
+ *   in a row or two of each table with a `state_name`, so a conjunction has rows to meet;
+ * - **values drawn next to the literals** (rows holding a string literal of the candidates first),
+ *   each a value no row of its column holds, so no tie is made: a column compared with literals
+ *   (`population > 150000`, in a subquery, a join or behind `CAST`) gets values on both sides of each
+ *   boundary; numbers stored as text are perturbed as numbers and written back as text;
+ * - **rows copied from existing ones** (even neighbours, when a candidate compares a `COUNT` with a
+ *   number): group sizes change (`HAVING COUNT(*) > 3` against `> 1`), keys get fresh values,
+ *   foreign keys stay valid;
  * - **text values set to variants of the string literals** (upper-cased, with a word before or after)
  *   in a row or two of columns holding the literal (every other neighbour);
  * - **rows deleted** (a fifth, every other neighbour), never a row a declared foreign key refers to.
@@ -44,7 +51,7 @@ export function defaultNeighbourDir(): string {
   return join(base, 'symgen', 'test-suite');
 }
 
-const VERSION = 'neighbours-4';
+const VERSION = 'neighbours-5';
 const built = new Map<string, ExecutionEnvironment[]>();
 
 /**
@@ -63,7 +70,7 @@ export function neighbourDatabases(
   const sha256 = environment.sha256 ?? createHash('sha256').update(readFileSync(path)).digest('hex');
   const literals = collectLiterals(programs);
   const literalsHash = createHash('sha256')
-    .update(JSON.stringify([VERSION, literals.numbers, literals.strings]))
+    .update(JSON.stringify([VERSION, literals]))
     .digest('hex')
     .slice(0, 16);
   const folder = join(options.dir ?? defaultNeighbourDir(), sha256.slice(0, 16), literalsHash);
@@ -99,7 +106,9 @@ function buildNeighbour(
       const schema = readSqliteSchema(db);
       db.transaction(() => {
         moveNumbers(db, schema, literals.numbers, random);
+        plantStrings(db, schema, literals, random);
         placeNearLiterals(db, schema, literals, random);
+        if (index % 2 === 0 && literals.counts) copyRows(db, schema, random);
         if (index % 2 === 1) {
           varyStrings(db, schema, literals.strings, random);
           deleteRows(db, schema, random);
@@ -194,6 +203,44 @@ function moveNumbers(
 }
 
 /**
+ * String literals compared with a column (`state_name = 'vermont'`) written into one or two rows of
+ * each table with that column (each literal with probability 0.7), so a conjunction with a boundary
+ * (`state_name = 'vermont' AND population > 150000`) has rows to meet even where the original holds
+ * none; the numbers placed next afterwards prefer these rows. Key columns are left alone.
+ */
+function plantStrings(
+  db: Database.Database,
+  schema: SqlSchema,
+  literals: SqlLiterals,
+  random: () => number,
+): void {
+  const compared = literals.stringsByColumn;
+  if (!compared) return;
+  const keys = keyColumns(schema);
+  for (const table of schema.tables) {
+    if (!hasRowid(db, table.name)) continue;
+    const quotedTable = quoteIdentifier(table.name);
+    const rows = (
+      db.prepare(`SELECT rowid AS r FROM ${quotedTable} ORDER BY rowid`).all() as { r: number }[]
+    ).map((row) => row.r);
+    if (rows.length < 2) continue;
+    for (const column of table.columns) {
+      const strings = own(compared, column.name.toLowerCase());
+      if (!strings || keys.has(`${table.name}\u0000${column.name}`)) continue;
+      const update = db.prepare(
+        `UPDATE ${quotedTable} SET ${quoteIdentifier(column.name)} = ? WHERE rowid = ?`,
+      );
+      for (const literal of strings) {
+        if (random() >= 0.7) continue;
+        const times = random() < 0.5 ? 1 : 2;
+        for (let time = 0; time < times; time++)
+          update.run(literal, rows[Math.floor(random() * rows.length)]!);
+      }
+    }
+  }
+}
+
+/**
  * Values drawn next to the literals in a few rows: for each numeric column, up to three rows (rows
  * holding one of the string literals first, so `state = 'alabama' AND population > 150000` meets an
  * alabama city near 150000) get a value next to a literal that no row of that column holds, so no new
@@ -232,19 +279,126 @@ function placeNearLiterals(
       const values = db
         .prepare(`SELECT DISTINCT ${quotedColumn} AS v, typeof(${quotedColumn}) AS t FROM ${quotedTable}`)
         .all() as { v: unknown; t: string }[];
-      const numeric = values.filter((value) => value.t === 'integer' || value.t === 'real');
+      const compared = literals.byColumn && own(literals.byColumn, column.name.toLowerCase());
+      let numeric = values.filter((value) => value.t === 'integer' || value.t === 'real');
+      // Numbers stored as text (compared through CAST): perturbed numerically, written back as text.
+      let asText = false;
+      if (compared && numeric.length < values.length / 2) {
+        const textual = values.filter((value) => value.t === 'text' && NUMBER_TEXT.test(String(value.v)));
+        if (textual.length >= values.length / 2) {
+          numeric = textual;
+          asText = true;
+        }
+      }
       if (numeric.length === 0 || numeric.length < values.length / 2) continue;
-      const integers = numeric.every((value) => value.t === 'integer');
+      const integers = numeric.every((value) => value.t === 'integer' || /^-?\d+$/.test(String(value.v)));
       const taken = new Set(numeric.map((value) => Number(value.v)));
-      const points = targets(literals.numbers, integers).filter((point) => !taken.has(point));
+      const points = targets(compared ?? literals.numbers, integers).filter((point) => !taken.has(point));
       const update = db.prepare(`UPDATE ${quotedTable} SET ${quotedColumn} = ? WHERE rowid = ?`);
-      for (let count = 0; count < 3 && points.length > 0; count++) {
-        const pool = preferred.length > 0 && random() < 0.7 ? preferred : all;
-        const row = pool[Math.floor(random() * pool.length)]!;
-        const index = Math.floor(random() * points.length);
-        const point = points[index]!;
-        points.splice(index, 1);
-        update.run(point, row);
+      // A column compared with literals gets values on both sides of each boundary (each point with
+      // probability 0.6, in distinct rows); any other numeric column up to three points.
+      const used = new Set<number>();
+      const pick = () => {
+        for (let attempt = 0; attempt < 4; attempt++) {
+          const pool = preferred.length > 0 && random() < 0.7 ? preferred : all;
+          const row = pool[Math.floor(random() * pool.length)]!;
+          if (!used.has(row)) return row;
+        }
+        return undefined;
+      };
+      const chosen = compared
+        ? points.filter(() => random() < 0.6)
+        : Array.from({ length: Math.min(3, points.length) }, () => {
+            const index = Math.floor(random() * points.length);
+            return points.splice(index, 1)[0]!;
+          });
+      for (const point of chosen) {
+        const row = pick();
+        if (row === undefined) continue;
+        used.add(row);
+        update.run(asText ? String(point) : point, row);
+      }
+    }
+  }
+}
+
+const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/**
+ * Rows copied from existing ones, so group sizes change (`HAVING COUNT(*) > 3` against `> 1`): about
+ * a quarter of the rows of each table get a copy (some two), with a fresh value in each key column
+ * that no foreign key constrains (integers: above the greatest; text: a suffix), and a foreign-key
+ * column of a composite primary key moved to another value its parent holds. A copy that would break
+ * a UNIQUE constraint is not made. Declared foreign keys stay valid: copied references exist.
+ */
+function copyRows(db: Database.Database, schema: SqlSchema, random: () => number): void {
+  for (const table of schema.tables) {
+    if (!hasRowid(db, table.name)) continue;
+    const quotedTable = quoteIdentifier(table.name);
+    const rows = db.prepare(`SELECT * FROM ${quotedTable} ORDER BY rowid`).all() as Record<string, unknown>[];
+    if (rows.length === 0) continue;
+    const primary = table.columns.filter((column) => column.primaryKey > 0);
+    const foreign = new Map(table.foreignKeys.map((key) => [key.column, key]));
+    const names = table.columns.map((column) => column.name);
+    const insert = db.prepare(
+      `INSERT INTO ${quotedTable} (${names.map(quoteIdentifier).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+    );
+    const greatest = new Map<string, number>();
+    for (const column of primary) {
+      const max = db
+        .prepare(`SELECT max(${quoteIdentifier(column.name)}) AS m FROM ${quotedTable}`)
+        .get() as {
+        m: unknown;
+      };
+      greatest.set(column.name, typeof max.m === 'number' ? max.m : 0);
+    }
+    const parents = new Map<string, unknown[]>();
+    let copies = 0;
+    for (const row of rows) {
+      const times = random() < 0.25 ? (random() < 0.3 ? 2 : 1) : 0;
+      for (let time = 0; time < times; time++) {
+        const copy = { ...row };
+        let possible = true;
+        for (const column of primary) {
+          const key = foreign.get(column.name);
+          if (key) {
+            if (primary.length === 1) {
+              possible = false;
+              break;
+            }
+            let values = parents.get(column.name);
+            if (!values) {
+              try {
+                values = db
+                  .prepare(
+                    `SELECT DISTINCT ${quoteIdentifier(key.refColumn)} FROM ${quoteIdentifier(key.refTable)} WHERE ${quoteIdentifier(key.refColumn)} IS NOT NULL ORDER BY 1`,
+                  )
+                  .pluck()
+                  .all();
+              } catch {
+                values = [];
+              }
+              parents.set(column.name, values);
+            }
+            if (values.length === 0) {
+              possible = false;
+              break;
+            }
+            copy[column.name] = values[Math.floor(random() * values.length)];
+          } else if (typeof row[column.name] === 'number' || row[column.name] === null) {
+            const next = Math.floor(greatest.get(column.name)!) + 1;
+            greatest.set(column.name, next);
+            copy[column.name] = next;
+          } else {
+            copy[column.name] = `${String(row[column.name])} ${++copies}`;
+          }
+        }
+        if (!possible) break;
+        try {
+          insert.run(...names.map((name) => copy[name] as never));
+        } catch {
+          // a UNIQUE constraint (or a composite key already taken): no copy
+        }
       }
     }
   }
@@ -388,6 +542,11 @@ function hasRowid(db: Database.Database, table: string): boolean {
     known.set(table, answer);
   }
   return answer;
+}
+
+/** A record's own entry (a column may be called `constructor`). */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function seedOf(hash: string, index: number): number {

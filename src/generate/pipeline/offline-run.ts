@@ -3,6 +3,7 @@ import type { Demonstration } from '../../prompt/demonstrations/index.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { Executor, GenerationSource, TaskPlugin } from '../../tasks/spec.js';
+import type { SqlFeatures } from '../../tasks/sql/features.js';
 import type { MixTarget } from '../../tasks/sql/mix.js';
 import { generateFromDemonstrations } from '../grammar/generate.js';
 import { engineInfo } from './engine-info.js';
@@ -81,6 +82,8 @@ export async function runOfflinePipeline(options: {
         progress.emit();
       }
     };
+    // what the grammar made, so programs-first aims at what it left missing
+    const fromGrammar: SqlFeatures[] = [];
     if (options.demonstrations && source.path) {
       for await (const example of generateFromDemonstrations({
         dbPath: source.path,
@@ -88,9 +91,11 @@ export async function runOfflinePipeline(options: {
         demonstrations: options.demonstrations,
         count: quota * 2,
         seed: seedFrom(config.seed, dbId, 'grammar'),
+        ...(options.target ? { target: options.target(dbId) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       })) {
         options.signal?.throwIfAborted();
+        fromGrammar.push(example.features);
         insert({
           id: example.id,
           question: example.question,
@@ -114,7 +119,8 @@ export async function runOfflinePipeline(options: {
       }
     }
     if (count >= quota) continue;
-    const target = options.target?.(dbId);
+    const whole = options.target?.(dbId);
+    const target = whole && fromGrammar.length > 0 ? remainingMix(whole, fromGrammar, quota) : whole;
     // draws beyond the quota leave room for programs whose question repeats or that do not run
     for await (const example of sampledExamples({
       task,
@@ -140,4 +146,31 @@ export async function runOfflinePipeline(options: {
     await options.checkpoint?.();
   }
   return { complete };
+}
+
+/**
+ * The mix the rest of `quota` should have for the whole to reach `target`, given the pairs made so
+ * far: each hardness level's and clause's missing count over the pairs left (clipped to [0, 1]).
+ */
+export function remainingMix(target: MixTarget, made: readonly SqlFeatures[], quota: number): MixTarget {
+  const left = Math.max(1, quota - made.length);
+  const count = (test: (features: SqlFeatures) => boolean) => made.filter(test).length;
+  const hardness: Record<string, number> = {};
+  for (const [level, share] of Object.entries(target.hardness))
+    hardness[level] = Math.max(0, (share ?? 0) * quota - count((features) => features.hardness === level));
+  const total = Object.values(hardness).reduce((sum, value) => sum + value, 0);
+  const clauses: Record<string, number> = {};
+  for (const [clause, share] of Object.entries(target.clauses))
+    clauses[clause] = Math.min(
+      1,
+      Math.max(0, (share * quota - count((features) => features.clauses.includes(clause))) / left),
+    );
+  return {
+    ...target,
+    hardness:
+      total > 0
+        ? Object.fromEntries(Object.entries(hardness).map(([level, value]) => [level, value / total]))
+        : target.hardness,
+    clauses,
+  };
 }

@@ -62,6 +62,15 @@ export interface ExpandOptions {
   /** Failed fills of one rule in a row before it is set aside. @default 40 */
   readonly maxFailures?: number;
   readonly onReject?: (reason: FillRejection, rule: string) => void;
+  /**
+   * How likely each rule is to be drawn next (by its index in `rules`), asked before every draw;
+   * rules are drawn uniformly without it.
+   */
+  readonly ruleWeight?: (index: number) => number;
+  /** The expansion ends when no rule still in play weighs more than this. @default 0 */
+  readonly stopBelow?: number;
+  /** Told of each pair kept, with its rule's index (to update `ruleWeight`). */
+  readonly onKeep?: (index: number) => void;
 }
 
 const VALUE_SAMPLE = 400;
@@ -86,7 +95,12 @@ export function* expandGrammar(options: ExpandOptions): Generator<GrammarExample
     seenPrograms.set(key, (seenPrograms.get(key) ?? 0) + 1);
   }
   while (alive.length > 0) {
-    const pick = Math.floor(random() * alive.length);
+    const weights = options.ruleWeight
+      ? alive.map((index) => Math.max(0, options.ruleWeight!(index)))
+      : undefined;
+    // every rule left would take the pairs further from what is wanted: the rest is for another generator
+    if (weights && !weights.some((weight) => weight > (options.stopBelow ?? 0))) return;
+    const pick = weights ? weightedPick(weights, random()) : Math.floor(random() * alive.length);
     const index = alive[pick]!;
     const rule = options.rules[index]!;
     const outcome = fillRule(rule, domain, random);
@@ -119,6 +133,7 @@ export function* expandGrammar(options: ExpandOptions): Generator<GrammarExample
     }
     if (example) {
       failures.set(index, 0);
+      options.onKeep?.(index);
       yield example;
       continue;
     }
@@ -127,6 +142,18 @@ export function* expandGrammar(options: ExpandOptions): Generator<GrammarExample
     failures.set(index, failed);
     if (failed >= maxFailures) alive.splice(pick, 1);
   }
+}
+
+/** The position drawn from `weights` by `draw` in [0, 1) (uniform when they sum to 0). */
+function weightedPick(weights: readonly number[], draw: number): number {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  if (!(total > 0)) return Math.floor(draw * weights.length);
+  let left = draw * total;
+  for (const [at, weight] of weights.entries()) {
+    left -= weight;
+    if (left < 0) return at;
+  }
+  return weights.length - 1;
 }
 
 /** Folded words of a question, for duplicate checks. */

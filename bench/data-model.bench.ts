@@ -121,10 +121,9 @@ for (const run of chosen) {
       seed: Number(values.seed),
       maxSeconds: Number(values['max-seconds']),
       onEpoch: (epoch, loss, seconds) => {
-        if (epoch % 10 === 0)
-          process.stderr.write(
-            `${run.key}: epoch ${epoch} loss ${loss.toFixed(3)} (${seconds.toFixed(0)} s)\n`,
-          );
+        process.stderr.write(
+          `${run.key}: epoch ${epoch} loss ${loss.toFixed(3)} (${seconds.toFixed(0)} s in all, ${(seconds / epoch).toFixed(1)} s per epoch)\n`,
+        );
       },
     },
   });

@@ -396,6 +396,8 @@ export interface ExpandRequest {
   /** At most this many examples. */
   readonly count: number;
   readonly seed: number;
+  /** The mix the examples should follow (the task's `mix` shares), when the run has a target. */
+  readonly target?: MixShares;
   readonly signal?: AbortSignal;
 }
 
@@ -440,6 +442,11 @@ export interface TaskMix {
     target: MixShares,
     options?: { readonly parts?: readonly string[]; readonly maxFactor?: number },
   ): number[];
+  /**
+   * The mix the rest of `quota` should have for the whole to reach `target`, given the `features` of
+   * the examples made so far (offline generation aims its sampler at what the expansion left missing).
+   */
+  remaining?(target: MixShares, made: readonly Readonly<Record<string, unknown>>[], quota: number): MixShares;
   /** The condition and sampler options that aim at `target` (SQL: `hardnessMix`, `clauseTargets`, `tableTargets`). */
   aim(target: MixShares): Readonly<Record<string, unknown>>;
   /** A mix written on the command line (`symgen sample --mix`), as sampler options; throws a one-line `SymgenError` when it is malformed. */

@@ -282,7 +282,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
           quotas,
           executor: executorOf,
           progress,
-          ...(target ? { aim: aimOf } : {}),
+          ...(target ? { target: (sourceId: string) => target!.forSource(sourceId).target } : {}),
           ...(expand ? { demonstrations: pool!.items } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           checkpoint: async () => {

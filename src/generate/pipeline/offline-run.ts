@@ -2,7 +2,7 @@ import type { GenerateConfig } from '../../config/index.js';
 import type { Demonstration } from '../../prompt/demonstrations/index.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { RunStore } from '../../store/run-store.js';
-import type { Executor, GenerationSource, TaskPlugin } from '../../tasks/spec.js';
+import type { Executor, GenerationSource, MixShares, TaskPlugin } from '../../tasks/spec.js';
 import { engineInfo } from './engine-info.js';
 import type { ProgressTracker } from './progress.js';
 import { questionKey } from './question-text.js';
@@ -27,8 +27,8 @@ export async function runOfflinePipeline(options: {
   quotas: ReadonlyMap<string, number>;
   executor: () => Executor;
   progress: ProgressTracker;
-  /** The sampler options that aim at a source's target mix (a task with a mix). */
-  aim?: (dbId: string) => Readonly<Record<string, unknown>>;
+  /** A source's target mix (a task with a mix): the expansion follows it, the sampler aims at what it left. */
+  target?: (dbId: string) => MixShares;
   /** Expand these with the task's `expand` first. */
   demonstrations?: readonly Demonstration[];
   signal?: AbortSignal;
@@ -79,15 +79,19 @@ export async function runOfflinePipeline(options: {
         progress.emit();
       }
     };
+    // what the expansion made, so the sampler aims at what it left missing
+    const expanded: Readonly<Record<string, unknown>>[] = [];
     if (options.demonstrations && task.expand) {
       for await (const example of task.expand({
         source,
         demonstrations: options.demonstrations,
         count: quota * 2,
         seed: seedFrom(config.seed, dbId, 'grammar'),
+        ...(options.target ? { target: options.target(dbId) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       })) {
         options.signal?.throwIfAborted();
+        expanded.push(example.features);
         insert({
           id: example.id,
           question: example.question,
@@ -111,7 +115,12 @@ export async function runOfflinePipeline(options: {
       }
     }
     if (count >= quota) continue;
-    const aim = options.aim?.(dbId);
+    const whole = options.target?.(dbId);
+    const aimed =
+      whole && expanded.length > 0 && task.mix?.remaining
+        ? task.mix.remaining(whole, expanded, quota)
+        : whole;
+    const aim = aimed && task.mix ? task.mix.aim(aimed) : undefined;
     // draws beyond the quota leave room for programs whose question repeats or that do not run
     for await (const example of sampledExamples({
       task,

@@ -26,7 +26,15 @@ export const taskPluginSchema = z.looseObject({
   describe: fn.optional(),
   description: z.string().optional(),
   mix: z
-    .looseObject({ target: fn, measure: fn, divergence: fn, weights: fn, aim: fn, parse: fn })
+    .looseObject({
+      target: fn,
+      measure: fn,
+      divergence: fn,
+      weights: fn,
+      remaining: fn.optional(),
+      aim: fn,
+      parse: fn,
+    })
     .optional(),
   breakdown: z.strictObject({ feature: z.string().min(1), levels: z.array(z.string()) }).optional(),
   accuracyName: z.string().min(1).optional(),

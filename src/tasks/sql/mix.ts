@@ -163,3 +163,30 @@ export function mixWeights(
   }
   return factors;
 }
+
+/**
+ * The mix the rest of `quota` should have for the whole to reach `target`, given the pairs made so
+ * far: each hardness level's and clause's missing count over the pairs left (clipped to [0, 1]).
+ */
+export function remainingMix(target: MixTarget, made: readonly SqlFeatures[], quota: number): MixTarget {
+  const left = Math.max(1, quota - made.length);
+  const count = (test: (features: SqlFeatures) => boolean) => made.filter(test).length;
+  const hardness: Record<string, number> = {};
+  for (const [level, share] of Object.entries(target.hardness))
+    hardness[level] = Math.max(0, (share ?? 0) * quota - count((features) => features.hardness === level));
+  const total = Object.values(hardness).reduce((sum, value) => sum + value, 0);
+  const clauses: Record<string, number> = {};
+  for (const [clause, share] of Object.entries(target.clauses))
+    clauses[clause] = Math.min(
+      1,
+      Math.max(0, (share * quota - count((features) => features.clauses.includes(clause))) / left),
+    );
+  return {
+    ...target,
+    hardness:
+      total > 0
+        ? Object.fromEntries(Object.entries(hardness).map(([level, value]) => [level, value / total]))
+        : target.hardness,
+    clauses,
+  };
+}

@@ -6,7 +6,14 @@ import type { TaskMix } from '../spec.js';
 import { parseHardnessMix } from './conditions/condition-sampler.js';
 import { type MixTargetSettings, resolveMixTarget } from './conditions/resolve-target.js';
 import type { SqlFeatures } from './features.js';
-import { type MixTarget, type MixWeightOptions, measureMix, mixDivergence, mixWeights } from './mix.js';
+import {
+  type MixTarget,
+  type MixWeightOptions,
+  measureMix,
+  mixDivergence,
+  mixWeights,
+  remainingMix,
+} from './mix.js';
 
 export const sqlMix: TaskMix = {
   async target(settings, demonstrations) {
@@ -27,6 +34,8 @@ export const sqlMix: TaskMix = {
       target as unknown as MixTarget,
       options as MixWeightOptions | undefined,
     ),
+  remaining: (target, made, quota) =>
+    remainingMix(target as unknown as MixTarget, made as unknown as readonly SqlFeatures[], quota),
   aim: (target) => {
     const mix = target as unknown as MixTarget;
     return { hardnessMix: mix.hardness, clauseTargets: mix.clauses, tableTargets: mix.tables };

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { normaliseSql } from '../normalise.js';
 import { quoteIdentifier, type SqlSchema, type SqlTable } from '../schema.js';
 import type { GrammarRule, ProgramPiece, Slot } from './induce.js';
-import { columnPhrase } from './induce.js';
+import { columnPhrase, ownName } from './induce.js';
 import { nounForms, wordsOf } from './words.js';
 
 /** What running a filled program gave; the caller decides how programs run (row caps, plan guard). */
@@ -62,6 +62,15 @@ export interface ExpandOptions {
   /** Failed fills of one rule in a row before it is set aside. @default 40 */
   readonly maxFailures?: number;
   readonly onReject?: (reason: FillRejection, rule: string) => void;
+  /**
+   * How likely each rule is to be drawn next (by its index in `rules`), asked before every draw;
+   * rules are drawn uniformly without it.
+   */
+  readonly ruleWeight?: (index: number) => number;
+  /** The expansion ends when no rule still in play weighs more than this. @default 0 */
+  readonly stopBelow?: number;
+  /** Told of each pair kept, with its rule's index (to update `ruleWeight`). */
+  readonly onKeep?: (index: number) => void;
 }
 
 const VALUE_SAMPLE = 400;
@@ -86,7 +95,12 @@ export function* expandGrammar(options: ExpandOptions): Generator<GrammarExample
     seenPrograms.set(key, (seenPrograms.get(key) ?? 0) + 1);
   }
   while (alive.length > 0) {
-    const pick = Math.floor(random() * alive.length);
+    const weights = options.ruleWeight
+      ? alive.map((index) => Math.max(0, options.ruleWeight!(index)))
+      : undefined;
+    // every rule left would take the pairs further from what is wanted: the rest is for another generator
+    if (weights && !weights.some((weight) => weight > (options.stopBelow ?? 0))) return;
+    const pick = weights ? weightedPick(weights, random()) : Math.floor(random() * alive.length);
     const index = alive[pick]!;
     const rule = options.rules[index]!;
     const outcome = fillRule(rule, domain, random);
@@ -119,6 +133,7 @@ export function* expandGrammar(options: ExpandOptions): Generator<GrammarExample
     }
     if (example) {
       failures.set(index, 0);
+      options.onKeep?.(index);
       yield example;
       continue;
     }
@@ -127,6 +142,18 @@ export function* expandGrammar(options: ExpandOptions): Generator<GrammarExample
     failures.set(index, failed);
     if (failed >= maxFailures) alive.splice(pick, 1);
   }
+}
+
+/** The position drawn from `weights` by `draw` in [0, 1) (uniform when they sum to 0). */
+function weightedPick(weights: readonly number[], draw: number): number {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  if (!(total > 0)) return Math.floor(draw * weights.length);
+  let left = draw * total;
+  for (const [at, weight] of weights.entries()) {
+    left -= weight;
+    if (left < 0) return at;
+  }
+  return weights.length - 1;
 }
 
 /** Folded words of a question, for duplicate checks. */
@@ -148,6 +175,11 @@ interface Domain {
   values(table: string, column: string, type: 'string' | 'number'): readonly string[];
   /** The column of `to` playing the part `column` of `from` plays, if any. */
   mapColumn(from: string, column: string, to: string): string | undefined;
+  /**
+   * Whether a table holds entities named by its own name column (`city.city_name`), not references
+   * to another table's (`border_info.border` holds state names).
+   */
+  entity(table: string): boolean;
 }
 
 function createDomain(db: Database.Database, schema: SqlSchema): Domain {
@@ -183,7 +215,27 @@ function createDomain(db: Database.Database, schema: SqlSchema): Domain {
     return { table: owner, name: found.name, numeric: declared };
   };
   const mapCache = new Map<string, string | undefined>();
+  const ownColumn = (table: SqlTable) => table.columns.find((column) => ownName(table.name, column.name));
+  const entityCache = new Map<string, boolean>();
   return {
+    entity(name) {
+      let known = entityCache.get(name);
+      if (known !== undefined) return known;
+      const table = byName.get(name.toLowerCase());
+      const own = table && ownColumn(table);
+      known = false;
+      if (table && own) {
+        const values = textValues(table.name, own.name);
+        known = !schema.tables.some((other) => {
+          const theirs = other === table ? undefined : ownColumn(other);
+          if (!theirs || values.length === 0) return false;
+          const names = new Set(textValues(other.name, theirs.name));
+          return values.filter((value) => names.has(value)).length / values.length >= 0.5;
+        });
+      }
+      entityCache.set(name, known);
+      return known;
+    },
     table: (name) => byName.get(name.toLowerCase()),
     tables: schema.tables.filter((table) => table.rowCount > 0),
     column: info,
@@ -205,9 +257,6 @@ function createDomain(db: Database.Database, schema: SqlSchema): Domain {
         const lower = column.toLowerCase();
         // a table's own name column (river.river_name) plays that part in the other (lake.lake_name);
         // else the same name (state_name); only then a column holding the same values
-        const ownName = (table: string, name: string) =>
-          columnPhrase(table, name).length === 0 &&
-          wordsOf(name.replaceAll('_', ' '))[0] === wordsOf(table.replaceAll('_', ' '))[0];
         if (ownName(from, column)) mapped = target.columns.find((entry) => ownName(to, entry.name))?.name;
         else
           mapped = target.columns.find(
@@ -245,6 +294,8 @@ function fillRule(
   const choose = <T>(items: readonly T[]): T | undefined =>
     items.length === 0 ? undefined : items[Math.floor(random() * items.length)];
   const fillers: string[] = new Array(rule.slots.length);
+  /** The table of each column slot's filler (its words drop that table's name). */
+  const fillerTables: string[] = new Array(rule.slots.length);
   const tableOf = new Map<string, string>();
   // columns of each slotted table the program reads, which must exist in a replacement table
   const needed = new Map<number, Set<string>>();
@@ -256,8 +307,13 @@ function fillRule(
     }
   rule.slots.forEach((slot, index) => {
     if (slot.kind !== 'table') return;
-    for (const other of rule.slots)
-      if (other.kind !== 'table' && other.table === slot.table) {
+    for (const [at, other] of rule.slots.entries())
+      if (
+        other.kind !== 'table' &&
+        other.table === slot.table &&
+        // a column only shown is drawn afresh from the new table
+        !(other.kind === 'column' && projectedOnly(rule.program, at))
+      ) {
         const set = needed.get(index) ?? new Set<string>();
         set.add(other.column);
         needed.set(index, set);
@@ -270,6 +326,7 @@ function fillRule(
     const candidates = domain.tables.filter(
       (table) =>
         (slot.noun || table.name === slot.table) &&
+        (!slot.implicit || table.name === slot.table || domain.entity(table.name)) &&
         nounForms(table.name).singular.length > 0 &&
         mapsOneToOne(columns, (column) => domain.mapColumn(slot.table, column, table.name)),
     );
@@ -289,20 +346,33 @@ function fillRule(
   const columnOf = new Map<string, { table: string; column: string }>();
   for (const [index, slot] of rule.slots.entries()) {
     if (slot.kind !== 'column') continue;
+    // a column only shown (`SELECT capital FROM ...`) may become any column; one compared, summed or
+    // ordered keeps its type
+    const shownOnly = projectedOnly(rule.program, index);
     const place = mapped(slot.table, slot.column);
-    if (!place.column) return undefined;
-    const original = domain.column(place.table, place.column);
     const table = domain.table(place.table);
-    if (!original || !table) return undefined;
+    if (!table || (!place.column && !shownOnly)) return undefined;
+    const original = place.column ? domain.column(place.table, place.column) : undefined;
+    if (!original && !shownOnly) return undefined;
+    // the columns the rule's other slots stand for keep their parts ("the state of oregon" is not a column to ask)
+    const taken = new Set(
+      rule.slots.flatMap((other, at) =>
+        at !== index && other.kind !== 'table'
+          ? [mapped(other.table, other.column).column?.toLowerCase()]
+          : [],
+      ),
+    );
+    const same = (column: ColumnInfo) => column.name === original?.name;
     const candidates = table.columns
       .map((column) => domain.column(table.name, column.name)!)
       .filter(
         (column) =>
-          column.numeric === original.numeric &&
+          (shownOnly || column.numeric === original!.numeric) &&
+          (same(column) || !taken.has(column.name.toLowerCase())) &&
           columnPhrase(table.name, column.name).length > 0 &&
-          (column.name === original.name ||
+          (same(column) ||
             domain.values(table.name, column.name, column.numeric ? 'number' : 'string').length > 1) &&
-          (column.name === original.name || !fixedColumns.has(column.name.toLowerCase())) &&
+          (same(column) || !fixedColumns.has(column.name.toLowerCase())) &&
           ![...columnOf.values()].some((used) => used.table === table.name && used.column === column.name),
       );
     // a column compared with a value keeps its part (the value is drawn from it); only the table may change
@@ -313,6 +383,7 @@ function fillRule(
     if (!column) return undefined;
     columnOf.set(`${slot.table}.${slot.column}`, { table: table.name, column: column.name });
     fillers[index] = column.name;
+    fillerTables[index] = table.name;
   }
   // values
   for (const [index, slot] of rule.slots.entries()) {
@@ -326,7 +397,9 @@ function fillRule(
   const program = rule.program.map((piece) => renderPiece(piece, rule.slots, fillers, mapped)).join(' ');
   const question = rule.question
     .map((piece) =>
-      typeof piece === 'string' ? piece : surface(rule.slots[piece.slot]!, fillers[piece.slot]!),
+      typeof piece === 'string'
+        ? piece
+        : surface(rule.slots[piece.slot]!, fillers[piece.slot]!, fillerTables[piece.slot]),
     )
     .join('');
   const fills = rule.slots.map((slot, index) => {
@@ -335,6 +408,43 @@ function fillRule(
     return `${slot.kind}:${original}->${fillers[index]}`;
   });
   return { question, program: tidy(program), fills };
+}
+
+/**
+ * Whether every use of slot `index` in the program is a bare column of the select list
+ * (`SELECT [c] FROM`, `SELECT t.[c], ...`), not an argument, a comparison or a sort key.
+ */
+function projectedOnly(program: readonly ProgramPiece[], index: number): boolean {
+  let uses = 0;
+  for (let at = 0; at < program.length; at++) {
+    const piece = program[at];
+    if (typeof piece !== 'object' || !('slot' in piece) || piece.slot !== index) continue;
+    uses++;
+    const before = program[at - 1] === '.' ? program[at - 3] : program[at - 1];
+    const after = program[at + 1];
+    const word = (item: ProgramPiece | undefined) => (typeof item === 'string' ? item.toLowerCase() : '');
+    if (!['select', 'distinct', ','].includes(word(before)) || !['from', ','].includes(word(after)))
+      return false;
+    if (word(before) === ',' && !inSelectList(program, at)) return false;
+  }
+  return uses > 0;
+}
+
+/** Whether the piece at `at` lies between a SELECT and its FROM at the same depth. */
+function inSelectList(program: readonly ProgramPiece[], at: number): boolean {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    const piece = program[i];
+    if (typeof piece !== 'string') continue;
+    if (piece === ')') depth++;
+    else if (piece === '(') depth--;
+    if (depth < 0) return false;
+    if (depth > 0) continue;
+    const lower = piece.toLowerCase();
+    if (lower === 'select') return true;
+    if (['from', 'where', 'by', 'having', 'on'].includes(lower)) return false;
+  }
+  return false;
 }
 
 /** Every column maps, and no two to the same column (`state_name` and `state_name` would merge two parts). */
@@ -377,13 +487,13 @@ function tidy(sql: string): string {
 }
 
 /** A filler in the words the question used for its slot: plural if it was, the same letter case. */
-function surface(slot: Slot, filler: string): string {
+function surface(slot: Slot, filler: string, fillerTable?: string): string {
   let text: string;
   if (slot.kind === 'table') {
     const forms = nounForms(filler);
     text = (slot.plural ? forms.plural : forms.singular).join(' ');
   } else if (slot.kind === 'column') {
-    text = columnPhrase(slot.table, filler).join(' ');
+    text = columnPhrase(fillerTable ?? slot.table, filler).join(' ');
   } else text = filler;
   const original = slot.surface;
   if (original === original.toLowerCase()) return slot.kind === 'value' ? text.toLowerCase() : text;

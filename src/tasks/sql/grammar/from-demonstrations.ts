@@ -4,6 +4,7 @@ import { createRandom } from '../../../random.js';
 import type { DemonstrationPair, ExpandedExample, ExpandRequest } from '../../spec.js';
 import { checkTypeTraps } from '../checks/type-trap.js';
 import { type SqlFeatures, sqlFeatures } from '../features.js';
+import type { MixTarget } from '../mix.js';
 import { createPlanGuard } from '../programs-first/plan-guard.js';
 import { runProgram } from '../programs-first/run-program.js';
 import { openReadOnly, readSqliteSchema } from '../schema.js';
@@ -21,6 +22,12 @@ export interface GrammarGenerateOptions {
   readonly maxRows?: number;
   readonly signal?: AbortSignal;
   readonly onReject?: (reason: FillRejection) => void;
+  /**
+   * The mix to follow (the demonstrations' by default in the pipeline): each draw favours the rules
+   * whose clauses and hardness the pairs made so far have too few of, so rules set aside early do not
+   * leave the surviving ones to set the mix. Rules are drawn uniformly without it.
+   */
+  readonly target?: MixTarget;
   /** Called once with the induced grammar (rules and skipped demonstrations). */
   readonly onGrammar?: (grammar: SqlGrammar) => void;
 }
@@ -65,7 +72,9 @@ export async function* generateFromDemonstrations(
     const random = createRandom(options.seed);
     let made = 0;
     let drawn = 0;
+    const follow = options.target ? mixFollower(grammar.rules, options.target) : undefined;
     for (const example of expandGrammar({
+      ...(follow ? { ruleWeight: follow.weight, onKeep: follow.keep, stopBelow: STOP_BELOW } : {}),
       rules: grammar.rules,
       db,
       schema,
@@ -114,6 +123,7 @@ export async function* expandSqlDemonstrations(request: ExpandRequest): AsyncGen
     demonstrations: request.demonstrations,
     count: request.count,
     seed: request.seed,
+    ...(request.target ? { target: request.target as unknown as MixTarget } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   })) {
     yield {
@@ -125,4 +135,63 @@ export async function* expandSqlDemonstrations(request: ExpandRequest): AsyncGen
       provenance: example.provenance,
     };
   }
+}
+
+/**
+ * Weights for drawing rules so the pairs made follow `target`: a rule's weight is the product, over
+ * the hardness levels and the clauses, of how short the pairs so far fall of the target share on the
+ * side the rule is on (a rule with GROUP BY weighs more while GROUP BY is under its share, less when
+ * over), clipped to [0.05, 20]. The shares made so far start at the target (a few pseudo-pairs), so
+ * the first draws are near uniform. When every rule left weighs under {@link STOP_BELOW} (the rules
+ * that had what is missing ran out of new fills, and each one left would take the mix further off),
+ * the grammar stops and the rest is left to programs-first, aimed at what is missing.
+ */
+const STOP_BELOW = 0.5;
+
+function mixFollower(rules: readonly { source: { program: string } }[], target: MixTarget) {
+  const PRIOR = 5;
+  const features = rules.map((rule) => sqlFeatures(rule.source.program));
+  const clauses = Object.keys(target.clauses);
+  const levels = Object.keys(target.hardness) as (keyof MixTarget['hardness'])[];
+  const counts = new Map<string, number>();
+  let made = 0;
+  const share = (key: string, wanted: number) => ((counts.get(key) ?? 0) + wanted * PRIOR) / (made + PRIOR);
+  const cache = new Map<number, number>();
+  return {
+    weight(index: number): number {
+      const known = cache.get(index);
+      if (known !== undefined) return known;
+      const own = features[index]!;
+      let weight = 1;
+      if (own.hardness !== 'unknown') {
+        for (const level of levels) {
+          const wanted = target.hardness[level] ?? 0;
+          const have = share(`h:${level}`, wanted);
+          weight *=
+            own.hardness === level
+              ? (wanted + 0.02) / (have + 0.02)
+              : (1 - wanted + 0.02) / (1 - have + 0.02);
+        }
+        for (const clause of clauses) {
+          const wanted = target.clauses[clause] ?? 0;
+          const have = share(`c:${clause}`, wanted);
+          weight *= own.clauses.includes(clause)
+            ? (wanted + 0.02) / (have + 0.02)
+            : (1 - wanted + 0.02) / (1 - have + 0.02);
+        }
+        weight = Math.min(20, Math.max(0.05, weight));
+      }
+      cache.set(index, weight);
+      return weight;
+    },
+    keep(index: number): void {
+      const own = features[index]!;
+      cache.clear();
+      if (own.hardness === 'unknown') return;
+      made++;
+      counts.set(`h:${own.hardness}`, (counts.get(`h:${own.hardness}`) ?? 0) + 1);
+      for (const clause of new Set(own.clauses))
+        counts.set(`c:${clause}`, (counts.get(`c:${clause}`) ?? 0) + 1);
+    },
+  };
 }

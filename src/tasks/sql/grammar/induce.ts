@@ -40,6 +40,11 @@ export interface TableSlot {
    * the table replaced ("what states border texas": `border` is a verb, not the table `border_info`).
    */
   readonly noun: boolean;
+  /**
+   * The question does not name the table: the value names one of its rows by its own name column
+   * ("the capital of [texas]"), so the table may change with that column (the slot has no words).
+   */
+  readonly implicit?: boolean;
 }
 
 /** A slot, with the words the question used for it (`Texas`, `cities`). */
@@ -291,6 +296,26 @@ function induceRule(
     if (slot !== undefined) columnSlots.set(id, slot);
   }
   if (slots.length === 0) return { reason: 'no-alignment' };
+  // A one-table program whose value names an entity by the table's own name column ("the capital of
+  // [texas]": state.state_name) can ask the same of another kind of entity ("the population of
+  // [seattle]": city.city_name) though the question never names the table: an implicit table slot.
+  if (read.length === 1 && !tableSlots.has(read[0]!.name)) {
+    const table = read[0]!;
+    const named = slots.some(
+      (slot) => slot.kind === 'value' && slot.table === table.name && ownName(table.name, slot.column),
+    );
+    if (named) {
+      slots.push({
+        kind: 'table',
+        table: table.name,
+        plural: false,
+        noun: true,
+        implicit: true,
+        surface: '',
+      });
+      tableSlots.set(table.name, slots.length - 1);
+    }
+  }
   // 4. the two sides
   const question: Piece[] = [];
   let cursor = 0;
@@ -381,6 +406,14 @@ export function columnPhrase(table: string, column: string): string[] {
   const rest = words.filter((word) => !tableWords.has(word));
   if (rest.length === 0 || rest.every((word) => word === 'name' || word === 'id')) return [];
   return rest.filter((word) => word !== 'name');
+}
+
+/** Whether `column` is the table's own name column (`river.river_name`, `state.state_name`). */
+export function ownName(table: string, column: string): boolean {
+  return (
+    columnPhrase(table, column).length === 0 &&
+    wordsOf(column.replaceAll('_', ' '))[0] === wordsOf(table.replaceAll('_', ' '))[0]
+  );
 }
 
 /** The first unused span of `words` equal to `target`, or undefined. */

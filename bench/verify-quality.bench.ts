@@ -315,7 +315,7 @@ async function main_(): Promise<void> {
         ]);
       }
     report.push(
-      '\nA. fixed n = 20 against adaptive (confidence 0.95; first 5 and step 5 are the defaults), min votes 3\n',
+      '\nA. fixed n = 20 against adaptive (confidence 0.95; first 4 and step 2 are the defaults), min votes 3\n',
     );
     report.push(table(rowsA));
 
@@ -347,7 +347,14 @@ async function main_(): Promise<void> {
       ],
     ];
     const datasets: Record<string, string> = {};
-    for (const mode of ['fixed', 'adaptive 4, 2', 'adaptive 5, 5'] as const) {
+    const MODES = {
+      fixed: 'adaptive: false',
+      'adaptive 4, 2, fixed rounds': 'adaptive: true, adaptiveRounds: fixed',
+      'adaptive 5, 5, fixed rounds':
+        'adaptive: true, adaptiveFirst: 5, adaptiveStep: 5, adaptiveRounds: fixed',
+      'adaptive 4, 2, cost rounds (default)': 'adaptive: true',
+    } as const;
+    for (const [mode, settings] of Object.entries(MODES)) {
       const server = await createLlmTestServer({ respond: createScriptedCandidateModel(scripted) });
       const out = join(work, `generate-${mode.replace(/\W+/g, '-')}`);
       const config = join(work, `generate-${mode.replace(/\W+/g, '-')}.yaml`);
@@ -362,7 +369,7 @@ async function main_(): Promise<void> {
           '  genQ: { n: 10 }',
           '  genA: { n: 20, logprobs: false }',
           '  promptsPerRound: 4',
-          `verify: { minVotes: 3, tie: reject, adaptive: ${mode !== 'fixed'}${mode === 'adaptive 5, 5' ? ', adaptiveFirst: 5, adaptiveStep: 5' : ''} }`,
+          `verify: { minVotes: 3, tie: reject, ${settings} }`,
           `llm: { provider: { kind: openai-compatible, model: scripted, baseURL: ${JSON.stringify(server.baseURL)} }, prices: { scripted: { inputPerMillion: 0.15, outputPerMillion: 0.6 } } }`,
           `output: { dir: ${JSON.stringify(out)} }`,
         ].join('\n'),
@@ -410,7 +417,12 @@ async function main_(): Promise<void> {
       return fixedLines.filter((line) => lines.has(line)).length;
     };
     report.push(
-      `\nA'. symgen generate against a scripted loopback server (${scripted.length} GeoQuery questions, gen_a n = 20; price $0.15/$0.60 per M tokens, no prompt-cache discount): same decision and program as fixed on ${same('adaptive 4, 2')} (4, 2) and ${same('adaptive 5, 5')} (5, 5) of ${fixedLines.length} questions\n`,
+      `\nA'. symgen generate against a scripted loopback server (${scripted.length} GeoQuery questions, gen_a n = 20; price $0.15/$0.60 per M tokens, no prompt-cache discount): same decision and program as fixed on ${Object.keys(
+        MODES,
+      )
+        .slice(1)
+        .map((mode) => `${same(mode)} (${mode})`)
+        .join(', ')} of ${fixedLines.length} questions\n`,
     );
     report.push(table(rowsG));
   }

@@ -57,7 +57,11 @@ const QUESTIONS: ScriptedQuestion[] = [
   },
 ];
 
-async function run(name: string, adaptive: boolean) {
+async function run(
+  name: string,
+  adaptive: boolean,
+  options: { rounds?: 'cost' | 'fixed'; prices?: string } = {},
+) {
   const server = await createLlmTestServer({ respond: createScriptedCandidateModel(QUESTIONS) });
   servers.push(server);
   const out = join(folder, name);
@@ -73,8 +77,8 @@ async function run(name: string, adaptive: boolean) {
       '  genQ: { n: 6 }',
       '  genA: { n: 20, logprobs: false }',
       '  promptsPerRound: 1',
-      `verify: { minVotes: 3, adaptive: ${adaptive}, adaptiveFirst: 5, adaptiveStep: 5 }`,
-      `llm: { provider: { kind: openai-compatible, model: scripted, baseURL: ${JSON.stringify(server.baseURL)} } }`,
+      `verify: { minVotes: 3, adaptive: ${adaptive}, adaptiveFirst: 5, adaptiveStep: 5${options.rounds ? `, adaptiveRounds: ${options.rounds}` : ''} }`,
+      `llm: { provider: { kind: openai-compatible, model: scripted, baseURL: ${JSON.stringify(server.baseURL)} }${options.prices ? `, prices: { scripted: ${options.prices} }` : ''} }`,
       `output: { dir: ${JSON.stringify(out)} }`,
     ].join('\n'),
   );
@@ -128,6 +132,42 @@ describe('symgen generate --adaptive', () => {
     }
     for (const list of seeds.values())
       expect(list.map((seed) => seed - list[0]!)).toEqual([0, 5, 10, 15].slice(0, list.length));
+  });
+
+  it('with a priced prompt, later rounds weigh the prompt against the samples they may save', async () => {
+    // prompts of about 850 tokens against candidates of about 20: with output at 4x the input price one
+    // more request costs about 11 samples, at 20x about 2
+    const decisions = (result: Awaited<ReturnType<typeof run>>) =>
+      [...result.accepted, ...result.rejected]
+        .map((line) => `${line.id} ${line.status} ${line.reason ?? ''} ${line.program ?? ''}`)
+        .sort();
+    const genA = (result: Awaited<ReturnType<typeof run>>) =>
+      result.server.requests
+        .map((request) => request.body as { n?: number; messages: { content: string }[] })
+        .filter((body) => !body.messages[0]!.content.includes('write questions'));
+    const cost = (result: Awaited<ReturnType<typeof run>>) => result.stats.usage.costUsd as number;
+    for (const output of [4, 20]) {
+      const prices = `{ inputPerMillion: 1, outputPerMillion: ${output} }`;
+      const full = await run(`priced-${output}-full`, false, { prices });
+      const fixedRounds = await run(`priced-${output}-fixed-rounds`, true, { prices, rounds: 'fixed' });
+      const costRounds = await run(`priced-${output}-cost-rounds`, true, { prices });
+      expect(decisions(fixedRounds)).toEqual(decisions(full));
+      expect(decisions(costRounds)).toEqual(decisions(full));
+      // never a round below the step (5) except the last of the budget
+      const sizes = genA(costRounds).map((body) => body.n ?? 1);
+      expect(sizes.every((n) => n >= 5)).toBe(true);
+      expect(costRounds.stats.stages.gen_a.candidates).toBeLessThan(full.stats.stages.gen_a.candidates);
+      if (output === 4) {
+        // a dear prompt: fewer, larger rounds than the fixed step's, and a lower bill than theirs
+        expect(genA(costRounds).length).toBeLessThan(genA(fixedRounds).length);
+        expect(Math.max(...sizes)).toBeGreaterThan(5);
+        expect(cost(costRounds)).toBeLessThan(cost(fixedRounds));
+      } else {
+        // a cheap prompt: the step is the right size, and adaptive costs less than the full budget
+        expect(cost(costRounds)).toBeLessThanOrEqual(cost(fixedRounds));
+        expect(cost(costRounds)).toBeLessThan(cost(full));
+      }
+    }
   });
 
   it('resumes an adaptive run from the response cache without a request', async () => {

@@ -7,7 +7,7 @@ import { createLlamaCpp } from './llama-cpp/index.js';
 import { createOpenAICompatible } from './openai-compatible/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import type { LlmMiddleware, LlmProvider } from './spec.js';
-import { defaultPrices, findPrice } from './usage/prices.js';
+import { defaultPrices, findPrice, type ModelPrice } from './usage/prices.js';
 import { createUsageTracker, type UsageTracker } from './usage/usage-tracker.js';
 import { wrapProvider } from './wrap-provider.js';
 
@@ -20,6 +20,8 @@ export interface Llm {
   readonly cache: ResponseCache | undefined;
   /** The spending limit, when one was given. */
   readonly budget?: Budget | undefined;
+  /** The model's price from the price table, when it has one. */
+  readonly price?: ModelPrice | undefined;
 }
 
 /** Creates the bare provider a config describes. */
@@ -101,5 +103,12 @@ export function createLlm(
     usage.middleware,
     scheduler.middleware,
   ];
-  return { model: wrapProvider(provider, middleware), scheduler, usage, cache: options.cache, budget };
+  return {
+    model: wrapProvider(provider, middleware),
+    scheduler,
+    usage,
+    cache: options.cache,
+    budget,
+    price: findPrice(prices, provider.modelId),
+  };
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTIVE_DEFAULTS, betaBinomialTail, checkpoints, checkStop, readAdaptively } from './adaptive.js';
+import {
+  ADAPTIVE_DEFAULTS,
+  betaBinomialTail,
+  checkpoints,
+  checkStop,
+  nextRoundSize,
+  promptPriceInSamples,
+  readAdaptively,
+  stopProbability,
+} from './adaptive.js';
 import { type SampleOutcome, type VoteOptions, vote } from './vote.js';
 
 /** Rounds of five, as a generate run might use to send fewer requests. */
@@ -41,6 +50,52 @@ describe('the stopping rule', () => {
     expect(checkpoints(20, ADAPTIVE_DEFAULTS)).toEqual([4, 6, 8, 10, 12, 14, 16, 18, 20]);
     expect(checkpoints(7, { first: 5, step: 3, confidence: 0.9 })).toEqual([5, 7]);
     expect(checkpoints(3, FIVE)).toEqual([3]);
+  });
+
+  it('sizes a round by the price of its prompt in samples: the step when free, the rest at once when dear and unsettled', () => {
+    const size = (votes: number[], promptSamples: number) =>
+      nextRoundSize(
+        votes,
+        votes.reduce((sum, count) => sum + count, 0),
+        20,
+        3,
+        ADAPTIVE_DEFAULTS,
+        promptSamples,
+      );
+    // no price: the rule's own step, and never past the budget
+    expect(size([3, 1], 0)).toBe(2);
+    expect(nextRoundSize([10, 9], 19, 20, 3, ADAPTIVE_DEFAULTS, 0)).toBe(1);
+    expect(nextRoundSize([10, 10], 20, 20, 3, ADAPTIVE_DEFAULTS, 5)).toBe(0);
+    // an even split is unlikely to settle soon: a dear prompt reads the rest in one round
+    expect(size([2, 2], 40)).toBe(16);
+    // the dearer the prompt, the larger the round, for the same votes
+    for (const votes of [
+      [3, 1],
+      [2, 2],
+      [4, 1, 1],
+      [2, 1, 1],
+      [5, 3],
+    ]) {
+      const sizes = [0.5, 1, 3, 6, 10, 20, 40].map((price) => size(votes, price));
+      expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+    }
+    // reading the rest always settles the question
+    expect(stopProbability([3, 1], 4, 20, 3, 0.95, 16)).toBeCloseTo(1, 12);
+    for (const k of [1, 2, 4, 8]) {
+      const probability = stopProbability([4, 1, 1], 6, 20, 3, 0.95, k);
+      expect(probability).toBeGreaterThanOrEqual(0);
+      expect(probability).toBeLessThanOrEqual(1);
+    }
+    expect(stopProbability([2, 2], 4, 20, 3, 0.95, 1)).toBe(0);
+    // 1,000 prompt characters (250 tokens) at $0.15/M against 40-character (10-token) samples at $0.60/M
+    const price = { inputPerMillion: 0.15, outputPerMillion: 0.6 };
+    expect(promptPriceInSamples(1000, [40, 40, 40], price)).toBeCloseTo(6.25, 10);
+    expect(promptPriceInSamples(1000, [20, 60], price)).toBeCloseTo(6.25, 10);
+    expect(promptPriceInSamples(1000, [], price)).toBe(0);
+    expect(promptPriceInSamples(1000, [40], undefined)).toBe(0);
+    expect(promptPriceInSamples(1000, [40], { inputPerMillion: 0, outputPerMillion: 0 })).toBe(0);
+    // an empty sample counts as one token, not as a free one
+    expect(promptPriceInSamples(1000, [0], price)).toBeCloseTo(62.5, 10);
   });
 
   it('stops a unanimous question after the first round, by the posterior', () => {

@@ -105,6 +105,91 @@ export function readAdaptively(
   }
 }
 
+/**
+ * How many candidates the next round asks for, after `read` of `budget`, given the vote counts so
+ * far. Without a prompt price (`promptSamples` 0: no price known, a local model) it is the rule's
+ * step. When every round is a new request that pays for its prompt again, `promptSamples` is that
+ * price counted in completion samples, and the round size `k` minimises the expected price of
+ * finishing the question, one round ahead:
+ *
+ *   E(k) = promptSamples + k + (1 - P(stop after k more)) * (promptSamples + remaining - k)
+ *
+ * (if that round does not settle it, the rest is read in one more round). `P(stop after k more)` is
+ * the stopping rule applied to the counts after the leader receives `X` of the `k` new votes, `X`
+ * Beta-binomial as in {@link checkStop}, and every other vote going to the runner-up (the worst case
+ * the rule assumes too), with `k` at least the rule's step. Cheap prompts give small rounds; dear ones read the rest at once unless the
+ * next few samples are likely to settle the question. Pure: the same votes give the same size.
+ */
+export function nextRoundSize(
+  groupVotes: readonly number[],
+  read: number,
+  budget: number,
+  minVotes: number,
+  rule: AdaptiveRule,
+  promptSamples = 0,
+): number {
+  const remaining = budget - read;
+  if (remaining <= 0) return 0;
+  if (!(promptSamples > 0)) return Math.min(rule.step, remaining);
+  let best = remaining;
+  let bestCost = promptSamples + remaining;
+  // never below the step: checking more often than the rule was calibrated for stops more questions
+  // on a passing lead (optional stopping)
+  for (let k = rule.step; k < remaining; k++) {
+    const unsettled = 1 - stopProbability(groupVotes, read, budget, minVotes, rule.confidence, k);
+    const cost = promptSamples + k + unsettled * (promptSamples + remaining - k);
+    if (cost < bestCost - 1e-9) {
+      best = k;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
+/** P(the rule stops after `k` more candidates), under the worst-case split of {@link nextRoundSize}. */
+export function stopProbability(
+  groupVotes: readonly number[],
+  read: number,
+  budget: number,
+  minVotes: number,
+  confidence: number,
+  k: number,
+): number {
+  const counts = [...groupVotes].sort((a, b) => b - a);
+  const leader = counts[0] ?? 0;
+  const runnerUp = counts[1] ?? 0;
+  const rest = counts.slice(2);
+  const a = leader + 1;
+  const b = read - leader + 1;
+  const base = logBeta(a, b);
+  let probability = 0;
+  for (let x = 0; x <= k; x++) {
+    const weight = Math.exp(logChoose(k, x) + logBeta(x + a, k - x + b) - base);
+    if (checkStop([leader + x, runnerUp + k - x, ...rest], read + k, budget, minVotes, confidence).stop)
+      probability += weight;
+  }
+  return Math.min(1, probability);
+}
+
+/**
+ * A request's prompt price in completion samples (see {@link nextRoundSize}): tokens estimated as
+ * characters / 4 on both sides, as the budget does, from text alone (so a resumed run, whose answers
+ * come from the cache with no usage, rounds the same way). 0 when either price is unknown or free.
+ */
+export function promptPriceInSamples(
+  promptChars: number,
+  sampleChars: readonly number[],
+  price: { readonly inputPerMillion: number; readonly outputPerMillion: number } | undefined,
+): number {
+  if (!price || price.inputPerMillion <= 0 || price.outputPerMillion <= 0 || sampleChars.length === 0)
+    return 0;
+  const sampleTokens = Math.max(
+    1,
+    sampleChars.reduce((sum, chars) => sum + chars, 0) / sampleChars.length / 4,
+  );
+  return ((promptChars / 4) * price.inputPerMillion) / (sampleTokens * price.outputPerMillion);
+}
+
 /** The checkpoints of a rule under a budget: first, first + step, ..., budget. */
 export function checkpoints(budget: number, rule: AdaptiveRule): number[] {
   const out: number[] = [];

@@ -35,6 +35,7 @@ export const verifyOptionsSchema = z.strictObject({
     .number()
     .refine((value) => value > 0 && value < 1, 'must be between 0 and 1')
     .default(VERIFY_DEFAULTS.adaptiveConfidence),
+  adaptiveRounds: z.enum(VERIFY_CHOICES.adaptiveRounds).default(VERIFY_DEFAULTS.adaptiveRounds),
   testSuite: integer('testSuite').default(VERIFY_DEFAULTS.testSuite),
   checks: z.boolean().default(VERIFY_DEFAULTS.checks),
   testSuiteDir: z.string().optional(),

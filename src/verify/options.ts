@@ -8,6 +8,7 @@ export const VERIFY_CHOICES = {
   compare: ['multiset', 'strict', 'set'],
   normalise: ['text', 'parser'],
   executor: ['threads', 'processes'],
+  adaptiveRounds: ['cost', 'fixed'],
 } as const;
 
 /** Whole-number options and their inclusive ranges. */
@@ -57,6 +58,13 @@ export interface VerifyOptions {
   /** Adaptive: posterior probability that the outcome under the full budget is the one seen now. */
   adaptiveConfidence: number;
   /**
+   * Adaptive in `symgen generate`, where each round is a new request: `cost` makes every round after
+   * the first at least as large as the prompt's price counted in samples (from the price table; the
+   * step alone when the model has no price), so that sending the prompt again does not cost more
+   * than the samples it saves; `fixed` keeps the step. Reading a candidate file has no such price.
+   */
+  adaptiveRounds: Choice<'adaptiveRounds'>;
+  /**
    * Neighbour environments (for SQL: databases derived from the original, `--test-suite K`): candidates
    * group by their results on the original and on every neighbour. 0: the original only. Needs a task
    * with `testSuite` (docs/tasks.md).
@@ -89,6 +97,7 @@ export const VERIFY_DEFAULTS = {
   adaptiveFirst: 4,
   adaptiveStep: 2,
   adaptiveConfidence: 0.95,
+  adaptiveRounds: 'cost',
   testSuite: 0,
   checks: false,
 } as const satisfies Partial<VerifyOptions>;

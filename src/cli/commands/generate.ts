@@ -38,7 +38,7 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
     )
     .option(
       '--adaptive',
-      'request candidates in rounds (verify.adaptiveFirst, then verify.adaptiveStep) and stop a question once settled; --candidates is the cap',
+      'request candidates in rounds (verify.adaptiveFirst, then verify.adaptiveStep, or more when a priced prompt costs more than that many samples: verify.adaptiveRounds) and stop a question once settled; --candidates is the cap',
     )
     .option('--max-cost <usd>', 'stop before a request that could take the run past this many US dollars')
     .option('--max-tokens <n>', 'stop before a request that could take the run past this many tokens')

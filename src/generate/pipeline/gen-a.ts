@@ -3,7 +3,7 @@ import { promptHash } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { StoredExample, StoredPrompt } from '../../store/run-store.js';
 import type { GenerationSource, TaskRecord } from '../../tasks/spec.js';
-import { checkpoints, checkStop, type StopReason } from '../../verify/adaptive.js';
+import { checkStop, nextRoundSize, promptPriceInSamples, type StopReason } from '../../verify/adaptive.js';
 import { type VerifiedRecord, verifyExample } from '../../verify/verify-stream.js';
 import { demonstrationVariables } from './demonstration-variables.js';
 import { engineInfo } from './engine-info.js';
@@ -73,20 +73,24 @@ export async function answerQuestion(
   const source = context.sources.get(example.dbId)!;
   const { question: _question, ...fields } = questionRecord;
   // Candidates in rounds when adaptive (samples k..k+m of the same request, so the response cache and
-  // resume see the same sample indices as a fixed run), else all n at once.
+  // resume see the same sample indices as a fixed run), else all n at once. With `adaptiveRounds:
+  // cost` and a priced model, a later round's size weighs sending the prompt again against the
+  // samples it may save (nextRoundSize); the price in samples comes from the samples' text, so a
+  // resumed run answered from the cache rounds the same way.
   const { verify: verifyConfig } = config;
-  const rounds = verifyConfig.adaptive
-    ? checkpoints(sampling.n, {
-        first: verifyConfig.adaptiveFirst,
-        step: verifyConfig.adaptiveStep,
-        confidence: verifyConfig.adaptiveConfidence,
-      })
-    : [sampling.n];
+  const rule = {
+    first: verifyConfig.adaptiveFirst,
+    step: verifyConfig.adaptiveStep,
+    confidence: verifyConfig.adaptiveConfidence,
+  };
+  const promptChars = request.messages.reduce((sum, message) => sum + message.content.length, 0);
+  const price = verifyConfig.adaptiveRounds === 'cost' ? context.llm.price : undefined;
   const samples: LlmSample[] = [];
   let verified: VerifiedRecord | undefined;
   let stop: StopReason | undefined;
   let verifyMs = 0;
-  for (const upTo of rounds) {
+  let upTo = verifyConfig.adaptive ? Math.min(rule.first, sampling.n) : sampling.n;
+  for (;;) {
     const offset = samples.length;
     const result = await generateRecorded(context, 'gen_a', {
       ...request,
@@ -111,19 +115,23 @@ export async function answerQuestion(
       context.verify(example.dbId),
     );
     verifyMs += performance.now() - verifyStarted;
-    if (!verifyConfig.adaptive) break;
+    if (!verifyConfig.adaptive || result.samples.length === 0) break;
     const errored = samples.length - candidates.length;
-    const check = checkStop(
-      (verified.clusters as { votes: number }[]).map((cluster) => cluster.votes),
-      candidates.length,
-      sampling.n - errored,
-      verifyConfig.minVotes,
-      verifyConfig.adaptiveConfidence,
-    );
+    const votes = (verified.clusters as { votes: number }[]).map((cluster) => cluster.votes);
+    const budget = sampling.n - errored;
+    const check = checkStop(votes, candidates.length, budget, verifyConfig.minVotes, rule.confidence);
     if (check.stop) {
       stop = check.reason;
       break;
     }
+    const promptSamples = promptPriceInSamples(
+      promptChars,
+      samples.filter((sample) => sample.finishReason !== 'error').map((sample) => sample.text.length),
+      price,
+    );
+    upTo =
+      samples.length +
+      nextRoundSize(votes, candidates.length, budget, verifyConfig.minVotes, rule, promptSamples);
   }
   if (!verified) throw new Error('unreachable: gen_a runs at least one round');
   if (verifyConfig.adaptive)

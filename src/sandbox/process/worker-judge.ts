@@ -5,7 +5,6 @@
  * decoded into builtin types only; a value of any other type never equals anything. A pass is
  * shown only by a complete report whose every test holds here; an early exit is a failure.
  */
-// biome-ignore lint/complexity/noUselessStringRaw: keeps any backslash escape a later edit adds literal Python
 export const workerJudgeSource = String.raw`
 SAFE_MODULES = {'math', 'cmath', 're', 'collections', 'itertools', 'functools', 'heapq', 'operator',
                 'string', 'fractions', 'decimal', 'statistics', 'bisect', 'copy'}

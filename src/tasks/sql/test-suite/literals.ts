@@ -14,6 +14,14 @@ export interface SqlLiterals {
   readonly stringsByColumn?: Readonly<Record<string, readonly string[]>>;
   /** Numbers compared with an aggregate `COUNT(...)`: group sizes (`HAVING COUNT(*) > 3`). */
   readonly counts?: readonly number[];
+  /**
+   * Columns whose order a candidate reads (lower-cased names): named in an `ORDER BY`, or inside
+   * `MIN(...)` / `MAX(...)`; where an `ORDER BY` names an alias (`AS n ... ORDER BY n`), every name
+   * of that program. Only these need values without ties (a `LIMIT` through a tie is a coin toss).
+   */
+  readonly ordered?: readonly string[];
+  /** Columns named in a `GROUP BY` (lower-cased, qualifier dropped). */
+  readonly grouped?: readonly string[];
 }
 
 const COMPARISONS = new Set(['>', '<', '>=', '<=', '=', '==', '!=', '<>']);
@@ -25,8 +33,12 @@ export function collectLiterals(programs: Iterable<string>): SqlLiterals {
   const byColumn = new Map<string, Set<number>>();
   const counts = new Set<number>();
   const stringColumns = new Map<string, Set<string>>();
+  const ordered = new Set<string>();
+  const grouped = new Set<string>();
   for (const program of programs) {
     const tokens = tokenizeSql(program, 10_000);
+    for (const name of orderedNames(tokens)) ordered.add(name);
+    for (const name of groupedNames(tokens)) grouped.add(name);
     for (let index = 0; index < tokens.length; index++) {
       const token = tokens[index]!;
       if (token.kind === 'number') {
@@ -84,7 +96,92 @@ export function collectLiterals(programs: Iterable<string>): SqlLiterals {
         }
       : {}),
     ...(counts.size > 0 ? { counts: sorted(counts) } : {}),
+    ...(ordered.size > 0 ? { ordered: [...ordered].sort() } : {}),
+    ...(grouped.size > 0 ? { grouped: [...grouped].sort() } : {}),
   };
+}
+
+const ORDER_WORDS = new Set(['asc', 'desc', 'nulls', 'first', 'last', 'collate', 'by']);
+const ORDER_END = new Set(['limit', 'offset', 'union', 'intersect', 'except', 'window']);
+
+/** Words of SQL that are not names (an over-long list of names is harmless, this only tidies it). */
+const SQL_WORDS = new Set(
+  'select from where as by order group having limit offset and or not in is null like between join inner left right outer cross on using distinct all union intersect except asc desc case when then else end exists cast collate'.split(
+    ' ',
+  ),
+);
+
+const GROUP_END = new Set(['having', 'order', 'limit', 'union', 'intersect', 'except', 'window']);
+
+/** The columns a program groups by. */
+function groupedNames(tokens: readonly SqlToken[]): Set<string> {
+  const names = new Set<string>();
+  for (let index = 0; index < tokens.length; index++) {
+    if (!isWord(tokens[index], 'group') || !isWord(tokens[index + 1], 'by')) continue;
+    let depth = 0;
+    for (let inner = index + 2; inner < tokens.length; inner++) {
+      const current = tokens[inner]!;
+      if (current.text === '(') depth++;
+      else if (current.text === ')' && --depth < 0) break;
+      if (depth === 0 && (current.text === ';' || GROUP_END.has(current.text.toLowerCase()))) break;
+      if (current.kind !== 'word' && current.kind !== 'quoted-identifier') continue;
+      if (tokens[inner + 1]?.text === '(' || tokens[inner + 1]?.text === '.') continue;
+      const name = columnName(current);
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return names;
+}
+
+/** The names a program orders by (see `SqlLiterals.ordered`). */
+function orderedNames(tokens: readonly SqlToken[]): Set<string> {
+  const names = new Set<string>();
+  const aliases = new Set<string>();
+  let aliased = false;
+  const identifier = (token: SqlToken | undefined) =>
+    token !== undefined && (token.kind === 'word' || token.kind === 'quoted-identifier')
+      ? columnName(token)
+      : undefined;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    if (isWord(token, 'as')) {
+      const alias = identifier(tokens[index + 1]);
+      if (alias !== undefined) aliases.add(alias);
+    }
+    if ((isWord(token, 'min') || isWord(token, 'max')) && tokens[index + 1]?.text === '(') {
+      let depth = 0;
+      for (let inner = index + 1; inner < tokens.length; inner++) {
+        const text = tokens[inner]!.text;
+        if (text === '(') depth++;
+        else if (text === ')' && --depth === 0) break;
+        const name = identifier(tokens[inner]);
+        if (name !== undefined && tokens[inner + 1]?.text !== '.') names.add(name);
+      }
+    }
+    if (isWord(token, 'order') && isWord(tokens[index + 1], 'by')) {
+      let depth = 0;
+      for (let inner = index + 2; inner < tokens.length; inner++) {
+        const current = tokens[inner]!;
+        if (current.text === '(') depth++;
+        else if (current.text === ')' && --depth < 0) break;
+        if (depth === 0 && (current.text === ';' || ORDER_END.has(current.text.toLowerCase()))) break;
+        const name = identifier(current);
+        if (name === undefined || ORDER_WORDS.has(name)) continue;
+        // a function (its arguments are read on) or a table's qualifier
+        if (tokens[inner + 1]?.text === '(' || tokens[inner + 1]?.text === '.') continue;
+        names.add(name);
+        if (aliases.has(name)) aliased = true;
+      }
+    }
+  }
+  // An alias may be named before it is defined (`ORDER BY n` after `AS n` is usual, not required).
+  for (const name of names) if (aliases.has(name)) aliased = true;
+  if (aliased)
+    for (const token of tokens) {
+      const name = identifier(token);
+      if (name !== undefined && !(token.kind === 'word' && SQL_WORDS.has(name))) names.add(name);
+    }
+  return names;
 }
 
 /**
@@ -127,6 +224,12 @@ function operandEndingAt(tokens: readonly SqlToken[], end: number): string | und
   }
   if (open < 1) return undefined;
   if (isWord(tokens[open - 1], 'count')) return 'count(';
+  // AVG(col), MIN(col), MAX(col): values of col next to the literal move the aggregate across it
+  const aggregate = ['avg', 'min', 'max'].some((name) => isWord(tokens[open - 1], name));
+  if ((isWord(tokens[open - 1], 'cast') || aggregate) && end - open === 2)
+    return operandEndingAt(tokens, end - 1);
+  if (aggregate && end - open === 4 && tokens[open + 2]?.text === '.')
+    return operandEndingAt(tokens, end - 1);
   if (isWord(tokens[open - 1], 'cast')) {
     const as = tokens.findIndex((token, index) => index > open && isWord(token, 'as'));
     if (as > open + 1) return operandEndingAt(tokens, as - 1);

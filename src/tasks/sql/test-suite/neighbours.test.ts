@@ -63,6 +63,23 @@ describe('neighbour databases', () => {
     expect(literals.stringsByColumn).toEqual({ state: ['vermont'] });
   });
 
+  it('knows the columns candidates order by and group by, and reads AVG, MIN and MAX operands', () => {
+    const literals = collectLiterals([
+      'SELECT p.plane FROM p GROUP BY p.plane HAVING avg(p.age) < 35 ORDER BY count(*) DESC',
+      'SELECT name FROM t WHERE max(t.height) > 3 ORDER BY T.len DESC LIMIT 1',
+    ]);
+    expect(literals.byColumn).toEqual({ age: [35], height: [3] });
+    expect(literals.ordered).toEqual(['height', 'len']);
+    expect(literals.grouped).toEqual(['plane']);
+    // ORDER BY an alias: every name of that program counts as ordered.
+    expect(collectLiterals(['SELECT a * 2 AS n FROM t WHERE b > 1 ORDER BY n LIMIT 1']).ordered).toEqual([
+      'a',
+      'b',
+      'n',
+      't',
+    ]);
+  });
+
   it('maps values in order, ties kept, each move between its neighbours', () => {
     const values = [1, 5, 10, 20, 30];
     let state = 7;
@@ -89,7 +106,7 @@ describe('neighbour databases', () => {
       db.prepare('INSERT INTO emp VALUES (?, ?, ?)').run(index, (index % 20) + 1, index * 100);
     db.close();
     const programs = [
-      'SELECT name FROM dept WHERE budget > 5500',
+      'SELECT name FROM dept WHERE budget > 5500 ORDER BY budget LIMIT 3',
       'SELECT count(*) FROM emp WHERE salary < 2050',
     ];
     const environments = neighbourDatabases({ id: 'fk', path: small }, programs, { size: 4, dir });
@@ -111,7 +128,8 @@ describe('neighbour databases', () => {
       const budgets = open.prepare('SELECT budget FROM dept ORDER BY id').pluck().all() as number[];
       const ids = open.prepare('SELECT id FROM dept ORDER BY id').pluck().all() as number[];
       open.close();
-      // No new tie: the budgets stay distinct; some sit next to the literal 5500.
+      // No new tie in a column a candidate orders by: the budgets stay distinct; some sit next to
+      // the literal 5500.
       expect(new Set(budgets).size).toBe(budgets.length);
       if (budgets.some((budget) => budget >= 5499 && budget <= 5501)) changed++;
       expect(ids.length).toBeGreaterThan(0);
@@ -211,5 +229,110 @@ describe('neighbour databases', () => {
     ];
     expect(await groups(programs, 0)).toHaveLength(1);
     expect(await groups(programs, 5)).toHaveLength(2);
+  });
+
+  it('splits a boundary behind a conjunction with a subquery, and one under an arg-max of group counts', async () => {
+    const pairs = [
+      [
+        "SELECT city_name FROM city WHERE population > 150000 AND state_name IN (SELECT traverse FROM river WHERE river_name = 'mississippi' AND length > 750)",
+        "SELECT city_name FROM city WHERE population > 149999 AND state_name IN (SELECT traverse FROM river WHERE river_name = 'mississippi' AND length > 750)",
+      ],
+      [
+        'SELECT state_name FROM city WHERE population > 150000 GROUP BY state_name ORDER BY count(1) DESC LIMIT 1',
+        'SELECT state_name FROM city WHERE population > 149999 GROUP BY state_name ORDER BY count(1) DESC LIMIT 1',
+      ],
+    ];
+    for (const pair of pairs) {
+      expect(await groups(pair, 0), pair[0]).toHaveLength(1);
+      expect(await groups(pair, 5), pair[0]).toHaveLength(2);
+    }
+  });
+
+  it('a LIMIT through ties stays together where the ordered column is compared with a literal', async () => {
+    // population is ordered, so it is not flooded: no tie at the boundary for LIMIT to toss.
+    const equivalent = [
+      'SELECT city_name FROM city WHERE population > 150000 ORDER BY population LIMIT 1',
+      'SELECT city.city_name FROM city WHERE city.population >= 150001 ORDER BY city.population ASC LIMIT 1',
+      'SELECT n FROM (SELECT city_name AS n, population AS p FROM city) WHERE p > 150000 ORDER BY p LIMIT 1',
+    ];
+    expect(await groups(equivalent, 8)).toHaveLength(1);
+  });
+
+  it('splits keys below every key the data holds, and group sizes in a key of foreign keys', async () => {
+    const file = join(dir, 'fleet.sqlite');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE boat (bid INTEGER PRIMARY KEY, name TEXT);
+      CREATE TABLE reserve (sid INTEGER, bid INTEGER REFERENCES boat(bid), day TEXT);
+      CREATE TABLE driver (driver_id INTEGER PRIMARY KEY, name TEXT);
+      CREATE TABLE vehicle (vehicle_id INTEGER PRIMARY KEY, model TEXT);
+      CREATE TABLE vehicle_driver (driver_id INTEGER REFERENCES driver(driver_id),
+        vehicle_id INTEGER REFERENCES vehicle(vehicle_id), PRIMARY KEY (driver_id, vehicle_id));`);
+    for (const bid of [101, 102, 103]) db.prepare('INSERT INTO boat VALUES (?, ?)').run(bid, `b${bid}`);
+    for (const [index, bid] of [102, 102, 103, 103].entries())
+      db.prepare('INSERT INTO reserve VALUES (?, ?, ?)').run(index, bid, `9/${index}`);
+    for (let id = 1; id <= 8; id++) {
+      db.prepare('INSERT INTO driver VALUES (?, ?)').run(id, `d${id}`);
+      db.prepare('INSERT INTO vehicle VALUES (?, ?)').run(id, `m${id}`);
+    }
+    // vehicle 1 has five drivers, the others one or two: none has three or four
+    for (const [driver, vehicle] of [
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+      [5, 1],
+      [1, 2],
+      [2, 2],
+      [3, 3],
+      [4, 5],
+      [6, 6],
+      [7, 6],
+    ])
+      db.prepare('INSERT INTO vehicle_driver VALUES (?, ?)').run(driver, vehicle);
+    db.close();
+    const environment = DatabaseSet.open(file).resolve(undefined);
+    const split = async (programs: string[], testSuite: number) => {
+      const record = await verifyExample(
+        { id: 'f', candidates: programs.map((program) => ({ program })) },
+        { ...context(testSuite), environment: () => environment },
+      );
+      return (record.clusters as unknown[]).length;
+    };
+    const pairs = [
+      [
+        'SELECT reserve.bid, COUNT(*) FROM reserve GROUP BY reserve.bid HAVING reserve.bid > 50',
+        'SELECT reserve.bid, COUNT(*) FROM reserve GROUP BY reserve.bid HAVING reserve.bid > 55',
+      ],
+      [
+        'SELECT T1.vehicle_id FROM vehicle AS T1 JOIN vehicle_driver AS T2 ON T1.vehicle_id = T2.vehicle_id GROUP BY T1.vehicle_id HAVING COUNT(*) > 2',
+        'SELECT T1.vehicle_id FROM vehicle AS T1 JOIN vehicle_driver AS T2 ON T1.vehicle_id = T2.vehicle_id GROUP BY T1.vehicle_id HAVING COUNT(*) > 4',
+      ],
+    ];
+    for (const pair of pairs) {
+      expect(await split(pair, 0), pair[0]).toBe(1);
+      expect(await split(pair, 5), pair[0]).toBe(2);
+    }
+    expect(
+      await split(
+        [
+          'SELECT T1.vehicle_id FROM vehicle AS T1 JOIN vehicle_driver AS T2 ON T1.vehicle_id = T2.vehicle_id GROUP BY T1.vehicle_id HAVING COUNT(*) > 2',
+          'SELECT vehicle_id FROM vehicle_driver GROUP BY vehicle_id HAVING count(driver_id) >= 3',
+        ],
+        5,
+      ),
+    ).toBe(1);
+    // the neighbours keep the declared foreign keys
+    for (const { path } of neighbourDatabases(
+      environment,
+      [
+        'SELECT reserve.bid, COUNT(*) FROM reserve GROUP BY reserve.bid HAVING reserve.bid > 50',
+        'SELECT reserve.bid, COUNT(*) FROM reserve GROUP BY reserve.bid HAVING reserve.bid > 55',
+      ],
+      { size: 5, dir },
+    )) {
+      const open = new Database(path!, { readonly: true });
+      expect(open.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+      open.close();
+    }
   });
 });

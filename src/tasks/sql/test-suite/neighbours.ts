@@ -51,7 +51,7 @@ export function defaultNeighbourDir(): string {
   return join(base, 'symgen', 'test-suite');
 }
 
-const VERSION = 'neighbours-5';
+const VERSION = 'neighbours-6';
 const built = new Map<string, ExecutionEnvironment[]>();
 
 /**
@@ -107,12 +107,16 @@ function buildNeighbour(
       db.transaction(() => {
         moveNumbers(db, schema, literals.numbers, random);
         plantStrings(db, schema, literals, random);
-        placeNearLiterals(db, schema, literals, random);
-        if (index % 2 === 0 && literals.counts) copyRows(db, schema, random);
+        const placed = placeNearLiterals(db, schema, literals, random);
+        floodBoundaries(db, schema, literals, random, 0.3 + 0.1 * (index % 3), placed);
+        keysNearLiterals(db, schema, literals, random);
+        if (index % 2 === 0 && literals.counts && !literals.grouped)
+          copyRows(db, schema, literals.counts, random);
         if (index % 2 === 1) {
           varyStrings(db, schema, literals.strings, random);
           deleteRows(db, schema, random);
         }
+        if (literals.counts && literals.grouped) setGroupSizes(db, schema, literals, random);
       })();
     } finally {
       db.close();
@@ -251,8 +255,9 @@ function placeNearLiterals(
   schema: SqlSchema,
   literals: SqlLiterals,
   random: () => number,
-): void {
-  if (literals.numbers.length === 0) return;
+): Set<string> {
+  const placed = new Set<string>();
+  if (literals.numbers.length === 0) return placed;
   const keys = keyColumns(schema);
   for (const table of schema.tables) {
     if (!hasRowid(db, table.name)) continue;
@@ -316,13 +321,311 @@ function placeNearLiterals(
         const row = pick();
         if (row === undefined) continue;
         used.add(row);
+        placed.add(`${table.name}\u0000${column.name}\u0000${row}`);
         update.run(asText ? String(point) : point, row);
+      }
+    }
+  }
+  return placed;
+}
+
+const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/** Rows holding one of the string literals in some column (`state_name = 'alabama'` rows). */
+function literalRows(db: Database.Database, table: SqlSchema['tables'][number], strings: readonly string[]) {
+  const rows = new Set<number>();
+  const quotedTable = quoteIdentifier(table.name);
+  for (const column of table.columns)
+    for (const literal of strings)
+      for (const row of db
+        .prepare(
+          `SELECT rowid AS r FROM ${quotedTable} WHERE lower(${quoteIdentifier(column.name)}) = lower(?) ORDER BY rowid LIMIT 20`,
+        )
+        .all(literal) as { r: number }[])
+        rows.add(row.r);
+  return rows;
+}
+
+/**
+ * Boundaries flooded: in each column compared with literals whose order no candidate reads (no
+ * `ORDER BY`, `MIN` or `MAX` names it), a share `rate` of the rows (twice that in rows holding a
+ * string literal) take a value next to one of the column's literals, ties allowed. A conjunction
+ * (`population > 150000 AND state_name IN (SELECT ...)`) then meets the boundary in the rows its
+ * other conjuncts keep, and counts of rows past a boundary (`GROUP BY ... ORDER BY COUNT(*)`,
+ * `> 750` against `> 749`) move by more than one. Ties cannot make a program nondeterministic where
+ * no order of the column is read.
+ */
+function floodBoundaries(
+  db: Database.Database,
+  schema: SqlSchema,
+  literals: SqlLiterals,
+  random: () => number,
+  rate: number,
+  placed: ReadonlySet<string>,
+): void {
+  const byColumn = literals.byColumn;
+  if (!byColumn) return;
+  const ordered = new Set(literals.ordered ?? []);
+  const keys = keyColumns(schema);
+  for (const table of schema.tables) {
+    if (!hasRowid(db, table.name)) continue;
+    const quotedTable = quoteIdentifier(table.name);
+    let preferred: Set<number> | undefined;
+    for (const column of table.columns) {
+      const name = column.name.toLowerCase();
+      const compared = own(byColumn, name);
+      if (!compared || ordered.has(name) || keys.has(`${table.name}\u0000${column.name}`)) continue;
+      const quotedColumn = quoteIdentifier(column.name);
+      const rows = db
+        .prepare(
+          `SELECT rowid AS r, ${quotedColumn} AS v, typeof(${quotedColumn}) AS t FROM ${quotedTable} ORDER BY rowid`,
+        )
+        .all() as { r: number; v: unknown; t: string }[];
+      const numeric = rows.filter((row) => row.t === 'integer' || row.t === 'real');
+      const textual = rows.filter((row) => row.t === 'text' && NUMBER_TEXT.test(String(row.v)));
+      const asText = textual.length > numeric.length;
+      const values = asText ? textual : numeric;
+      if (values.length === 0 || values.length < rows.length / 2) continue;
+      const integers = values.every((row) => row.t === 'integer' || /^\s*-?\d+\s*$/.test(String(row.v)));
+      const points = floodPoints(compared, integers);
+      preferred ??= literalRows(db, table, literals.strings);
+      const hot = hotRows(db, table, column.name, random);
+      const update = db.prepare(`UPDATE ${quotedTable} SET ${quotedColumn} = ? WHERE rowid = ?`);
+      for (const row of values) {
+        if (placed.has(`${table.name}\u0000${column.name}\u0000${row.r}`)) continue;
+        const share = hot ? (hot.has(row.r) ? Math.min(0.9, 2 * rate) : rate / 3) : rate;
+        if (random() >= (preferred.has(row.r) ? 2 * share : share)) continue;
+        const point = points[Math.floor(random() * points.length)]!;
+        update.run(asText ? String(point) : point, row.r);
       }
     }
   }
 }
 
-const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
+/**
+ * The points a flooded column takes: each literal and the values between two of them (whole numbers
+ * for integer columns), so `< 34` against `< 35` meets 34; a single literal also gets its two sides.
+ */
+function floodPoints(compared: readonly number[], integers: boolean): number[] {
+  const points = targets(compared, integers);
+  if (compared.length < 2) return points;
+  const low = compared[0]!;
+  const high = compared[compared.length - 1]!;
+  return points.filter((point) => point >= low && point <= high);
+}
+
+/**
+ * In every other table (drawn), the rows flooded in blocks: a column other than `column` with
+ * repeated values is drawn, and the rows of half its values (drawn) are the hot rows, flooded more,
+ * the others less; so counts past a boundary move unevenly between groups and an arg-max over groups
+ * (`GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1`) can change with the boundary. Undefined: no blocks.
+ */
+function hotRows(
+  db: Database.Database,
+  table: SqlSchema['tables'][number],
+  column: string,
+  random: () => number,
+): Set<number> | undefined {
+  if (random() < 0.5) return undefined;
+  const quotedTable = quoteIdentifier(table.name);
+  const total = (db.prepare(`SELECT count(*) AS n FROM ${quotedTable}`).get() as { n: number }).n;
+  const candidates = table.columns.filter((other) => {
+    if (other.name === column) return false;
+    const distinct = (
+      db.prepare(`SELECT count(DISTINCT ${quoteIdentifier(other.name)}) AS n FROM ${quotedTable}`).get() as {
+        n: number;
+      }
+    ).n;
+    return distinct >= 2 && distinct <= total / 2;
+  });
+  if (candidates.length === 0) return undefined;
+  const by = quoteIdentifier(candidates[Math.floor(random() * candidates.length)]!.name);
+  const values = db.prepare(`SELECT DISTINCT ${by} AS v FROM ${quotedTable} ORDER BY 1`).pluck().all();
+  const chosen = values.filter(() => random() < 0.5);
+  if (chosen.length === 0) return undefined;
+  const hot = new Set<number>();
+  const select = db.prepare(`SELECT rowid FROM ${quotedTable} WHERE ${by} IS ?`).pluck();
+  for (const value of chosen) for (const row of select.all(value) as number[]) hot.add(row);
+  return hot;
+}
+
+/**
+ * Group sizes set next to the `COUNT` literals (`HAVING COUNT(*) > 3` against `> 1`): in each table
+ * with a column some candidate groups by, up to three groups (values of that column) drawn get a size
+ * drawn from each literal and one past it, by copying rows of the group (fresh keys, references kept
+ * or moved to another parent, see `copyRowWith`) or deleting rows no declared foreign key refers to.
+ */
+function setGroupSizes(
+  db: Database.Database,
+  schema: SqlSchema,
+  literals: SqlLiterals,
+  random: () => number,
+): void {
+  const grouped = new Set(literals.grouped ?? []);
+  const sizes = [
+    ...new Set((literals.counts ?? []).flatMap((count) => [Math.ceil(count), Math.floor(count) + 1])),
+  ].filter((size) => size >= 1 && size <= 12);
+  if (sizes.length === 0) return;
+  for (const table of schema.tables) {
+    if (!hasRowid(db, table.name)) continue;
+    const quotedTable = quoteIdentifier(table.name);
+    for (const column of table.columns) {
+      if (!grouped.has(column.name.toLowerCase())) continue;
+      const quotedColumn = quoteIdentifier(column.name);
+      const groups = db
+        .prepare(
+          `SELECT ${quotedColumn} AS v, count(*) AS n FROM ${quotedTable} WHERE ${quotedColumn} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+        )
+        .all() as { v: unknown; n: number }[];
+      const guards = deleteGuards(schema, table.name);
+      const drawn = Math.min(3, groups.length);
+      for (let time = 0; time < drawn; time++) {
+        const group = groups.splice(Math.floor(random() * groups.length), 1)[0]!;
+        const size = sizes[Math.floor(random() * sizes.length)]!;
+        if (group.n < size) {
+          const rows = db
+            .prepare(`SELECT * FROM ${quotedTable} WHERE ${quotedColumn} = ? ORDER BY rowid`)
+            .all(group.v) as Record<string, unknown>[];
+          for (let added = group.n; added < size; added++)
+            copyRowWith(
+              db,
+              schema,
+              table,
+              column.name,
+              group.v,
+              random,
+              rows[Math.floor(random() * rows.length)],
+            );
+        } else if (group.n > size) {
+          let rows: number[];
+          try {
+            rows = db
+              .prepare(
+                `SELECT rowid FROM ${quotedTable} WHERE ${quotedColumn} = ?${guards.map((guard) => ` AND ${guard}`).join('')} ORDER BY rowid`,
+              )
+              .pluck()
+              .all(group.v) as number[];
+          } catch {
+            continue;
+          }
+          const remove = db.prepare(`DELETE FROM ${quotedTable} WHERE rowid = ?`);
+          for (let removed = group.n; removed > size && rows.length > 0; removed--)
+            remove.run(rows.splice(Math.floor(random() * rows.length), 1)[0]!);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Keys next to the literals they are compared with (`HAVING reserves.bid > 50` where every boat is
+ * numbered above 100): for an integer key column compared with literals, a few rows are copied with
+ * the key set to a point next to a literal that no row holds, other key columns fresh. Where the
+ * column is a declared foreign key, a row of the parent is copied with that key first, so the
+ * reference stays valid.
+ */
+function keysNearLiterals(
+  db: Database.Database,
+  schema: SqlSchema,
+  literals: SqlLiterals,
+  random: () => number,
+): void {
+  const byColumn = literals.byColumn;
+  if (!byColumn) return;
+  const keys = keyColumns(schema);
+  for (const table of schema.tables) {
+    if (!hasRowid(db, table.name)) continue;
+    for (const column of table.columns) {
+      const compared = own(byColumn, column.name.toLowerCase());
+      if (!compared || !keys.has(`${table.name}\u0000${column.name}`)) continue;
+      const quotedColumn = quoteIdentifier(column.name);
+      const quotedTable = quoteIdentifier(table.name);
+      const values = db
+        .prepare(`SELECT DISTINCT ${quotedColumn} AS v, typeof(${quotedColumn}) AS t FROM ${quotedTable}`)
+        .all() as { v: unknown; t: string }[];
+      if (values.length === 0 || !values.every((value) => value.t === 'integer' || value.t === 'null'))
+        continue;
+      const taken = new Set(values.map((value) => value.v));
+      const foreign = table.foreignKeys.find((key) => key.column === column.name);
+      const parent = foreign && schema.tables.find((other) => other.name === foreign.refTable);
+      for (const point of targets(compared, true)) {
+        if (taken.has(point) || random() >= 0.5) continue;
+        if (foreign) {
+          if (!parent || !hasRowid(db, parent.name)) continue;
+          const held = db
+            .prepare(
+              `SELECT 1 FROM ${quoteIdentifier(parent.name)} WHERE ${quoteIdentifier(foreign.refColumn)} = ?`,
+            )
+            .get(point);
+          if (!held && !copyRowWith(db, schema, parent, foreign.refColumn, point, random)) continue;
+        }
+        if (copyRowWith(db, schema, table, column.name, point, random)) taken.add(point);
+      }
+    }
+  }
+}
+
+/**
+ * Copy a random row of `table` with `column` set to `value`: other primary-key columns get fresh
+ * values (integers above the greatest, text with a suffix), foreign keys are kept. False where the
+ * table is empty or the copy breaks a constraint.
+ */
+function copyRowWith(
+  db: Database.Database,
+  schema: SqlSchema,
+  table: SqlSchema['tables'][number],
+  column: string,
+  value: unknown,
+  random: () => number,
+  from?: Record<string, unknown>,
+): boolean {
+  const quotedTable = quoteIdentifier(table.name);
+  let source = from;
+  if (!source) {
+    const rows = db.prepare(`SELECT * FROM ${quotedTable} ORDER BY rowid`).all() as Record<string, unknown>[];
+    if (rows.length === 0) return false;
+    source = rows[Math.floor(random() * rows.length)]!;
+  }
+  const copy = { ...source };
+  copy[column] = value;
+  const foreign = new Set(table.foreignKeys.map((key) => key.column));
+  const primary = table.columns.filter((key) => key.primaryKey > 0);
+  // A key made of foreign keys only: another of them moved to a value its parent holds.
+  if (primary.length > 0 && primary.every((key) => foreign.has(key.name))) {
+    const others = primary.filter((key) => key.name !== column);
+    if (others.length > 0) {
+      const moved = others[Math.floor(random() * others.length)]!.name;
+      const reference = table.foreignKeys.find((key) => key.column === moved)!;
+      if (!schema.tables.some((other) => other.name === reference.refTable)) return false;
+      const values = db
+        .prepare(
+          `SELECT DISTINCT ${quoteIdentifier(reference.refColumn)} FROM ${quoteIdentifier(reference.refTable)} WHERE ${quoteIdentifier(reference.refColumn)} IS NOT NULL ORDER BY 1`,
+        )
+        .pluck()
+        .all();
+      if (values.length === 0) return false;
+      copy[moved] = values[Math.floor(random() * values.length)];
+    }
+  }
+  for (const key of table.columns) {
+    if (key.primaryKey === 0 || key.name === column || foreign.has(key.name)) continue;
+    if (typeof copy[key.name] === 'number' || copy[key.name] === null) {
+      const max = db.prepare(`SELECT max(${quoteIdentifier(key.name)}) AS m FROM ${quotedTable}`).get() as {
+        m: unknown;
+      };
+      copy[key.name] = Math.floor(typeof max.m === 'number' ? max.m : 0) + 1;
+    } else copy[key.name] = `${String(copy[key.name])} ${value}`;
+  }
+  const names = table.columns.map((entry) => entry.name);
+  try {
+    db.prepare(
+      `INSERT INTO ${quotedTable} (${names.map(quoteIdentifier).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+    ).run(...names.map((name) => copy[name] as never));
+    return true;
+  } catch {
+    return false; // a UNIQUE constraint, or a key already taken
+  }
+}
 
 /**
  * Rows copied from existing ones, so group sizes change (`HAVING COUNT(*) > 3` against `> 1`): about
@@ -331,7 +634,15 @@ const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
  * column of a composite primary key moved to another value its parent holds. A copy that would break
  * a UNIQUE constraint is not made. Declared foreign keys stay valid: copied references exist.
  */
-function copyRows(db: Database.Database, schema: SqlSchema, random: () => number): void {
+function copyRows(
+  db: Database.Database,
+  schema: SqlSchema,
+  counts: readonly number[],
+  random: () => number,
+): void {
+  // Copies per copied row: 1 up to one past the greatest count compared with (at most 6), so a
+  // group of one can reach each threshold.
+  const most = Math.min(6, Math.max(2, Math.ceil(Math.max(...counts)) + 1));
   for (const table of schema.tables) {
     if (!hasRowid(db, table.name)) continue;
     const quotedTable = quoteIdentifier(table.name);
@@ -353,45 +664,60 @@ function copyRows(db: Database.Database, schema: SqlSchema, random: () => number
       greatest.set(column.name, typeof max.m === 'number' ? max.m : 0);
     }
     const parents = new Map<string, unknown[]>();
+    const parentValues = (column: string) => {
+      let values = parents.get(column);
+      if (!values) {
+        const key = foreign.get(column)!;
+        try {
+          values = db
+            .prepare(
+              `SELECT DISTINCT ${quoteIdentifier(key.refColumn)} FROM ${quoteIdentifier(key.refTable)} WHERE ${quoteIdentifier(key.refColumn)} IS NOT NULL ORDER BY 1`,
+            )
+            .pluck()
+            .all();
+        } catch {
+          values = [];
+        }
+        parents.set(column, values);
+      }
+      return values;
+    };
+    // Key columns that are foreign keys: a composite key made of them only gets one of them moved
+    // (the others kept, so the groups they make grow); a key with a column of its own gets that
+    // column fresh and keeps its foreign keys.
+    const foreignPrimary = primary.filter((column) => foreign.has(column.name));
+    const ownPrimary = primary.filter((column) => !foreign.has(column.name));
+    if (primary.length === 1 && foreignPrimary.length === 1) continue;
+    // Foreign keys outside the primary key: now and then pointed at another parent, so new
+    // groups (of one) appear.
+    const loose = [...foreign.keys()].filter((column) => !primary.some((key) => key.name === column));
     let copies = 0;
     for (const row of rows) {
-      const times = random() < 0.25 ? (random() < 0.3 ? 2 : 1) : 0;
+      if (random() >= 0.25) continue;
+      const times = 1 + Math.floor(random() * most);
+      const source = { ...row };
+      if (loose.length > 0 && random() < 0.3) {
+        const moved = loose[Math.floor(random() * loose.length)]!;
+        const values = parentValues(moved);
+        if (values.length > 0) source[moved] = values[Math.floor(random() * values.length)];
+      }
       for (let time = 0; time < times; time++) {
-        const copy = { ...row };
+        const copy = { ...source };
         let possible = true;
-        for (const column of primary) {
-          const key = foreign.get(column.name);
-          if (key) {
-            if (primary.length === 1) {
-              possible = false;
-              break;
-            }
-            let values = parents.get(column.name);
-            if (!values) {
-              try {
-                values = db
-                  .prepare(
-                    `SELECT DISTINCT ${quoteIdentifier(key.refColumn)} FROM ${quoteIdentifier(key.refTable)} WHERE ${quoteIdentifier(key.refColumn)} IS NOT NULL ORDER BY 1`,
-                  )
-                  .pluck()
-                  .all();
-              } catch {
-                values = [];
-              }
-              parents.set(column.name, values);
-            }
-            if (values.length === 0) {
-              possible = false;
-              break;
-            }
-            copy[column.name] = values[Math.floor(random() * values.length)];
-          } else if (typeof row[column.name] === 'number' || row[column.name] === null) {
+        for (const column of ownPrimary) {
+          if (typeof row[column.name] === 'number' || row[column.name] === null) {
             const next = Math.floor(greatest.get(column.name)!) + 1;
             greatest.set(column.name, next);
             copy[column.name] = next;
           } else {
             copy[column.name] = `${String(row[column.name])} ${++copies}`;
           }
+        }
+        if (ownPrimary.length === 0 && foreignPrimary.length > 0) {
+          const moved = foreignPrimary[Math.floor(random() * foreignPrimary.length)]!;
+          const values = parentValues(moved.name);
+          if (values.length === 0) possible = false;
+          else copy[moved.name] = values[Math.floor(random() * values.length)];
         }
         if (!possible) break;
         try {
@@ -483,6 +809,18 @@ function varyStrings(
       }
     }
   }
+}
+
+/** Conditions a row of `table` must meet to be deleted: no declared foreign key refers to it. */
+function deleteGuards(schema: SqlSchema, table: string): string[] {
+  const guards: string[] = [];
+  for (const other of schema.tables)
+    for (const foreign of other.foreignKeys)
+      if (foreign.refTable === table)
+        guards.push(
+          `${quoteIdentifier(foreign.refColumn)} NOT IN (SELECT ${quoteIdentifier(foreign.column)} FROM ${quoteIdentifier(other.name)} WHERE ${quoteIdentifier(foreign.column)} IS NOT NULL)`,
+        );
+  return guards;
 }
 
 /** Delete about a fifth of the rows of each table, never a row a declared foreign key refers to. */

@@ -1,12 +1,14 @@
 /**
  * Is generated data worth training on? The built-in task model (`symgen evaluate --train`: 40
- * epochs, seed 1) trained on four datasets, each scored on the 280 GeoQuery dev questions by
+ * epochs, seed 1) trained on five datasets, each scored on the 280 GeoQuery dev questions by
  * execution accuracy, in one run:
  *   (a) the 600 human train pairs;
  *   (b) offline data from the first 10 train pairs as demonstrations (600 generated, no model);
  *   (c) offline data from all 600 train pairs as demonstrations (600 generated) plus those pairs;
  *   (d) data made through the model path (SymGen: gen_q, gen_a, verify) from a scripted model on
- *       loopback that answers with train questions and train gold (never dev).
+ *       loopback that answers with train questions and train gold (never dev);
+ *   (e) as (b), from 10 train pairs drawn at random (the train file is sorted by question, so its
+ *       first 10 are all "can you tell me ..." and "give me ...").
  *
  *   npm run bench:data-model                 # all four
  *   npm run bench:data-model -- --epochs 10  # quicker, for a look
@@ -19,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { generateConfigSchema } from '../src/config/index.js';
 import { runGenerate } from '../src/generate/pipeline/index.js';
 import { trainAndScore } from '../src/model/index.js';
+import { seededRandom } from '../src/random.js';
 import { createLlmTestServer } from '../src/testing/index.js';
 import { createGeoQueryModel } from '../test/geoquery-model.js';
 
@@ -42,6 +45,19 @@ const trainPairs = trainLines.map((line) => JSON.parse(line) as { question: stri
 const demos10 = join(OUT, 'demos-10.jsonl');
 writeFileSync(demos10, `${trainLines.slice(0, 10).join('\n')}\n`);
 const demos600 = join(DATA, 'train.jsonl');
+// GeoQuery's train file is sorted by question, so its first 10 lines are all "can you tell me ...",
+// "could you tell me ..." and "give me ...": (e) draws 10 at random (seeded) instead, as a few-shot
+// setting would
+const demosRandom = join(OUT, 'demos-10-random.jsonl');
+writeFileSync(demosRandom, `${drawLines(trainLines, 10, 1).join('\n')}\n`);
+
+/** `count` lines drawn without replacement by a seeded generator, in file order. */
+function drawLines(lines: readonly string[], count: number, seed: number): string[] {
+  const next = seededRandom(seed);
+  const picked = new Set<number>();
+  while (picked.size < Math.min(count, lines.length)) picked.add(Math.floor(next() * lines.length));
+  return [...picked].sort((a, b) => a - b).map((index) => lines[index]!);
+}
 
 async function offline(name: string, demonstrations: string, count: number): Promise<string> {
   const started = performance.now();
@@ -104,6 +120,11 @@ const runs: { key: string; name: string; file: () => Promise<string> }[] = [
     },
   },
   { key: 'd', name: '(d) model path, scripted loopback model (10 demonstrations)', file: modelPath },
+  {
+    key: 'e',
+    name: '(e) offline from 10 train pairs drawn at random (seed 1)',
+    file: () => offline('offline-10-random', demosRandom, 600),
+  },
 ];
 const chosen = (values.only ?? []).length > 0 ? runs.filter((run) => values.only!.includes(run.key)) : runs;
 const files = new Map<string, string>();

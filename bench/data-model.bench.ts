@@ -19,9 +19,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateConfigSchema } from '../src/config/index.js';
+import type { BreakdownEvaluation } from '../src/evaluate/index.js';
 import { runGenerate } from '../src/generate/pipeline/index.js';
 import { trainAndScore } from '../src/model/index.js';
 import { seededRandom } from '../src/random.js';
+import { sqlTask } from '../src/tasks/sql/index.js';
 import { createLlmTestServer } from '../src/testing/index.js';
 import { createGeoQueryModel } from '../test/geoquery-model.js';
 
@@ -133,6 +135,7 @@ for (const run of chosen) files.set(run.key, await run.file());
 const rows: string[] = [];
 for (const run of chosen) {
   const result = await trainAndScore({
+    task: sqlTask as never,
     train: files.get(run.key)!,
     gold: join(DATA, 'dev.jsonl'),
     db: DB,
@@ -148,7 +151,9 @@ for (const run of chosen) {
       },
     },
   });
-  const { training, evaluation } = result;
+  const { training } = result;
+  // the SQL task scores by hardness and database
+  const evaluation = result.evaluation as BreakdownEvaluation;
   const hardness = Object.entries(evaluation.byHardness)
     .filter(([, cell]) => cell.count > 0)
     .map(([level, cell]) => `${level} ${(cell.execution * 100).toFixed(1)}%`)

@@ -12,7 +12,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { BreakdownEvaluation } from '../src/evaluate/index.js';
 import { trainAndScore } from '../src/model/index.js';
+import { sqlTask } from '../src/tasks/sql/index.js';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data', 'geoquery-sql');
 const DB = join(import.meta.dirname, '..', 'examples', 'geoquery', 'geography.sqlite');
@@ -33,6 +35,7 @@ const runs: { name: string; file: string }[] = [
 ];
 for (const [index, run] of runs.entries()) {
   const result = await trainAndScore({
+    task: sqlTask as never,
     train: run.file,
     gold: join(DATA, 'dev.jsonl'),
     db: DB,
@@ -48,7 +51,9 @@ for (const [index, run] of runs.entries()) {
       },
     },
   });
-  const { training, evaluation } = result;
+  const { training } = result;
+  // the SQL task scores by hardness and database
+  const evaluation = result.evaluation as BreakdownEvaluation;
   const hardness = Object.entries(evaluation.byHardness)
     .filter(([, cell]) => cell.count > 0)
     .map(([level, cell]) => `${level} ${(cell.execution * 100).toFixed(1)}%`)

@@ -253,7 +253,7 @@ export {
   judgeExamples,
   meanPairwiseCosine,
   type ProgramDiversity,
-  predictWithModel,
+  withModelPredictions,
   programDiversity,
   type SqlEvaluation,
   selfBleu,

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { evaluateBreakdown, evaluatePredictions } from '../src/evaluate/index.js';
 import type { ExecutionResult, TaskPlugin } from '../src/tasks/spec.js';
+import { createLlmTestServer } from '../src/testing/index.js';
 import { SHARED_DATA } from './shared-data.js';
 
 /*
@@ -14,6 +15,19 @@ import { SHARED_DATA } from './shared-data.js';
  */
 const folder = mkdtempSync(join(tmpdir(), 'symgen-task-neutral-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const readJsonl = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const chatReply = (content: string) => ({
+  body: {
+    object: 'chat.completion',
+    model: 'parser',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 100, completion_tokens: 10 },
+  },
+});
 const writeJsonl = (name: string, rows: readonly unknown[]) => {
   const path = join(folder, name);
   writeFileSync(path, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
@@ -111,26 +125,96 @@ describe('SQL-only modes and mixes refuse other tasks in one line', () => {
     expect(stderr).toMatch(/the bash task has no mix to re-weight toward: leave out --target-mix/);
   });
 
-  it('symgen evaluate --task math --dataset and --model', async () => {
+  it('symgen evaluate --task math --dataset is refused in one line', async () => {
     const gold = join(SHARED_DATA, 'gsm8k', 'test.jsonl');
     expect(await main(['evaluate', '--task', 'math', '--dataset', gold])).toBe(2);
     expect(stderr).toMatch(
       /--dataset: measuring a dataset .* is written for the sql task; for math, score predictions with --pred FILE/,
     );
-    stderr = '';
+  });
+
+  it("symgen evaluate --task top --model: zero-shot in the task's gen_a prompt, extracted and scored by the task", async () => {
+    const gold = readJsonl(join(SHARED_DATA, 'mtop', 'dev.jsonl')).slice(0, 3);
+    const goldFile = writeJsonl('mtop-gold.jsonl', gold);
+    // answers the gold parse for the first two questions, a parse of another intent for the third
+    const server = await createLlmTestServer({
+      respond: (request) => {
+        const prompt = JSON.stringify((request.body as { messages: unknown }).messages);
+        const index = gold.findIndex((line) => prompt.includes(JSON.stringify(line.question).slice(1, -1)));
+        const parse = index === 2 ? '[IN:GET_WEATHER ]' : String(gold[index]?.logical_form);
+        return chatReply(`Here is the parse:\n${parse}`);
+      },
+    });
+    try {
+      const json = join(folder, 'top-model.json');
+      const predictions = join(folder, 'top-predictions.jsonl');
+      const args = [
+        'evaluate',
+        '--task',
+        'top',
+        '--gold',
+        goldFile,
+        '--model',
+        'parser',
+        '--base-url',
+        server.baseURL,
+      ];
+      expect(await main([...args, '--pred-out', predictions, '--json', json])).toBe(0);
+      const metrics = JSON.parse(readFileSync(json, 'utf8')) as {
+        count: number;
+        accuracy: number;
+        model: string;
+      };
+      expect(metrics).toMatchObject({ count: 3, model: 'parser' });
+      expect(metrics.accuracy).toBeCloseTo(2 / 3, 10);
+      expect(readJsonl(predictions).map((line) => line.program)).toEqual([
+        gold[0]!.logical_form,
+        gold[1]!.logical_form,
+        '[IN:GET_WEATHER ]',
+      ]);
+      // the prompt is TOP's own gen_a prompt, with the intents and slots it knows of (none here) and the question
+      const first = JSON.stringify((server.requests[0]!.body as { messages: unknown }).messages);
+      expect(first).toContain(JSON.stringify(gold[0]!.question).slice(1, -1));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("symgen evaluate --task top --train: the built-in model on the task's own tokens, scored by the task", async () => {
+    const train = join(SHARED_DATA, 'mtop', 'train.jsonl');
+    const trainFile = writeJsonl(
+      'mtop-train.jsonl',
+      readJsonl(train)
+        .slice(0, 40)
+        .map((line) => ({ question: line.question, program: line.logical_form })),
+    );
+    const goldFile = writeJsonl('mtop-gold-train.jsonl', readJsonl(train).slice(0, 4));
+    const json = join(folder, 'top-train.json');
+    const predictions = join(folder, 'top-train-predictions.jsonl');
     expect(
       await main([
         'evaluate',
         '--task',
-        'math',
+        'top',
         '--gold',
-        gold,
-        '--model',
-        'm',
-        '--base-url',
-        'http://127.0.0.1:9/v1',
+        goldFile,
+        '--train',
+        trainFile,
+        '--epochs',
+        '1',
+        '--pred-out',
+        predictions,
+        '--json',
+        json,
       ]),
-    ).toBe(2);
-    expect(stderr).toMatch(/--model: scoring a model's zero-shot answers is written for the sql task/);
-  });
+    ).toBe(0);
+    const metrics = JSON.parse(readFileSync(json, 'utf8')) as {
+      count: number;
+      accuracy: number;
+      training: { examples: number; epochs: number; backend: string };
+    };
+    expect(metrics).toMatchObject({ count: 4, training: { examples: 40, epochs: 1, backend: 'wasm' } });
+    expect(metrics.accuracy).toBeGreaterThanOrEqual(0);
+    expect(readJsonl(predictions)).toHaveLength(4);
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ export {
   type GenerateConfig,
   type GenerateConfigInput,
   generateConfigSchema,
+  knowledgeConfigSchema,
   type SamplingConfig,
   samplingConfigSchema,
   type TemplateConfig,

@@ -16,7 +16,7 @@ export { loadEmbeddingModel, meanPairwiseCosine } from './embedding-similarity.j
 export { type Faithfulness, faithfulnessFromLines } from './faithfulness.js';
 export { formatDatasetEvaluation } from './format-dataset-evaluation.js';
 export { type JudgeSummary, judgeExamples, judgePrompt, parseJudgeAnswer } from './judge.js';
-export { predictionPrompt, predictWithModel } from './llm-predictions.js';
+export { type ModelPredictionOptions, withModelPredictions } from './model-predictions.js';
 export { type ProgramLine, pairPrograms, readPrograms } from './predictions.js';
 export { type ProgramDiversity, programDiversity } from './program-diversity.js';
 export { sampleOf, seededRandom } from './sample.js';
@@ -26,7 +26,7 @@ export {
   type SqlEvaluation,
   sameResult,
 } from './sql-accuracy.js';
-export { refuseUnlessSql, withModelPredictions } from './sql-modes.js';
+export { refuseUnlessSql } from './sql-modes.js';
 export {
   type Evaluation,
   evaluateBreakdown,
@@ -37,5 +37,11 @@ export {
   type TaskEvaluateOptions,
   type TaskEvaluation,
 } from './task-accuracy.js';
-export { pairRecords, predictedPrograms, type RecordLine, readTaskRecords } from './task-records.js';
+export {
+  pairRecords,
+  predictedPrograms,
+  questionOf,
+  type RecordLine,
+  readTaskRecords,
+} from './task-records.js';
 export { selfBleu, type TextDiversity, textDiversity } from './text-diversity.js';

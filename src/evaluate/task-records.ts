@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors/index.js';
 import { assertReadableFile } from '../io/index.js';
-import type { TaskRecord } from '../tasks/spec.js';
+import type { TaskPlugin, TaskRecord } from '../tasks/spec.js';
 
 /** One line of a gold or prediction file, with its id when it has one (`id` or MBPP's `task_id`). */
 export interface RecordLine {
@@ -95,4 +95,16 @@ export function pairRecords(
     );
   }
   return gold.map((entry, position) => [entry, predictedPrograms(predictions[position]!, path)]);
+}
+
+/**
+ * The question of a gold record as the task asks it: its demonstration reading of the record (MBPP:
+ * the problem and its tests), else the benchmark's question field, else `question`.
+ */
+export function questionOf(task: TaskPlugin<never>, record: TaskRecord): string | undefined {
+  const demonstration = task.generation?.demonstration?.(record);
+  if (demonstration) return demonstration.question;
+  const field = task.generation?.fields.question ?? 'question';
+  const value = record[field] ?? record.question;
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }

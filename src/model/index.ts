@@ -1,4 +1,4 @@
-export { questionModelTokens, sqlFromModelTokens, sqlModelTokens } from './sql-tokens.js';
+export { questionModelTokens, wordTokens } from './program-tokens.js';
 export {
   TaskModel,
   type TaskModelOptions,

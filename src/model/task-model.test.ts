@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sqlFromModelTokens, sqlModelTokens } from './sql-tokens.js';
+import { sqlFromModelTokens, sqlModelTokenizer, sqlModelTokens } from '../tasks/sql/model-tokens.js';
+import { wordTokens } from './program-tokens.js';
 import { TaskModel } from './task-model.js';
 
 describe('SQL tokens of the task model', () => {
@@ -28,6 +29,33 @@ describe('SQL tokens of the task model', () => {
       "select city.population from city where city.city_name = 'new york' and x >= 3",
     );
     expect(sqlFromModelTokens(sqlModelTokens("SELECT 'it''s'"))).toBe("select 'it''s'");
+  });
+});
+
+describe('default program tokens of the task model', () => {
+  it('keep the words of each line, and line breaks with their indentation, so Python comes back whole', () => {
+    const python = 'def add(a, b):\n    if a:\n        return a + b\n    return b';
+    const tokens = wordTokens.encode(python);
+    expect(tokens).toEqual([
+      'def',
+      'add(a,',
+      'b):',
+      '\n    ',
+      'if',
+      'a:',
+      '\n        ',
+      'return',
+      'a',
+      '+',
+      'b',
+      '\n    ',
+      'return',
+      'b',
+    ]);
+    expect(wordTokens.decode(tokens)).toBe(python);
+    // tabs as four spaces, runs of spaces inside a line as one, Windows line ends as \n
+    expect(wordTokens.decode(wordTokens.encode('ls  -la\t/tmp\r\nwc -l'))).toBe('ls -la /tmp\nwc -l');
+    expect(wordTokens.encode('')).toEqual([]);
   });
 });
 
@@ -60,6 +88,7 @@ describe('TaskModel', () => {
     const losses: number[] = [];
     const started = performance.now();
     const model = await TaskModel.train(pairs, {
+      tokens: sqlModelTokenizer,
       dModel: 32,
       heads: 2,
       layers: 1,

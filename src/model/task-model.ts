@@ -1,6 +1,7 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { seededRandom } from '../evaluate/sample.js';
-import { questionModelTokens, sqlFromModelTokens, sqlModelTokens } from './sql-tokens.js';
+import type { ProgramTokens } from '../tasks/spec.js';
+import { questionModelTokens, wordTokens } from './program-tokens.js';
 import { loadTfjs } from './tfjs-wasm.js';
 import { type EncodedBatch, PointerTransformer } from './transformer.js';
 import { BOS, EOS, PAD, Vocabulary } from './vocabulary.js';
@@ -41,6 +42,8 @@ export interface TaskModelOptions {
   readonly maxTarget?: number;
   /** Seeds initial weights and the order of batches. @default 1 */
   readonly seed?: number;
+  /** How programs become tokens and back: the task's `modelTokens`. @default {@link wordTokens} */
+  readonly tokens?: ProgramTokens;
   /** Called after each epoch with its mean loss. */
   readonly onEpoch?: (epoch: number, loss: number, seconds: number) => void;
 }
@@ -83,6 +86,7 @@ export class TaskModel {
     /** Longest program decoded: the longest training program plus a margin, within `maxTarget`. */
     private readonly maxDecode: number,
     readonly stats: TrainStats,
+    private readonly tokens: ProgramTokens,
   ) {}
 
   static async train(pairs: readonly TrainingPair[], options: TaskModelOptions = {}): Promise<TaskModel> {
@@ -90,9 +94,10 @@ export class TaskModel {
     const tf = await loadTfjs();
     const maxSource = options.maxSource ?? 40;
     const maxTarget = options.maxTarget ?? 120;
+    const tokens = options.tokens ?? wordTokens;
     const prepared: Prepared[] = pairs.map((pair) => ({
       source: questionModelTokens(pair.question).slice(0, maxSource),
-      target: sqlModelTokens(pair.program).slice(0, maxTarget),
+      target: tokens.encode(pair.program).slice(0, maxTarget),
       weight: pair.weight ?? 1,
     }));
     const counts = new Map<string, number>();
@@ -171,17 +176,25 @@ export class TaskModel {
     }
     optimizer.dispose();
     const longest = Math.max(...prepared.map((example) => example.target.length));
-    return new TaskModel(tf, network, vocabulary, maxSource, Math.min(maxTarget, longest + 10), {
-      examples: pairs.length,
-      vocabulary: vocabulary.trainedSize,
-      parameters: network.parameterCount,
-      epochs: epoch,
-      steps,
-      seconds: elapsed(),
-      firstLoss,
-      finalLoss,
-      backend: tf.getBackend(),
-    });
+    return new TaskModel(
+      tf,
+      network,
+      vocabulary,
+      maxSource,
+      Math.min(maxTarget, longest + 10),
+      {
+        examples: pairs.length,
+        vocabulary: vocabulary.trainedSize,
+        parameters: network.parameterCount,
+        epochs: epoch,
+        steps,
+        seconds: elapsed(),
+        firstLoss,
+        finalLoss,
+        backend: tf.getBackend(),
+      },
+      tokens,
+    );
   }
 
   /** Greedy decoding of a program for each question, in batches. */
@@ -248,7 +261,7 @@ export class TaskModel {
       encodedAll.dispose();
       tensors.dispose();
       for (const tokens of outputs)
-        programs.push(sqlFromModelTokens(tokens.map((id) => this.vocabulary.tokens[id]!)));
+        programs.push(this.tokens.decode(tokens.map((id) => this.vocabulary.tokens[id]!)));
     }
     return programs;
   }

@@ -152,6 +152,13 @@ export interface TaskExtras {
   /** What evaluation calls its accuracy (Python, judged by tests: `pass@1`). Default `accuracy`. */
   readonly accuracyName?: string;
   /**
+   * How the built-in task model (`symgen evaluate --train`) reads and writes this task's programs:
+   * tokens in which a value the question may hold is its own words, so the model can copy them (SQL:
+   * `'new york'` as `'`, `new`, `york`, `'`). Default: the words of each line, line breaks and
+   * indentation kept (docs/tasks.md).
+   */
+  readonly modelTokens?: ProgramTokens;
+  /**
    * Conditions of `gen_q` prompts (dataset-wise decomposition: SQL draws hardness, tables and
    * clauses, and asks more for what was produced less). Opened once per source.
    */
@@ -213,6 +220,13 @@ export interface TaskExtras {
    * Leave it out unless the generic path is too slow for the task.
    */
   verifyFile?(request: TaskVerifyFileRequest): Promise<VerifySummary>;
+}
+
+/** A program as the built-in task model's tokens, and back. */
+export interface ProgramTokens {
+  encode(program: string): string[];
+  /** The program of tokens `encode` gave (whitespace may differ where the language ignores it). */
+  decode(tokens: readonly string[]): string;
 }
 
 /** A chat prompt template in Jinja syntax (nunjucks): an optional system message and the user message. */

@@ -21,7 +21,8 @@ type Flags = Record<string, string | boolean | undefined>;
 
 /**
  * Run `symgen evaluate` with parsed flags; returns the exit code. One path for every task: the
- * predictions (from --pred, or made by --train or --model) are scored through the task contract
+ * predictions (from --pred, or made by the built-in model with --train, or by a model asked
+ * zero-shot in the task's gen_a prompt with --model) are scored through the task contract
  * (`evaluatePredictions`: sources of --db, environment, reference, extract, matches, breakdown).
  */
 export async function runEvaluate(given: Flags): Promise<number> {
@@ -46,11 +47,12 @@ export async function runEvaluate(given: Flags): Promise<number> {
     });
   if (typeof flags.pred === 'string') return report(flags, task, await score(flags.pred));
   if (typeof flags.train === 'string') {
-    refuseUnlessSql(task, '--train', 'the built-in task model');
     const result = await trainAndScore({
+      task,
+      taskOptions: taskOptionsFromFlags(flags) as Record<string, unknown>,
       train: flags.train,
       gold,
-      db: required(flags, 'db', 'a SQLite file or folder the programs run on'),
+      ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
       ...(typeof flags.predOut === 'string' ? { predictions: flags.predOut } : {}),
       model: {
         epochs: integerFlag('--epochs', flags.epochs),
@@ -76,10 +78,15 @@ export async function runEvaluate(given: Flags): Promise<number> {
       },
     ]);
   }
-  refuseUnlessSql(task, '--model', "scoring a model's zero-shot answers");
-  const db = required(flags, 'db', 'a SQLite file or folder the programs run on');
   return withModelPredictions(
-    { gold, db, model: llm.model, ...(typeof flags.predOut === 'string' ? { out: flags.predOut } : {}) },
+    {
+      task,
+      taskOptions: taskOptionsFromFlags(flags) as Record<string, unknown>,
+      gold,
+      ...(typeof flags.db === 'string' ? { db: flags.db } : {}),
+      model: llm.model,
+      ...(typeof flags.predOut === 'string' ? { out: flags.predOut } : {}),
+    },
     async (predictions, failed) => {
       const evaluation = await score(predictions);
       const usage = llm.usage.totals();

@@ -19,11 +19,17 @@ export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
       'gold programs: JSONL with query/program (+ id, db_id, question), or one SQL a line',
     )
     .option('--pred <file>', 'predicted programs, same formats; paired by id, else line by line')
-    .option('--train <file>', 'train the built-in task model on this dataset and score it on --gold')
+    .option(
+      '--train <file>',
+      'train the built-in task model on this dataset (question + program lines) and score it on --gold, any task',
+    )
     .option('--epochs <n>', 'training epochs of the built-in model', '40')
     .option('--max-train-seconds <s>', 'stop training after this many seconds', '900')
     .option('--seed <n>', 'seed of the built-in model (initial weights, batch order, dropout masks)', '1')
-    .option('--model <name>', 'score a model reached through the provider layer on --gold')
+    .option(
+      '--model <name>',
+      "score a model on --gold, asked zero-shot in the task's gen_a prompt (any task)",
+    )
     .option('--base-url <url>', 'its endpoint (OpenAI-compatible by default)')
     .option('--provider <kind>', 'openai-compatible or anthropic', 'openai-compatible')
     // the spellings of earlier versions, kept working

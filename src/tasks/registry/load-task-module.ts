@@ -38,6 +38,7 @@ export const taskPluginSchema = z.looseObject({
     .optional(),
   breakdown: z.strictObject({ feature: z.string().min(1), levels: z.array(z.string()) }).optional(),
   accuracyName: z.string().min(1).optional(),
+  modelTokens: z.looseObject({ encode: fn, decode: fn }).optional(),
 });
 
 /**

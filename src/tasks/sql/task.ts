@@ -11,6 +11,7 @@ import { sqlFeatures } from './features.js';
 import { sqlGeneration } from './generation.js';
 import { HARDNESS_LEVELS } from './hardness.js';
 import { sqlResultsMatch } from './matches.js';
+import { sqlModelTokenizer } from './model-tokens.js';
 import { normaliseSql } from './normalise.js';
 import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
@@ -43,6 +44,7 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   },
   // evaluate breaks execution accuracy down by Spider hardness (and by database)
   breakdown: { feature: 'hardness', levels: HARDNESS_LEVELS },
+  modelTokens: sqlModelTokenizer,
 };
 
 /** The program of a SQL gold line. */

@@ -1,4 +1,4 @@
-import { questionWords } from '../dataset/index.js';
+import type { ProgramTokens } from '../spec.js';
 
 const SQL_TOKEN =
   /'(?:[^']|'')*'|"(?:[^"]|"")*"|[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*|[a-z_][a-z0-9_]*|\d+(?:\.\d+)?|<=|>=|<>|!=|==|\|\||[^\s]/gi;
@@ -39,7 +39,5 @@ export function sqlFromModelTokens(tokens: readonly string[]): string {
   return parts.join(' ');
 }
 
-/** Words of a question for the task model (folded case and punctuation). */
-export function questionModelTokens(question: string): string[] {
-  return questionWords(question);
-}
+/** SQL as the built-in task model reads and writes it (the task's `modelTokens`). */
+export const sqlModelTokenizer: ProgramTokens = { encode: sqlModelTokens, decode: sqlFromModelTokens };

@@ -26,10 +26,7 @@ export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
     .option('--epochs <n>', 'training epochs of the built-in model', '40')
     .option('--max-train-seconds <s>', 'stop training after this many seconds', '900')
     .option('--seed <n>', 'seed of the built-in model (initial weights, batch order, dropout masks)', '1')
-    .option(
-      '--model <name>',
-      "score a model on --gold, asked zero-shot in the task's gen_a prompt (any task)",
-    )
+    .option('--model <name>', "score a model on --gold, zero-shot in the task's gen_a prompt")
     .option('--base-url <url>', 'its endpoint (OpenAI-compatible by default)')
     .option('--provider <kind>', 'openai-compatible or anthropic', 'openai-compatible')
     // the spellings of earlier versions, kept working

@@ -118,9 +118,16 @@ export async function evaluateDataset(options: DatasetEvaluateOptions): Promise<
           }
         }
         const environments = accepted.map(environmentOf);
-        const execute = (program: string, index: number) => executor.execute(program, environments[index]!);
+        const execute = (program: string, index: number, environment?: ExecutionEnvironment) =>
+          executor.execute(program, environment ?? environments[index]!);
         faithfulness = { ...faithfulness, validity: await validity(accepted, execute) };
-        const gold = await goldAccuracy(task, accepted, isReference ? undefined : options.gold, execute);
+        const gold = await goldAccuracy(
+          task,
+          accepted,
+          isReference ? undefined : options.gold,
+          execute,
+          sources === null,
+        );
         if (gold) faithfulness = { ...faithfulness, gold };
       }
       if (!isReference && options.judge && judgeTemplate) {
@@ -222,28 +229,40 @@ const recordString = (record: TaskRecord, names: readonly (string | undefined)[]
   return undefined;
 };
 
+/** A gold reference, with the gold record's own environment when the example runs there (a key: MBPP's tests). */
+interface Gold {
+  readonly reference: TaskReference;
+  readonly environment?: ExecutionEnvironment;
+}
+
 /**
  * Accuracy of the examples against gold (a line's own `gold`, else the gold file's line with the
- * same id, else the same question): the gold program run in the example's environment, compared as
- * `symgen evaluate --pred` compares (the task's `matches`, else equal result keys).
+ * same id, else the same question): the gold program run in the example's environment, or for a
+ * gold that gives a result key (Python: passing the gold line's tests) the example run in the gold
+ * line's environment when the task has no sources; compared as `symgen evaluate --pred` compares
+ * (the task's `matches`, else equal result keys).
  */
 async function goldAccuracy(
   task: TaskPlugin<never>,
   examples: readonly DatasetExample[],
   goldPath: string | undefined,
-  execute: (program: string, index: number) => Promise<ExecutionResult>,
+  execute: (program: string, index: number, environment?: ExecutionEnvironment) => Promise<ExecutionResult>,
+  ownEnvironments: boolean,
 ): Promise<Faithfulness['gold']> {
-  const byId = new Map<string, TaskReference>();
-  const byQuestion = new Map<string, TaskReference>();
+  const byId = new Map<string, Gold>();
+  const byQuestion = new Map<string, Gold>();
   if (goldPath) {
     const questionFields = ['question', 'nl', 'text', 'utterance', task.generation?.fields.question];
     for (const entry of readTaskRecords(goldPath, 'gold')) {
       const reference = referenceOf(task, entry.record);
       if (!reference) continue;
-      if (entry.id !== undefined) byId.set(entry.id, reference);
+      const environment =
+        reference.key !== undefined && ownEnvironments ? task.environment?.(entry.record) : undefined;
+      const gold: Gold = { reference, ...(environment ? { environment } : {}) };
+      if (entry.id !== undefined) byId.set(entry.id, gold);
       const question = recordString(entry.record, questionFields);
       const dbId = recordString(entry.record, ['db_id', 'dbId']) ?? '';
-      if (question !== undefined) byQuestion.set(`${dbId}\u0000${foldQuestion(question)}`, reference);
+      if (question !== undefined) byQuestion.set(`${dbId}\u0000${foldQuestion(question)}`, gold);
     }
   }
   const pairs = examples
@@ -251,23 +270,22 @@ async function goldAccuracy(
       index,
       example,
       gold:
-        (example.gold === undefined ? undefined : { program: example.gold }) ??
+        (example.gold === undefined ? undefined : { reference: { program: example.gold } }) ??
         byId.get(example.id) ??
         byQuestion.get(`${example.dbId ?? ''}\u0000${foldQuestion(example.question)}`) ??
         byQuestion.get(`\u0000${foldQuestion(example.question)}`),
     }))
     .filter(
-      (pair): pair is { index: number; example: DatasetExample; gold: TaskReference } =>
-        pair.gold !== undefined,
+      (pair): pair is { index: number; example: DatasetExample; gold: Gold } => pair.gold !== undefined,
     );
   if (pairs.length === 0) return undefined;
   const correct = await Promise.all(
-    pairs.map(async ({ index, example, gold }) => {
+    pairs.map(async ({ index, example, gold: { reference, environment } }) => {
       const [expected, got] = await Promise.all([
-        gold.key === undefined ? execute(gold.program, index) : undefined,
-        execute(example.program, index),
+        reference.key === undefined ? execute(reference.program, index) : undefined,
+        execute(example.program, index, environment),
       ]);
-      if (expected === undefined) return got.status === 'ok' && got.key === gold.key;
+      if (expected === undefined) return got.status === 'ok' && got.key === reference.key;
       return task.matches
         ? task.matches(got, expected)
         : expected.status === 'ok' && got.status === 'ok' && got.key === expected.key;

@@ -213,7 +213,8 @@ async function validity(
   return {
     executed: results.length,
     ok: ok.length,
-    empty: ok.filter((result) => (result.size ?? 0) === 0).length,
+    // a result of size 0 (SQL: no rows); a task whose results have no size has no empty ones
+    empty: ok.filter((result) => result.size === 0).length,
     error: results.length - ok.length,
   };
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { evaluateBreakdown, evaluatePredictions } from '../src/evaluate/index.js';
+import { programFromRationale } from '../src/tasks/math/index.js';
 import type { ExecutionResult, TaskPlugin } from '../src/tasks/spec.js';
 import { SHARED_DATA } from './shared-data.js';
 
@@ -86,10 +87,16 @@ describe('evaluate through the contract', () => {
 
 describe('SQL-only modes and mixes refuse other tasks in one line', () => {
   let stderr = '';
+  let stdout = '';
   beforeEach(() => {
     stderr = '';
+    stdout = '';
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
       stderr += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
       return true;
     });
   });
@@ -111,12 +118,23 @@ describe('SQL-only modes and mixes refuse other tasks in one line', () => {
     expect(stderr).toMatch(/the bash task has no mix to re-weight toward: leave out --target-mix/);
   });
 
-  it('symgen evaluate --task math --dataset and --model', async () => {
+  it('symgen evaluate --task math --dataset runs through the contract; --model is refused', async () => {
     const gold = join(SHARED_DATA, 'gsm8k', 'test.jsonl');
-    expect(await main(['evaluate', '--task', 'math', '--dataset', gold])).toBe(2);
-    expect(stderr).toMatch(
-      /--dataset: measuring a dataset .* is written for the sql task; for math, score predictions with --pred FILE/,
-    );
+    // programs of thought from the first rationales' calculator annotations, scored by the #### answers
+    const rows = readFileSync(gold, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 8)
+      .map((line) => JSON.parse(line) as { question: string; answer: string })
+      .map((line) => ({ question: line.question, program: programFromRationale(line.answer) }))
+      .filter((row) => row.program !== null);
+    const dataset = writeJsonl('math-dataset.jsonl', rows);
+    expect(
+      await main(['evaluate', '--task', 'math', '--dataset', dataset, '--gold', gold, '--no-embeddings']),
+    ).toBe(0);
+    expect(stdout).toMatch(new RegExp(`examples\\s+${rows.length}\\n`));
+    expect(stdout).toMatch(/valid \(executes\)\s+100\.0%/);
+    expect(stdout).toMatch(/accuracy vs gold\s+\d+\.\d% of \d+/);
     stderr = '';
     expect(
       await main([

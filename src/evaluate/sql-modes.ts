@@ -11,9 +11,9 @@ import { predictWithModel } from './llm-predictions.js';
 import { readPrograms } from './predictions.js';
 
 /**
- * `symgen evaluate --dataset`, `--train` and `--model` are written for the SQL task (its dataset
- * measures, its built-in model, its zero-shot prompt over the database schema); other tasks are
- * refused in one line, pointing at `--pred`, which every task takes.
+ * `symgen evaluate --train` and `--model` are written for the SQL task (its built-in model, its
+ * zero-shot prompt over the database schema); other tasks are refused in one line, pointing at
+ * `--pred`, which every task takes (`--dataset` too, through the task contract).
  */
 export function refuseUnlessSql(task: Pick<TaskPlugin<never>, 'id'>, flag: string, what: string): void {
   if (task.id === sqlTask.id) return;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { evaluateBreakdown, evaluatePredictions } from '../src/evaluate/index.js';
+import { programFromRationale } from '../src/tasks/math/index.js';
 import type { ExecutionResult, TaskPlugin } from '../src/tasks/spec.js';
 import { createLlmTestServer } from '../src/testing/index.js';
 import { SHARED_DATA } from './shared-data.js';
@@ -98,12 +99,18 @@ describe('evaluate through the contract', () => {
   });
 });
 
-describe('SQL-only modes and mixes refuse other tasks in one line', () => {
+describe('evaluate modes run for every task; mixes refuse tasks without one, in one line', () => {
   let stderr = '';
+  let stdout = '';
   beforeEach(() => {
     stderr = '';
+    stdout = '';
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
       stderr += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
       return true;
     });
   });
@@ -125,12 +132,23 @@ describe('SQL-only modes and mixes refuse other tasks in one line', () => {
     expect(stderr).toMatch(/the bash task has no mix to re-weight toward: leave out --target-mix/);
   });
 
-  it('symgen evaluate --task math --dataset is refused in one line', async () => {
+  it('symgen evaluate --task math --dataset runs through the contract', async () => {
     const gold = join(SHARED_DATA, 'gsm8k', 'test.jsonl');
-    expect(await main(['evaluate', '--task', 'math', '--dataset', gold])).toBe(2);
-    expect(stderr).toMatch(
-      /--dataset: measuring a dataset .* is written for the sql task; for math, score predictions with --pred FILE/,
-    );
+    // programs of thought from the first rationales' calculator annotations, scored by the #### answers
+    const rows = readFileSync(gold, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 8)
+      .map((line) => JSON.parse(line) as { question: string; answer: string })
+      .map((line) => ({ question: line.question, program: programFromRationale(line.answer) }))
+      .filter((row) => row.program !== null);
+    const dataset = writeJsonl('math-dataset.jsonl', rows);
+    expect(
+      await main(['evaluate', '--task', 'math', '--dataset', dataset, '--gold', gold, '--no-embeddings']),
+    ).toBe(0);
+    expect(stdout).toMatch(new RegExp(`examples\\s+${rows.length}\\n`));
+    expect(stdout).toMatch(/valid \(executes\)\s+100\.0%/);
+    expect(stdout).toMatch(/accuracy vs gold\s+\d+\.\d% of \d+/);
   });
 
   it("symgen evaluate --task top --model: zero-shot in the task's gen_a prompt, extracted and scored by the task", async () => {

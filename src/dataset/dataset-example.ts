@@ -49,19 +49,35 @@ const PROGRAM_FIELDS = ['program', 'query', 'sql'] as const;
 export function toDatasetExample(
   value: unknown,
   line: number,
-  options: { allowMissingProgram?: boolean } = {},
+  options: {
+    allowMissingProgram?: boolean;
+    /** The task's own field names (NL2Bash: `nl` / `bash`; MBPP: `text` / `code`), tried after the usual ones. */
+    fields?: { readonly question: string; readonly program: string };
+  } = {},
 ): DatasetExample | DatasetLineError {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { line, error: `line ${line} is not a JSON object` };
   }
   const raw = value as Record<string, unknown>;
-  const question = firstString(raw, ['question', 'nl', 'text', 'utterance']);
+  const question = firstString(raw, [
+    'question',
+    'nl',
+    'text',
+    'utterance',
+    ...(options.fields ? [options.fields.question] : []),
+  ]);
   if (question === undefined) {
     return { line, error: `line ${line} has no question (expected a "question" string)` };
   }
-  const field = PROGRAM_FIELDS.find((name) => typeof raw[name] === 'string');
+  const programFields = [
+    ...PROGRAM_FIELDS,
+    ...(options.fields && !(PROGRAM_FIELDS as readonly string[]).includes(options.fields.program)
+      ? [options.fields.program]
+      : []),
+  ];
+  const field = programFields.find((name) => typeof raw[name] === 'string');
   if (field === undefined && !options.allowMissingProgram) {
-    return { line, error: `line ${line} has no program (expected one of: ${PROGRAM_FIELDS.join(', ')})` };
+    return { line, error: `line ${line} has no program (expected one of: ${programFields.join(', ')})` };
   }
   const dbId = firstString(raw, ['db_id', 'dbId']);
   const confidence = finiteNumber(raw.confidence);

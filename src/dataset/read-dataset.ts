@@ -22,7 +22,12 @@ export interface Dataset {
  */
 export async function readDataset(
   path: string,
-  options: { includeRejected?: boolean; allowMissingProgram?: boolean } = {},
+  options: {
+    includeRejected?: boolean;
+    allowMissingProgram?: boolean;
+    /** The task's own question and program field names, tried after the usual ones. */
+    fields?: { readonly question: string; readonly program: string };
+  } = {},
 ): Promise<Dataset> {
   const examples: DatasetExample[] = [];
   const errors: DatasetLineError[] = [];
@@ -33,6 +38,7 @@ export async function readDataset(
     }
     const example = toDatasetExample(entry.value, entry.line, {
       allowMissingProgram: options.allowMissingProgram ?? options.includeRejected,
+      ...(options.fields ? { fields: options.fields } : {}),
     });
     if (isLineError(example)) errors.push(example);
     else if (options.includeRejected || example.status !== 'rejected') examples.push(example);
@@ -43,7 +49,7 @@ export async function readDataset(
 /** Read a dataset when the file exists, else `undefined` (for optional run-directory files). */
 export async function readDatasetIfExists(
   path: string,
-  options: { includeRejected?: boolean; allowMissingProgram?: boolean } = {},
+  options: Parameters<typeof readDataset>[1] = {},
 ): Promise<Dataset | undefined> {
   return existsSync(path) ? readDataset(path, options) : undefined;
 }

@@ -9,6 +9,8 @@ const percent = (value: number | undefined) =>
 
 const ROWS: Row[] = [
   ['examples', (m) => String(m.faithfulness.examples)],
+  // lines that were not examples (bad JSON, no question or program): counted, not fatal
+  ['invalid lines', (m) => (m.invalidLines > 0 ? String(m.invalidLines) : undefined)],
   [
     'confidence mean',
     (m) => (m.faithfulness.confidence.known ? fixed(m.faithfulness.confidence.mean) : undefined),
@@ -54,20 +56,42 @@ const ROWS: Row[] = [
   ['entropy-2 (bits)', (m) => fixed(m.text.entropy2, 2)],
   ['self-BLEU (lower: diverse)', (m) => fixed(m.text.selfBleu)],
   ['embedding cosine (lower: diverse)', (m) => fixed(m.text.embeddingCosine)],
-  ...(['easy', 'medium', 'hard', 'extra', 'unknown'] as const).map(
-    (level): Row => [`hardness ${level}`, (m) => percent(m.programs.hardness[level])],
+];
+
+/** No tables nor columns read, and no schema known: a task whose programs read none (not SQL). */
+const readsNothing = (m: DatasetMetrics) =>
+  m.programs.tables === 0 &&
+  m.programs.columns === 0 &&
+  m.programs.tableCoverage === undefined &&
+  m.programs.columnCoverage === undefined;
+
+/** Rows of the programs: the task's breakdown levels, tables and columns (when it reports them), templates. */
+const programRows = (breakdown: DatasetMetrics['programs']['breakdown']): Row[] => [
+  // the shares of the task's breakdown levels (SQL: hardness easy ... extra), when it has a breakdown
+  ...(breakdown ? [...breakdown.levels, 'unknown'] : []).map(
+    (level): Row => [`${breakdown!.feature} ${level}`, (m) => percent(m.programs.hardness[level])],
   ),
   [
     'tables used',
     (m) =>
-      `${m.programs.tables}${m.programs.tableCoverage === undefined ? '' : ` (${percent(m.programs.tableCoverage)})`}`,
+      readsNothing(m)
+        ? undefined
+        : `${m.programs.tables}${m.programs.tableCoverage === undefined ? '' : ` (${percent(m.programs.tableCoverage)})`}`,
   ],
   [
     'columns used',
     (m) =>
-      `${m.programs.columns}${m.programs.columnCoverage === undefined ? '' : ` (${percent(m.programs.columnCoverage)})`}`,
+      readsNothing(m)
+        ? undefined
+        : `${m.programs.columns}${m.programs.columnCoverage === undefined ? '' : ` (${percent(m.programs.columnCoverage)})`}`,
   ],
   ['distinct templates', (m) => `${m.programs.templates} (${percent(m.programs.templateRatio)})`],
+  ['distinct programs', (m) => String(m.programs.distinctPrograms)],
+  ['distinct normal forms', (m) => `${m.programs.normalForms} (${percent(m.programs.normalFormRatio)})`],
+  ['program tokens (mean)', (m) => fixed(m.programs.meanTokens, 1)],
+  ['program distinct-1', (m) => fixed(m.programs.tokenDistinct1)],
+  ['program distinct-2', (m) => fixed(m.programs.tokenDistinct2)],
+  ['program distinct-3', (m) => fixed(m.programs.tokenDistinct3)],
 ];
 
 /** Render a dataset evaluation as a plain-text table, the reference in a second column. */
@@ -76,6 +100,7 @@ export function formatDatasetEvaluation(evaluation: DatasetEvaluation): string {
   const clauses = new Set(columns.flatMap((metrics) => Object.keys(metrics.programs.clauses)));
   const rows: Row[] = [
     ...ROWS,
+    ...programRows(evaluation.dataset.programs.breakdown),
     ...[...clauses]
       .sort()
       .map((clause): Row => [`clause ${clause}`, (m) => percent(m.programs.clauses[clause] ?? 0)]),

@@ -26,7 +26,6 @@ export {
   type SqlEvaluation,
   sameResult,
 } from './sql-accuracy.js';
-export { refuseUnlessSql } from './sql-modes.js';
 export {
   type Evaluation,
   evaluateBreakdown,

@@ -1,5 +1,5 @@
 import type { DatasetExample } from '../dataset/index.js';
-import type { LlmProvider } from '../llm/spec.js';
+import type { LlmMessage, LlmProvider } from '../llm/spec.js';
 import { sampleOf } from './sample.js';
 
 /** LLM-as-judge scores on a sample of examples. */
@@ -42,14 +42,22 @@ export function parseJudgeAnswer(text: string): 'yes' | 'no' | 'unclear' {
 export async function judgeExamples(
   examples: readonly DatasetExample[],
   model: LlmProvider,
-  options: { sample?: number; seed?: number; schema?: (dbId: string | undefined) => string | undefined } = {},
+  options: {
+    sample?: number;
+    seed?: number;
+    schema?: (dbId: string | undefined) => string | undefined;
+    /** The messages for one example (the task's judge prompt); default: {@link judgePrompt} with `schema`. */
+    messages?: (example: DatasetExample) => LlmMessage[];
+  } = {},
 ): Promise<JudgeSummary> {
   const chosen = sampleOf(examples, options.sample ?? 50, options.seed ?? 1);
   const verdicts = await Promise.all(
     chosen.map(async (example) => {
       try {
         const result = await model.doGenerate({
-          messages: [{ role: 'user', content: judgePrompt(example, options.schema?.(example.dbId)) }],
+          messages: options.messages?.(example) ?? [
+            { role: 'user', content: judgePrompt(example, options.schema?.(example.dbId)) },
+          ],
           n: 1,
           temperature: 0,
           maxTokens: 100,

@@ -152,22 +152,23 @@ function summariseTask(
 }
 
 /**
- * The source a gold record's programs run in: the only one, else the one named by the record's own
- * environment. A record naming no known source is a one-line error.
+ * The source a record's programs run in: the only one, else the one named by the record's own
+ * environment. A record naming no known source is a one-line error (`what`: the file's role).
  */
-function sourceOf(
+export function sourceOf(
   task: TaskPlugin<never>,
   record: TaskRecord,
   sources: readonly GenerationSource[],
   path: string,
   line: number,
+  what = 'gold',
 ): GenerationSource {
   if (sources.length === 1) return sources[0]!;
   const id = task.environment?.(record).id;
   const found = sources.find((source) => source.id === id);
   if (!found) {
     throw new InputError(
-      `gold file ${path} line ${line}: no environment ${JSON.stringify(id ?? '')} among --db's (${sources
+      `${what} file ${path} line ${line}: no environment ${JSON.stringify(id ?? '')} among --db's (${sources
         .slice(0, 10)
         .map((source) => source.id)
         .join(', ')}${sources.length > 10 ? ', ...' : ''})`,

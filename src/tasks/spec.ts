@@ -181,6 +181,17 @@ export interface TaskExtras {
    * levels, clauses, tables). Stages pass its values around without reading them.
    */
   readonly mix?: TaskMix;
+  /**
+   * The program's tokens, for the n-gram diversity of a dataset's programs and for schema coverage
+   * (`symgen evaluate --dataset`; SQL: its lexer's tokens, string literals whole). Default: words,
+   * numbers, quoted strings and single symbols.
+   */
+  tokens?(program: string): readonly string[];
+  /**
+   * The named parts of a source programs read, for coverage in `symgen evaluate --dataset` and the
+   * report (SQL: a database's tables and their columns). Without it, coverage is not measured.
+   */
+  schema?(source: GenerationSource): SourceSchema;
   /** Describe a program in words (the question of a sampled program that has none). */
   describe?(program: string): string;
   /**
@@ -227,6 +238,14 @@ export interface ProgramTokens {
   encode(program: string): string[];
   /** The program of tokens `encode` gave (whitespace may differ where the language ignores it). */
   decode(tokens: readonly string[]): string;
+}
+
+/** What a source holds that programs read (SQL: tables and their columns), for coverage. */
+export interface SourceSchema {
+  readonly tables: readonly {
+    readonly name: string;
+    readonly columns: readonly { readonly name: string }[];
+  }[];
 }
 
 /** A chat prompt template in Jinja syntax (nunjucks): an optional system message and the user message. */

@@ -6,7 +6,6 @@ import {
   formatDatasetEvaluation,
   formatEvaluationTable,
   formatTaskEvaluation,
-  refuseUnlessSql,
   withModelPredictions,
 } from '../../evaluate/index.js';
 import { checkOutputFile, writeLinesAtomically } from '../../io/index.js';
@@ -98,10 +97,12 @@ export async function runEvaluate(given: Flags): Promise<number> {
   );
 }
 
+/** `--dataset`: direct metrics of a dataset of any task, through the task contract. */
 async function runDatasetEvaluation(flags: Flags, task: TaskPlugin<never>): Promise<number> {
-  refuseUnlessSql(task, '--dataset', 'measuring a dataset (faithfulness, hardness, schema coverage)');
   const judge = modelFromFlags(flags, 'judge', (message) => process.stderr.write(`${message}\n`));
   const evaluation = await evaluateDataset({
+    task,
+    taskOptions: taskOptionsFromFlags(flags),
     dataset: String(flags.dataset),
     ...(typeof flags.rejected === 'string' ? { rejected: flags.rejected } : {}),
     ...(typeof flags.reference === 'string' ? { reference: flags.reference } : {}),

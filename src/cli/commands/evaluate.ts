@@ -34,10 +34,13 @@ export const defineEvaluate: CommandDefinition = (program, setExitCode) => {
     .addOption(new Option('--model-provider <kind>').hideHelp())
     .option('--model-config <file>', 'JSON llm config of the model (instead of the flags above)')
     .option('--pred-out <file>', 'write the predictions of --train or --model here (JSONL)')
-    .option('--dataset <file>', 'measure a dataset: faithfulness, text and program diversity')
+    .option(
+      '--dataset <file>',
+      'measure a dataset of any task: faithfulness (validity by execution; sql: with --db), text and program diversity',
+    )
     .option('--rejected <file>', 'rejected lines of the same run (for the status distribution)')
     .option('--reference <file>', 'a reference dataset measured beside it (e.g. the human training set)')
-    .option('--judge-model <name>', 'LLM-as-judge on a sample of the dataset')
+    .option('--judge-model <name>', "LLM-as-judge on a sample of the dataset (the task's judge prompt)")
     .option('--judge-base-url <url>', 'its endpoint (OpenAI-compatible by default)')
     .option('--judge-provider <kind>', 'openai-compatible or anthropic', 'openai-compatible')
     .option('--judge-config <file>', 'JSON llm config of the judge')

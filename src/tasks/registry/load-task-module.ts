@@ -39,6 +39,8 @@ export const taskPluginSchema = z.looseObject({
   breakdown: z.strictObject({ feature: z.string().min(1), levels: z.array(z.string()) }).optional(),
   accuracyName: z.string().min(1).optional(),
   modelTokens: z.looseObject({ encode: fn, decode: fn }).optional(),
+  tokens: fn.optional(),
+  schema: fn.optional(),
 });
 
 /**

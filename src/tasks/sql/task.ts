@@ -15,8 +15,10 @@ import { sqlModelTokenizer } from './model-tokens.js';
 import { normaliseSql } from './normalise.js';
 import { loadSqlParser } from './parse.js';
 import { prepareSql } from './prepare.js';
+import { openReadOnly, readSqliteSchema } from './schema.js';
 import { sqlTemplate } from './template.js';
 import { neighbourDatabases } from './test-suite/neighbours.js';
+import { tokenizeSql } from './tokenize.js';
 
 /** The SQL task plugin. `features` needs the parser loaded (`loadSqlParser`). */
 export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
@@ -36,6 +38,17 @@ export const sqlTask: TaskPlugin<SqliteExecutorOptions> = {
   // Worker threads with statements run in C; `taskOptions.db` is `--db`.
   verifyFile: async (request) => (await import('./verify-file.js')).verifySqlRequest(request),
   template: sqlTemplate,
+  // evaluate --dataset: n-grams of the lexer's tokens, and tables and columns of the databases read
+  tokens: (program) => tokenizeSql(program).map((token) => token.text),
+  schema: (source) => {
+    if (!source.path) return { tables: [] };
+    const db = openReadOnly(source.path);
+    try {
+      return readSqliteSchema(db);
+    } finally {
+      db.close();
+    }
+  },
   ...sqlGeneration,
   // the gold of `symgen evaluate`: a line's `program`, `query` or `sql` (Spider's plain `SQL<TAB>db_id` lines too)
   reference: (record) => {

@@ -4,8 +4,9 @@ import { readDataset } from '../dataset/index.js';
 import { ConfigError, InputError } from '../errors/index.js';
 import { readJsonl, writeLinesAtomically } from '../io/index.js';
 import type { LlmProvider } from '../llm/spec.js';
+import { createKnowledgeCache } from '../prompt/knowledge-cache.js';
 import { defaultTask } from '../tasks/registry/index.js';
-import type { Executor, GenerationSource, TaskKnowledge, TaskPlugin } from '../tasks/spec.js';
+import type { Executor, GenerationSource, TaskPlugin } from '../tasks/spec.js';
 import type { CuratedExample, CurateResult, DroppedExample } from './curate-examples.js';
 import { curateExamples } from './curate-examples.js';
 import type { CurateOptions } from './curate-options.js';
@@ -96,20 +97,13 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
     executor ??= task.createExecutor({ timeoutMs: 5000 } as never);
     return executor.execute(program, task.environment?.(example.raw, source) ?? source);
   };
-  const knowledge = new Map<string, TaskKnowledge>();
+  const knowledge = createKnowledgeCache(task, {
+    options: { rows: 0, rowSelection: 'first', matchedValues: 0 },
+  });
   const knowledgeOf = (example: DatasetExample): string | undefined => {
     const source = sourceOf(example);
     if (!source || !task.knowledge) return undefined;
-    let opened = knowledge.get(source.id);
-    if (!opened) {
-      opened = task.knowledge({
-        source,
-        demonstrations: [],
-        options: { rows: 0, rowSelection: 'first', matchedValues: 0 },
-        executor: {},
-      });
-      knowledge.set(source.id, opened);
-    }
+    const opened = knowledge.of(source);
     return opened.view({ seed: 0, record: example.raw }).text || undefined;
   };
   try {
@@ -169,7 +163,7 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
     };
     return { ...result, dropped, summary };
   } finally {
-    for (const opened of knowledge.values()) opened.close?.();
+    knowledge.close();
     await executor?.close();
   }
 }

@@ -1,6 +1,7 @@
 import { type DatasetExample, foldQuestion, readDataset, readDatasetIfExists } from '../dataset/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { LlmProvider } from '../llm/spec.js';
+import { createKnowledgeCache } from '../prompt/knowledge-cache.js';
 import { compilePromptTemplate } from '../prompt/prompt-template.js';
 import { defaultTask } from '../tasks/registry/index.js';
 import type {
@@ -9,7 +10,6 @@ import type {
   Executor,
   GenerationSource,
   SourceSchema,
-  TaskKnowledge,
   TaskPlugin,
   TaskRecord,
   TaskReference,
@@ -90,7 +90,10 @@ export async function evaluateDataset(options: DatasetEvaluateOptions): Promise<
   const executor: Executor | undefined =
     sources === undefined ? undefined : task.createExecutor(taskOptions as never);
   const schemas = sources && task.schema ? new Map<string, SourceSchema>() : undefined;
-  const knowledge = new Map<string, TaskKnowledge>();
+  const knowledge = createKnowledgeCache(task, {
+    options: { rows: 0, rowSelection: 'first', matchedValues: 0 },
+    executor: taskOptions,
+  });
   try {
     const measure = async (path: string, rejectedPath: string | undefined, isReference: boolean) => {
       const fields = task.generation?.fields;
@@ -134,16 +137,7 @@ export async function evaluateDataset(options: DatasetEvaluateOptions): Promise<
         const knowledgeOf = (example: DatasetExample): string => {
           if (!task.knowledge || sources === undefined) return '';
           const source = sourceOfExample(example) ?? { id: task.id };
-          let opened = knowledge.get(source.id);
-          if (!opened) {
-            opened = task.knowledge({
-              source,
-              demonstrations: [],
-              options: { rows: 0, rowSelection: 'first', matchedValues: 0 },
-              executor: taskOptions,
-            });
-            knowledge.set(source.id, opened);
-          }
+          const opened = knowledge.of(source);
           return opened.view({ seed: 0, record: example.raw }).text;
         };
         const { verdicts: _verdicts, ...judge } = await judgeExamples(accepted, options.judge, {
@@ -185,7 +179,7 @@ export async function evaluateDataset(options: DatasetEvaluateOptions): Promise<
     const reference = options.reference ? await measure(options.reference, undefined, true) : undefined;
     return { dataset, ...(reference ? { reference } : {}) };
   } finally {
-    for (const opened of knowledge.values()) opened.close?.();
+    knowledge.close();
     await executor?.close();
   }
 }

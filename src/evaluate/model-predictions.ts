@@ -5,9 +5,11 @@ import { knowledgeConfigSchema } from '../config/index.js';
 import { InputError } from '../errors/index.js';
 import { writeLinesAtomically } from '../io/index.js';
 import type { LlmProvider } from '../llm/spec.js';
+import { createKnowledgeCache } from '../prompt/knowledge-cache.js';
 import { compilePromptTemplate } from '../prompt/prompt-template.js';
-import type { GenerationSource, TaskKnowledge, TaskPlugin, TaskRecord } from '../tasks/spec.js';
-import { questionOf, type RecordLine, readTaskRecords } from './task-records.js';
+import type { TaskPlugin, TaskRecord } from '../tasks/spec.js';
+import { sourceOf } from './task-accuracy.js';
+import { questionOf, readTaskRecords } from './task-records.js';
 
 /** Settings of {@link withModelPredictions}. */
 export interface ModelPredictionOptions {
@@ -50,29 +52,7 @@ export async function withModelPredictions<T>(
   const sources = task.sources?.({ ...(options.db === undefined ? {} : { db: options.db }), executor }) ?? [
     { id: task.id },
   ];
-  const knowledgeOptions = knowledgeConfigSchema.parse({});
-  const opened = new Map<string, TaskKnowledge>();
-  const knowledgeOf = (source: GenerationSource) => {
-    let knowledge = opened.get(source.id);
-    if (!knowledge) {
-      knowledge = task.knowledge?.({ source, demonstrations: [], options: knowledgeOptions, executor }) ?? {
-        view: () => ({ text: '' }),
-      };
-      opened.set(source.id, knowledge);
-    }
-    return knowledge;
-  };
-  const sourceOf = (entry: RecordLine): GenerationSource => {
-    if (sources.length === 1) return sources[0]!;
-    const id = task.environment?.(entry.record).id;
-    const found = sources.find((source) => source.id === id);
-    if (!found)
-      throw new InputError(
-        `gold file ${options.gold} line ${entry.line}: no environment ${JSON.stringify(id ?? '')} among --db's`,
-        { file: options.gold, line: entry.line },
-      );
-    return found;
-  };
+  const knowledge = createKnowledgeCache(task, { options: knowledgeConfigSchema.parse({}), executor });
   let failed = 0;
   const folder = options.out === undefined ? mkdtempSync(join(tmpdir(), 'symgen-pred-')) : undefined;
   const predictions = options.out ?? join(folder!, 'predictions.jsonl');
@@ -84,9 +64,9 @@ export async function withModelPredictions<T>(
           `gold file ${options.gold} line ${entry.line} has no question for task ${task.id} (field ${JSON.stringify(task.generation?.fields.question ?? 'question')})`,
           { file: options.gold, line: entry.line },
         );
-      const source = sourceOf(entry);
+      const source = sourceOf(task, entry.record, sources, options.gold, entry.line);
       const record: TaskRecord = { ...entry.record, question };
-      const view = knowledgeOf(source).view({ seed: 0, record });
+      const view = knowledge.of(source).view({ seed: 0, record });
       return {
         entry,
         source,
@@ -131,7 +111,7 @@ export async function withModelPredictions<T>(
     );
     return await use(predictions, failed);
   } finally {
-    for (const knowledge of opened.values()) knowledge.close?.();
+    knowledge.close();
     if (folder) rmSync(folder, { recursive: true, force: true });
   }
 }

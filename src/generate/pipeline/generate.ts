@@ -12,6 +12,7 @@ import {
   type DemonstrationSelector,
   loadDemonstrations,
 } from '../../prompt/demonstrations/index.js';
+import { createKnowledgeCache } from '../../prompt/knowledge-cache.js';
 import { compilePromptTemplate } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import { exportRun } from '../../store/export/index.js';
@@ -25,7 +26,6 @@ import type {
   Executor,
   GenerationSource,
   ResolvedMix,
-  TaskKnowledge,
   TaskMix,
   TaskPlugin,
   TaskRecord,
@@ -290,24 +290,14 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
           },
         });
       }
-      const knowledge = new Map<string, TaskKnowledge>();
-      cleanups.push(() => {
-        for (const opened of knowledge.values()) opened.close?.();
-      });
       const demonstrationRecords: TaskRecord[] = (pool?.items ?? []).map((item) => item.record ?? {});
-      const knowledgeOf = (sourceId: string) => {
-        let opened = knowledge.get(sourceId);
-        if (!opened) {
-          opened = task.knowledge?.({
-            source: sources.get(sourceId)!,
-            demonstrations: demonstrationRecords,
-            options: config.knowledge,
-            executor: executorOptions,
-          }) ?? { view: () => ({ text: '' }) };
-          knowledge.set(sourceId, opened);
-        }
-        return opened;
-      };
+      const knowledge = createKnowledgeCache(task, {
+        options: config.knowledge,
+        executor: executorOptions,
+        demonstrations: demonstrationRecords,
+      });
+      cleanups.push(() => knowledge.close());
+      const knowledgeOf = (sourceId: string) => knowledge.of(sources.get(sourceId)!);
       let selector: DemonstrationSelector | undefined;
       let demonstrationKeys = new Set<string>();
       if (config.demonstrations && pool) {

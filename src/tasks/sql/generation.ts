@@ -34,10 +34,10 @@ import { sqlMix } from './task-mix.js';
 /** One source per database of `--db` (a file, or the databases of a folder; `only` picks some). */
 export function sqlSources(options: SourceOptions): GenerationSource[] {
   if (!options.db) {
-    throw new ConfigError('knowledge.db', [
+    throw new ConfigError('the sql task', [
       {
         path: 'knowledge.db',
-        message: 'the sql task needs databases: pass --db PATH (a .sqlite file or a folder of them)',
+        message: 'no databases: pass --db PATH (a .sqlite file or a folder of them), or set knowledge.db in a config',
       },
     ]);
   }

@@ -40,7 +40,9 @@ export interface TrainAndScoreResult {
  */
 export async function trainAndScore(options: TrainAndScoreOptions): Promise<TrainAndScoreResult> {
   const { task } = options;
-  const dataset = await readDataset(options.train);
+  // a dataset line of any task (question + program), or the task's own benchmark lines (MTOP's logical_form)
+  const fields = task.generation?.fields;
+  const dataset = await readDataset(options.train, fields ? { fields } : {});
   if (dataset.examples.length === 0) {
     throw new InputError(
       `training file ${options.train} has no examples (expected JSONL lines with question and program)`,

@@ -37,7 +37,8 @@ export function sqlSources(options: SourceOptions): GenerationSource[] {
     throw new ConfigError('the sql task', [
       {
         path: 'knowledge.db',
-        message: 'no databases: pass --db PATH (a .sqlite file or a folder of them), or set knowledge.db in a config',
+        message:
+          'no databases: pass --db PATH (a .sqlite file or a folder of them), or set knowledge.db in a config',
       },
     ]);
   }

@@ -20,6 +20,8 @@
  * Pure: the same votes always give the same answer, so runs stay deterministic.
  */
 
+import { CHARACTERS_PER_TOKEN } from '../llm/token-estimate.js';
+
 /** Settings of adaptive sampling. */
 export interface AdaptiveRule {
   /** Candidates read before the first check (the first round of requests). */
@@ -117,8 +119,9 @@ export function readAdaptively(
  * (if that round does not settle it, the rest is read in one more round). `P(stop after k more)` is
  * the stopping rule applied to the counts after the leader receives `X` of the `k` new votes, `X`
  * Beta-binomial as in {@link checkStop}, and every other vote going to the runner-up (the worst case
- * the rule assumes too), with `k` at least the rule's step. Cheap prompts give small rounds; dear ones read the rest at once unless the
- * next few samples are likely to settle the question. Pure: the same votes give the same size.
+ * the rule assumes too), with `k` at least the rule's step. Cheap prompts give small rounds; dear
+ * ones read the rest at once unless the next few samples are likely to settle the question. Pure:
+ * the same votes give the same size.
  */
 export function nextRoundSize(
   groupVotes: readonly number[],
@@ -185,9 +188,11 @@ export function promptPriceInSamples(
     return 0;
   const sampleTokens = Math.max(
     1,
-    sampleChars.reduce((sum, chars) => sum + chars, 0) / sampleChars.length / 4,
+    sampleChars.reduce((sum, chars) => sum + chars, 0) / sampleChars.length / CHARACTERS_PER_TOKEN,
   );
-  return ((promptChars / 4) * price.inputPerMillion) / (sampleTokens * price.outputPerMillion);
+  return (
+    ((promptChars / CHARACTERS_PER_TOKEN) * price.inputPerMillion) / (sampleTokens * price.outputPerMillion)
+  );
 }
 
 /** The checkpoints of a rule under a budget: first, first + step, ..., budget. */

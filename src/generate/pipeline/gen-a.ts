@@ -1,4 +1,5 @@
 import type { LlmRequest, LlmSample } from '../../llm/spec.js';
+import { promptCharacters } from '../../llm/token-estimate.js';
 import { promptHash } from '../../prompt/prompt-template.js';
 import { seedFrom } from '../../prompt/seed.js';
 import type { StoredExample, StoredPrompt } from '../../store/run-store.js';
@@ -83,7 +84,7 @@ export async function answerQuestion(
     step: verifyConfig.adaptiveStep,
     confidence: verifyConfig.adaptiveConfidence,
   };
-  const promptChars = request.messages.reduce((sum, message) => sum + message.content.length, 0);
+  const promptChars = promptCharacters(request.messages);
   const price = verifyConfig.adaptiveRounds === 'cost' ? context.llm.price : undefined;
   const samples: LlmSample[] = [];
   let verified: VerifiedRecord | undefined;

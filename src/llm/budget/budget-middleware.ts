@@ -1,5 +1,6 @@
 import { BudgetError, ConfigError } from '../../errors/index.js';
 import type { LlmMiddleware, LlmRequest } from '../spec.js';
+import { estimateRequestTokens } from '../token-estimate.js';
 import { computeCost, type ModelPrice } from '../usage/prices.js';
 
 /** Most a run may spend: US dollars (from the price table) and tokens (prompt plus completion). */
@@ -42,10 +43,7 @@ export function createBudget(
   const spent: BudgetSpent = { costUsd: options.spent?.costUsd ?? 0, tokens: options.spent?.tokens ?? 0 };
   const reserved: BudgetSpent = { costUsd: 0, tokens: 0 };
   const estimate = (request: LlmRequest) => {
-    const promptTokens = Math.ceil(
-      request.messages.reduce((sum, message) => sum + message.content.length, 0) / 4,
-    );
-    const completionTokens = (request.maxTokens ?? 256) * (request.n ?? 1);
+    const { promptTokens, completionTokens } = estimateRequestTokens(request);
     return {
       tokens: promptTokens + completionTokens,
       costUsd: options.price

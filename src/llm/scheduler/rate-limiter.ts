@@ -75,8 +75,3 @@ export function createRateLimiter(options: RateLimitOptions, clock: SchedulerClo
     },
   };
 }
-
-/** A rough token estimate before sending: about 4 characters a token, plus the output budget. */
-export function estimateTokens(promptCharacters: number, maxTokens: number | undefined, n: number): number {
-  return Math.ceil(promptCharacters / 4) + (maxTokens ?? 256) * n;
-}

@@ -1,9 +1,10 @@
 import { fanOut } from '../fan-out.js';
 import type { LlmMiddleware, LlmProvider, LlmRateLimitState, LlmRequest, LlmResult } from '../spec.js';
+import { estimateRequestTokens } from '../token-estimate.js';
 import { type AdaptiveConcurrencyOptions, createAdaptiveConcurrency } from './adaptive-concurrency.js';
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.js';
 import { realClock, type SchedulerClock } from './clock.js';
-import { createRateLimiter, estimateTokens, type RateLimitOptions } from './rate-limiter.js';
+import { createRateLimiter, type RateLimitOptions } from './rate-limiter.js';
 import { isRetryable, type RetryOptions, retryAfterOf, withRetry } from './retry.js';
 import { createSchedulerStats, type SchedulerStats } from './scheduler-stats.js';
 import { withTimeout } from './timeout.js';
@@ -97,8 +98,8 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   ): Promise<LlmResult> => {
     const breaker = breakerFor(provider);
     await breaker.gate(signal);
-    const promptCharacters = request.messages.reduce((sum, message) => sum + message.content.length, 0);
-    const estimate = estimateTokens(promptCharacters, request.maxTokens, request.n ?? 1);
+    const { promptTokens, completionTokens } = estimateRequestTokens(request);
+    const estimate = promptTokens + completionTokens;
     await rateLimiter.acquire(estimate, signal);
     const release = await concurrency.acquire(signal);
     stats.attemptStarted(concurrency.inFlight);

@@ -4,7 +4,7 @@ import { readDataset } from '../dataset/index.js';
 import { ConfigError, InputError } from '../errors/index.js';
 import { readJsonl, writeLinesAtomically } from '../io/index.js';
 import type { LlmProvider } from '../llm/spec.js';
-import { createKnowledgeCache } from '../prompt/knowledge-cache.js';
+import { createKnowledgeCache, PLAIN_KNOWLEDGE } from '../prompt/knowledge-cache.js';
 import { defaultTask } from '../tasks/registry/index.js';
 import type { Executor, GenerationSource, TaskPlugin } from '../tasks/spec.js';
 import type { CuratedExample, CurateResult, DroppedExample } from './curate-examples.js';
@@ -97,9 +97,7 @@ export async function curateFile(options: CurateFileOptions): Promise<CurateResu
     executor ??= task.createExecutor({ timeoutMs: 5000 } as never);
     return executor.execute(program, task.environment?.(example.raw, source) ?? source);
   };
-  const knowledge = createKnowledgeCache(task, {
-    options: { rows: 0, rowSelection: 'first', matchedValues: 0 },
-  });
+  const knowledge = createKnowledgeCache(task, { options: PLAIN_KNOWLEDGE });
   const knowledgeOf = (example: DatasetExample): string | undefined => {
     const source = sourceOf(example);
     if (!source || !task.knowledge) return undefined;

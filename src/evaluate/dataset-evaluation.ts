@@ -1,7 +1,7 @@
 import { type DatasetExample, foldQuestion, readDataset, readDatasetIfExists } from '../dataset/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { LlmProvider } from '../llm/spec.js';
-import { createKnowledgeCache } from '../prompt/knowledge-cache.js';
+import { createKnowledgeCache, PLAIN_KNOWLEDGE } from '../prompt/knowledge-cache.js';
 import { compilePromptTemplate } from '../prompt/prompt-template.js';
 import { defaultTask } from '../tasks/registry/index.js';
 import type {
@@ -91,7 +91,7 @@ export async function evaluateDataset(options: DatasetEvaluateOptions): Promise<
     sources === undefined ? undefined : task.createExecutor(taskOptions as never);
   const schemas = sources && task.schema ? new Map<string, SourceSchema>() : undefined;
   const knowledge = createKnowledgeCache(task, {
-    options: { rows: 0, rowSelection: 'first', matchedValues: 0 },
+    options: PLAIN_KNOWLEDGE,
     executor: taskOptions,
   });
   try {

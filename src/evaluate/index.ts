@@ -37,6 +37,7 @@ export {
   type TaskEvaluation,
 } from './task-accuracy.js';
 export {
+  goldQuestions,
   pairRecords,
   predictedPrograms,
   questionOf,

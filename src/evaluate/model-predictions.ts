@@ -9,7 +9,7 @@ import { createKnowledgeCache } from '../prompt/knowledge-cache.js';
 import { compilePromptTemplate } from '../prompt/prompt-template.js';
 import type { TaskPlugin, TaskRecord } from '../tasks/spec.js';
 import { sourceOf } from './task-accuracy.js';
-import { questionOf, readTaskRecords } from './task-records.js';
+import { goldQuestions, readTaskRecords } from './task-records.js';
 
 /** Settings of {@link withModelPredictions}. */
 export interface ModelPredictionOptions {
@@ -57,13 +57,9 @@ export async function withModelPredictions<T>(
   const folder = options.out === undefined ? mkdtempSync(join(tmpdir(), 'symgen-pred-')) : undefined;
   const predictions = options.out ?? join(folder!, 'predictions.jsonl');
   try {
-    const asked = gold.map((entry) => {
-      const question = questionOf(task, entry.record);
-      if (question === undefined)
-        throw new InputError(
-          `gold file ${options.gold} line ${entry.line} has no question for task ${task.id} (field ${JSON.stringify(task.generation?.fields.question ?? 'question')})`,
-          { file: options.gold, line: entry.line },
-        );
+    const questions = goldQuestions(task, gold, options.gold);
+    const asked = gold.map((entry, index) => {
+      const question = questions[index]!;
       const source = sourceOf(task, entry.record, sources, options.gold, entry.line);
       const record: TaskRecord = { ...entry.record, question };
       const view = knowledge.of(source).view({ seed: 0, record });

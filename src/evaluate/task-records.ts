@@ -108,3 +108,20 @@ export function questionOf(task: TaskPlugin<never>, record: TaskRecord): string 
   const value = record[field] ?? record.question;
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
+
+/**
+ * The question of every gold line, as {@link questionOf} reads it, for a model to answer (`evaluate
+ * --train`, `--model`). A line with none is a one-line `InputError` naming it.
+ */
+export function goldQuestions(task: TaskPlugin<never>, gold: readonly RecordLine[], path: string): string[] {
+  return gold.map((entry) => {
+    const question = questionOf(task, entry.record);
+    if (question === undefined) {
+      throw new InputError(
+        `gold file ${path} line ${entry.line} has no question for task ${task.id} (field ${JSON.stringify(task.generation?.fields.question ?? 'question')}): the model needs one to answer`,
+        { file: path, line: entry.line },
+      );
+    }
+    return question;
+  });
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readDataset } from '../dataset/index.js';
 import { InputError } from '../errors/index.js';
 import { type Evaluation, evaluatePredictions } from '../evaluate/task-accuracy.js';
-import { questionOf, readTaskRecords } from '../evaluate/task-records.js';
+import { goldQuestions, readTaskRecords } from '../evaluate/task-records.js';
 import { writeLinesAtomically } from '../io/index.js';
 import type { TaskPlugin } from '../tasks/spec.js';
 import { TaskModel, type TaskModelOptions, type TrainStats } from './task-model.js';
@@ -50,16 +50,7 @@ export async function trainAndScore(options: TrainAndScoreOptions): Promise<Trai
     );
   }
   const gold = readTaskRecords(options.gold, 'gold');
-  const questions = gold.map((entry) => {
-    const question = questionOf(task, entry.record);
-    if (question === undefined) {
-      throw new InputError(
-        `gold file ${options.gold} line ${entry.line} has no question: the model needs one to answer`,
-        { file: options.gold, line: entry.line },
-      );
-    }
-    return question;
-  });
+  const questions = goldQuestions(task, gold, options.gold);
   const model = await TaskModel.train(
     dataset.examples.map((example) => ({
       question: example.question,

@@ -12,6 +12,6 @@ export {
 } from '../tasks/sql/value-index.js';
 export { defaultGenATemplate, defaultGenQTemplate } from './default-templates.js';
 export * from './demonstrations/index.js';
-export { createKnowledgeCache, type KnowledgeCache } from './knowledge-cache.js';
+export { createKnowledgeCache, type KnowledgeCache, PLAIN_KNOWLEDGE } from './knowledge-cache.js';
 export { compilePromptTemplate, type PromptTemplate, promptHash } from './prompt-template.js';
 export { sampleWithoutReplacement, seededRandom, seedFrom } from './seed.js';

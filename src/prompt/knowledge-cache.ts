@@ -11,6 +11,13 @@ export interface KnowledgeCache {
 const NONE: TaskKnowledge = { view: () => ({ text: '' }) };
 
 /**
+ * Knowledge settings that show what a source is and nothing drawn for a question (SQL: the schema,
+ * no example rows, no matched values), for prompts about a program already written: curate's
+ * relabel, evaluate's judge, the chat export.
+ */
+export const PLAIN_KNOWLEDGE = { rows: 0, rowSelection: 'first', matchedValues: 0 } as const;
+
+/**
  * Opens a task's knowledge per source on first use, with the run's knowledge `options` (SQL: `rows`,
  * `rowSelection`, `matchedValues`), executor options, and demonstrations (TOP reads its labels from
  * them): what generate, curate's relabel and evaluate's judge and zero-shot prompts show.

@@ -2,8 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../errors/index.js';
 import { writeLinesAtomically } from '../../io/index.js';
+import { createKnowledgeCache, PLAIN_KNOWLEDGE } from '../../prompt/knowledge-cache.js';
 import { resolveTask } from '../../tasks/registry/index.js';
-import type { GenerationSource, TaskKnowledge, TaskPlugin } from '../../tasks/spec.js';
+import type { GenerationSource, TaskPlugin } from '../../tasks/spec.js';
 import { RunStore } from '../run-store.js';
 import { RUN_FILES } from '../write-outputs.js';
 import { toChatLine } from './chat-export.js';
@@ -95,21 +96,13 @@ export async function exportRun(
     ).map((source) => [source.id, source]),
   );
   const single = sources.size === 1 ? sources.values().next().value : undefined;
-  const knowledge = new Map<string, TaskKnowledge>();
-  const knowledgeOf = (row: DatasetRow) => {
-    const source = sources.get(row.dbId) ?? single ?? { id: row.dbId };
-    let opened = knowledge.get(source.id);
-    if (!opened) {
-      opened = task.knowledge?.({
-        source,
-        demonstrations: [],
-        options: { rows: options.rows ?? 0, rowSelection: 'first', matchedValues: 0 },
-        executor: located.taskOptions,
-      }) ?? { view: () => ({ text: '' }) };
-      knowledge.set(source.id, opened);
-    }
-    return opened.view({ seed: 0, record: row.record }).text;
-  };
+  const knowledge = createKnowledgeCache(task, {
+    options: { ...PLAIN_KNOWLEDGE, rows: options.rows ?? 0 },
+    executor: located.taskOptions,
+  });
+  const knowledgeOf = (row: DatasetRow) =>
+    knowledge.of(sources.get(row.dbId) ?? single ?? { id: row.dbId }).view({ seed: 0, record: row.record })
+      .text;
   const system =
     task.generation?.prompts.genA.system ??
     `Answer with the program only${task.description ? ` (${task.description})` : ''}.`;
@@ -120,7 +113,7 @@ export async function exportRun(
     );
     return { written, skipped };
   } finally {
-    for (const opened of knowledge.values()) opened.close?.();
+    knowledge.close();
   }
 }
 

@@ -90,6 +90,7 @@ export function* expandGrammar(options: ExpandOptions): Generator<GrammarExample
   const alive = options.rules.map((_, index) => index);
   const failures = new Map<number, number>();
   for (const rule of options.rules) {
+    if (rule.builtin) continue;
     seenQuestions.add(questionKey(rule.source.question));
     const key = normaliseSql(rule.source.program);
     seenPrograms.set(key, (seenPrograms.get(key) ?? 0) + 1);
@@ -161,14 +162,14 @@ function questionKey(question: string): string {
   return wordsOf(question).join(' ');
 }
 
-interface ColumnInfo {
+export interface ColumnInfo {
   readonly table: SqlTable;
   readonly name: string;
   readonly numeric: boolean;
 }
 
 /** What the fillers come from: tables, columns and (sampled, cached) values of the database. */
-interface Domain {
+export interface Domain {
   table(name: string): SqlTable | undefined;
   readonly tables: readonly SqlTable[];
   column(table: string, column: string): ColumnInfo | undefined;
@@ -182,7 +183,7 @@ interface Domain {
   entity(table: string): boolean;
 }
 
-function createDomain(db: Database.Database, schema: SqlSchema): Domain {
+export function createDomain(db: Database.Database, schema: SqlSchema): Domain {
   const byName = new Map(schema.tables.map((table) => [table.name.toLowerCase(), table]));
   const valueCache = new Map<string, string[]>();
   const textValues = (table: string, column: string): string[] => {
@@ -215,8 +216,25 @@ function createDomain(db: Database.Database, schema: SqlSchema): Domain {
     return { table: owner, name: found.name, numeric: declared };
   };
   const mapCache = new Map<string, string | undefined>();
-  const ownColumn = (table: SqlTable) => table.columns.find((column) => ownName(table.name, column.name));
+  // a table's own name column names its rows in words (`platform_name`, not the key `platform_id`)
+  const ownColumn = (table: SqlTable) =>
+    table.columns.find(
+      (column) => ownName(table.name, column.name) && !info(table.name, column.name)?.numeric,
+    );
   const entityCache = new Map<string, boolean>();
+  /** Whether a column's values repeat (fewer distinct values than four fifths of its rows). */
+  const repeats = (table: string, column: string): boolean => {
+    try {
+      const { rows, different } = db
+        .prepare(
+          `SELECT count(${quoteIdentifier(column)}) AS rows, count(DISTINCT ${quoteIdentifier(column)}) AS different FROM ${quoteIdentifier(table)}`,
+        )
+        .get() as { rows: number; different: number };
+      return different < rows * 0.8;
+    } catch {
+      return false;
+    }
+  };
   return {
     entity(name) {
       let known = entityCache.get(name);
@@ -226,9 +244,12 @@ function createDomain(db: Database.Database, schema: SqlSchema): Domain {
       known = false;
       if (table && own) {
         const values = textValues(table.name, own.name);
+        // names shared with another table's name column are that table's, unless they repeat there
+        // and not here (`border_info.border` repeats the names of `state.state_name`, not the reverse)
         known = !schema.tables.some((other) => {
           const theirs = other === table ? undefined : ownColumn(other);
           if (!theirs || values.length === 0) return false;
+          if (repeats(other.name, theirs.name) && !repeats(table.name, own.name)) return false;
           const names = new Set(textValues(other.name, theirs.name));
           return values.filter((value) => names.has(value)).length / values.length >= 0.5;
         });

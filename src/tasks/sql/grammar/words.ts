@@ -32,14 +32,24 @@ export function pluralize(word: string): string {
   return `${word}s`;
 }
 
+/** The singular of an English noun that reads as a plural (`countries` -> `country`); others unchanged. */
+export function singularize(word: string): string {
+  if (word.length < 4 || /(ss|us|is|ics)$/.test(word) || !word.endsWith('s')) return word;
+  if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (/(ches|shes|xes|zes|sses)$/.test(word)) return word.slice(0, -2);
+  return word.slice(0, -1);
+}
+
 const GENERIC = new Set(['info', 'information', 'data', 'table', 'details', 'record', 'records', 'list']);
 
 /** Singular and plural word sequences of a table name (`border_info` -> `border info` / `border infos`). */
 export function nounForms(table: string): { singular: string[]; plural: string[] } {
   const all = wordsOf(table.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' '));
   // a generic last word says nothing a person would say (`border_info` -> `border`)
-  const singular = all.length > 1 && GENERIC.has(all[all.length - 1]!) ? all.slice(0, -1) : all;
-  if (singular.length === 0) return { singular: [], plural: [] };
+  const kept = all.length > 1 && GENERIC.has(all[all.length - 1]!) ? all.slice(0, -1) : all;
+  if (kept.length === 0) return { singular: [], plural: [] };
+  // a table named in the plural (`countries`, `sailors`) is a singular noun made plural
+  const singular = [...kept.slice(0, -1), singularize(kept[kept.length - 1]!)];
   const plural = [...singular.slice(0, -1), pluralize(singular[singular.length - 1]!)];
   return { singular, plural };
 }

@@ -172,8 +172,16 @@ export const generationConfigSchema = z.strictObject({
         .describe(
           'grammar: expand a grammar induced from the demonstrations, programs-first filling the rest (needs demonstrations); programs-first: programs sampled from the schema.',
         ),
+      beyond: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.5)
+        .describe(
+          "grammar: the share of pairs from symgen's built-in question shapes (an attribute of one thing, the things in another, how many, the largest, the one with the most, those over a number, those next to one) instantiated on the schema, beyond what the demonstrations show; 0 keeps to the demonstrations.",
+        ),
     })
-    .default({ method: 'grammar' }),
+    .default({ method: 'grammar', beyond: 0.5 }),
   /** `gen_q` prompts per round; conditions adapt between rounds. @default 8 */
   promptsPerRound: z
     .int()

@@ -431,6 +431,11 @@ export interface ExpandRequest {
   readonly seed: number;
   /** The mix the examples should follow (the task's `mix` shares), when the run has a target. */
   readonly target?: MixShares;
+  /**
+   * The share of examples a task may make from its own built-in patterns (SQL: common question shapes
+   * instantiated on the schema) beyond what the demonstrations show; 0 keeps to the demonstrations.
+   */
+  readonly beyond?: number;
   readonly signal?: AbortSignal;
 }
 

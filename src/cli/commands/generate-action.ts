@@ -192,7 +192,17 @@ function flagOverrides(flags: Flags): ConfigOverrides {
     generation.conditions = { target: 'reference', reference: resolve(String(flags.reference)) };
   if (flags.noConditions === true || flags.conditions === false)
     generation.conditions = { ...(generation.conditions as object | undefined), enabled: false };
-  if (flags.offlineMethod !== undefined) generation.offline = { method: string(flags.offlineMethod) };
+  const offline: Record<string, unknown> = {};
+  if (flags.offlineMethod !== undefined) offline.method = string(flags.offlineMethod);
+  if (flags.offlineBeyond !== undefined) {
+    const value = Number(flags.offlineBeyond);
+    if (String(flags.offlineBeyond).trim() === '' || !(value >= 0 && value <= 1))
+      throw new ConfigError('--offline-beyond', [
+        { path: '', message: `expected a share from 0 to 1, got ${JSON.stringify(flags.offlineBeyond)}` },
+      ]);
+    offline.beyond = value;
+  }
+  if (Object.keys(offline).length > 0) generation.offline = offline;
   if (flags.concurrency !== undefined)
     generation.concurrency = integerFlag('--concurrency', flags.concurrency);
   if (Object.keys(generation).length > 0) overrides.generation = generation;

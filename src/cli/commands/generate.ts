@@ -60,6 +60,10 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
       '--offline-method <method>',
       'without a model: grammar (expand a grammar induced from --demos; the default) or programs-first',
     )
+    .option(
+      '--offline-beyond <share>',
+      "without a model, with --demos: the share of pairs from symgen's built-in question shapes on the schema, beyond the demonstrations' (0 to 1; default 0.5)",
+    )
     .option('--offline', 'ignore the llm section and run the offline programs-first generator', false)
     .option(
       '--queue <url>',

@@ -87,6 +87,7 @@ export async function runOfflinePipeline(options: {
         demonstrations: options.demonstrations,
         count: quota * 2,
         seed: seedFrom(config.seed, dbId, 'grammar'),
+        beyond: config.generation.offline.beyond,
         ...(options.target ? { target: options.target(dbId) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       })) {

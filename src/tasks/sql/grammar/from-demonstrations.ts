@@ -8,6 +8,7 @@ import type { MixTarget } from '../mix.js';
 import { createPlanGuard } from '../programs-first/plan-guard.js';
 import { runProgram } from '../programs-first/run-program.js';
 import { openReadOnly, readSqliteSchema } from '../schema.js';
+import { builtinRules } from './builtin.js';
 import { expandGrammar, type FillRejection } from './fill.js';
 import { induceGrammar, type SqlGrammar } from './induce.js';
 
@@ -28,6 +29,11 @@ export interface GrammarGenerateOptions {
    * leave the surviving ones to set the mix. Rules are drawn uniformly without it.
    */
   readonly target?: MixTarget;
+  /**
+   * The share of pairs from the built-in rules (`builtin.ts`: common question shapes instantiated on
+   * the schema), beyond what the demonstrations show; 0 keeps to the demonstrations. @default 0
+   */
+  readonly beyond?: number;
   /** Called once with the induced grammar (rules and skipped demonstrations). */
   readonly onGrammar?: (grammar: SqlGrammar) => void;
 }
@@ -65,30 +71,76 @@ export async function* generateFromDemonstrations(
     const schema = readSqliteSchema(db);
     const grammar = induceGrammar(options.demonstrations, schema);
     options.onGrammar?.(grammar);
-    if (grammar.rules.length === 0) return;
+    const beyond = Math.min(1, Math.max(0, options.beyond ?? 0));
+    const builtin = beyond > 0 ? builtinRules(db, schema) : [];
+    if (grammar.rules.length === 0 && builtin.length === 0) return;
     const sha256 = createHash('sha256').update(readFileSync(options.dbPath)).digest('hex');
     const guard = createPlanGuard(db, schema.tables);
     const maxRows = options.maxRows ?? 10_000;
-    const random = createRandom(options.seed);
-    let made = 0;
-    let drawn = 0;
-    const follow = options.target ? mixFollower(grammar.rules, options.target) : undefined;
-    for (const example of expandGrammar({
-      ...(follow ? { ruleWeight: follow.weight, onKeep: follow.keep, stopBelow: STOP_BELOW } : {}),
-      rules: grammar.rules,
+    // one seeded stream per pool, so how one pool draws does not move the other
+    const ownRandom = createRandom(options.seed);
+    const builtinRandom = createRandom(
+      createHash('sha256').update(`${options.seed}\u0000builtin`).digest().readUInt32LE(0),
+    );
+    const seenQuestions = new Set<string>();
+    const seenPrograms = new Map<string, number>();
+    const common = {
       db,
       schema,
-      random: () => random.next(),
-      run: (sql) => {
-        if (guard?.(sql)) return { status: 'too-slow', rows: 0, preview: [] };
+      seenQuestions,
+      seenPrograms,
+      run: (sql: string) => {
+        if (guard?.(sql)) return { status: 'too-slow' as const, rows: 0, preview: [] };
         const ran = runProgram(db, sql, maxRows);
         return { status: ran.status, rows: ran.rows, preview: ran.preview };
       },
-      check: (program) => checkTypeTraps(program, { path: options.dbPath }),
+      check: (program: string) => checkTypeTraps(program, { path: options.dbPath }),
       ...(options.onReject ? { onReject: (reason: FillRejection) => options.onReject!(reason) } : {}),
-    })) {
+    };
+    const follow = options.target ? mixFollower(grammar.rules, options.target) : undefined;
+    // the demonstrations' rules first: their sources join the questions and programs not to repeat
+    // before a built-in rule draws
+    const own =
+      grammar.rules.length > 0
+        ? expandGrammar({
+            ...common,
+            ...(follow ? { ruleWeight: follow.weight, onKeep: follow.keep, stopBelow: STOP_BELOW } : {}),
+            rules: grammar.rules,
+            random: () => ownRandom.next(),
+          })
+        : undefined;
+    const beyondPool =
+      builtin.length > 0
+        ? expandGrammar({
+            ...common,
+            rules: builtin.map((entry) => entry.rule),
+            ruleWeight: (index) => builtin[index]!.weight,
+            random: () => builtinRandom.next(),
+          })
+        : undefined;
+    let made = 0;
+    let madeBeyond = 0;
+    let drawn = 0;
+    let ownDone = own === undefined;
+    let beyondDone = beyondPool === undefined;
+    while (!ownDone || !beyondDone) {
+      // a built-in rule draws while the built-in share of the pairs so far is under `beyond`; the
+      // share holds when the demonstrations' rules run out (programs-first then fills the rest),
+      // unless there are no demonstrations' rules at all
+      const wantBeyond =
+        !beyondDone && (ownDone ? grammar.rules.length === 0 : madeBeyond < beyond * (made + 1));
+      if (ownDone && !wantBeyond) break;
+      const pool = wantBeyond ? beyondPool! : own!;
+      const next = pool.next();
+      if (next.done) {
+        if (wantBeyond) beyondDone = true;
+        else ownDone = true;
+        continue;
+      }
+      const example = next.value;
       if (++drawn % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
       options.signal?.throwIfAborted();
+      if (wantBeyond) madeBeyond++;
       yield {
         id: `${options.dbId}-g${made}`,
         db_id: options.dbId,
@@ -124,6 +176,7 @@ export async function* expandSqlDemonstrations(request: ExpandRequest): AsyncGen
     count: request.count,
     seed: request.seed,
     ...(request.target ? { target: request.target as unknown as MixTarget } : {}),
+    ...(request.beyond !== undefined ? { beyond: request.beyond } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   })) {
     yield {

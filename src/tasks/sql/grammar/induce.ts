@@ -66,6 +66,11 @@ export interface GrammarRule {
    * column mapped when the table changes), a value slot for the literal.
    */
   readonly program: readonly ProgramPiece[];
+  /**
+   * A built-in rule (`builtin.ts`), not a demonstration's: its source is a pattern, not a pair to
+   * keep out of the output.
+   */
+  readonly builtin?: boolean;
 }
 
 /** A program token, or a slot, or a column of a slotted table (mapped with the table). */

@@ -418,6 +418,19 @@ describe('--min-votes, --count and runs that produce nothing (item 7)', () => {
     }
   });
 
+  it('--offline-beyond outside 0 to 1 is refused with one line, and nothing is written', async () => {
+    for (const share of ['1.5', '-0.1', 'half', '']) {
+      const out = fresh('beyond');
+      const result = await run('generate', '--db', GEOGRAPHY_DB, '--offline-beyond', share, '--out', out);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(
+        `--offline-beyond: expected a share from 0 to 1, got ${JSON.stringify(share)}`,
+      );
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it('no tables, an empty input, an empty gold: one line saying so, exit 2, no output', async () => {
     const empty = join(folder, 'empty.sqlite');
     const database = new Database(empty);

@@ -280,6 +280,8 @@ describe('symgen generate --demos without a model', () => {
       demos,
       '--count',
       '40',
+      '--offline-beyond',
+      '0',
       '--out',
       out,
     ]);
@@ -315,6 +317,30 @@ describe('symgen generate --demos without a model', () => {
     expect(stats.mix.divergence.hardness).toBeLessThan(0.2);
     const report = readFileSync(join(out, 'report.html'), 'utf8');
     expect(report).toContain('Target mix (demonstrations, 10 programs)');
+  });
+
+  it('by default half the pairs come from the built-in question shapes, past the demonstrations', async () => {
+    const demos = join(folder, 'demos10-beyond.jsonl');
+    const train = join(import.meta.dirname, '..', 'examples', 'geoquery', 'train.jsonl');
+    writeFileSync(demos, `${readFileSync(train, 'utf8').split('\n').slice(0, 10).join('\n')}\n`);
+    const out = join(folder, 'grammar-beyond');
+    expect(
+      await main(['generate', '--db', GEOGRAPHY_DB, '--demos', demos, '--count', '60', '--out', out]),
+    ).toBe(0);
+    const lines = readLines(join(out, 'dataset.jsonl'));
+    expect(lines).toHaveLength(60);
+    const builtin = lines.filter((line) => String(line.provenance.rule).startsWith('builtin:'));
+    expect(builtin).toHaveLength(30);
+    const db = new Database(GEOGRAPHY_DB, { readonly: true });
+    for (const line of builtin) expect(db.prepare(line.program).all().length).toBeGreaterThan(0);
+    db.close();
+    // the ten demonstrations are all easy, with no count or GROUP BY; the built-in shapes are not
+    expect(builtin.some((line) => line.features.hardness !== 'easy')).toBe(true);
+    expect(builtin.some((line) => /count\(|GROUP BY/i.test(line.program))).toBe(true);
+    // the run says how far that took the mix from the demonstrations'
+    const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
+    expect(stats.mix.source).toBe('demonstrations');
+    expect(stats.mix.divergence.hardness).toBeGreaterThan(0.2);
   });
 
   it('takes the target from --reference, and programs-first follows it when asked for', async () => {

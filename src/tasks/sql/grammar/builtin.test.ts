@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../../test/shared-data.js';
+import { openReadOnly, readSqliteSchema } from '../schema.js';
+import { builtinRules } from './builtin.js';
+import { expandGrammar, type FilledRun } from './fill.js';
+import { generateFromDemonstrations } from './from-demonstrations.js';
+import { nounForms, wordsOf } from './words.js';
+
+const TRAIN = join(import.meta.dirname, '..', '..', '..', '..', 'examples', 'geoquery', 'train.jsonl');
+const demos = readFileSync(TRAIN, 'utf8')
+  .trim()
+  .split('\n')
+  .slice(0, 10)
+  .map((line, index) => {
+    const value = JSON.parse(line) as { question: string; query: string };
+    return { id: `train:${index + 1}`, question: value.question, program: value.query };
+  });
+
+function seeded(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 16807) % 2147483647;
+    return state / 2147483647;
+  };
+}
+
+function runner(db: ReturnType<typeof openReadOnly>) {
+  return (sql: string): FilledRun => {
+    try {
+      const rows = db.prepare(sql).raw(true).all() as unknown[][];
+      return { status: 'ok', rows: rows.length, preview: rows.slice(0, 5) };
+    } catch {
+      return { status: 'error', rows: 0, preview: [] };
+    }
+  };
+}
+
+describe('built-in question shapes instantiated on a schema', () => {
+  const db = openReadOnly(GEOGRAPHY_DB);
+  const schema = readSqliteSchema(db);
+  afterAll(() => db.close());
+
+  it('reads the roles of GeoQuery: named things, links, a relation, a property table, measures', () => {
+    const rules = builtinRules(db, schema);
+    const templates = new Set(rules.map((entry) => entry.rule.source.id.split('#')[0]));
+    for (const expected of [
+      'builtin:list-all:state',
+      'builtin:attribute:state.capital',
+      // cities are in a state by city.state_name; rivers by river.traverse
+      'builtin:in:city.state_name',
+      'builtin:in:river.traverse',
+      'builtin:count-in:city.state_name',
+      'builtin:most-in:river.traverse:max',
+      // border_info: two links to state, no name of its own
+      'builtin:relation:border_info',
+      // highlow: one link to state, attributes of its own
+      'builtin:property:highlow.highest_point',
+      'builtin:superlative:state.area:max',
+      'builtin:superlative-in:city.state_name.population:max',
+    ])
+      expect(templates).toContain(expected);
+    // the capital is an attribute (one per state), not a link to the city table
+    expect(templates).not.toContain('builtin:in:state.capital');
+    const phrasing = (question: string) =>
+      rules.find((entry) => entry.rule.source.question === question)?.rule;
+    // "largest" means area where there is one, population where there is not
+    expect(phrasing('what is the largest state')?.source.program).toBe(
+      'SELECT state.state_name FROM state WHERE state.area = (SELECT max(state.area) FROM state)',
+    );
+    expect(phrasing('what is the largest city')?.source.program).toContain('max(city.population)');
+    expect(phrasing('which states border x')?.source.program).toBe(
+      "SELECT border_info.border FROM border_info WHERE border_info.state_name = 'x'",
+    );
+    // each template's phrasings share one weight
+    const weight = rules
+      .filter((entry) => entry.rule.source.id.startsWith('builtin:in:city.state_name#'))
+      .reduce((sum, entry) => sum + entry.weight, 0);
+    expect(weight).toBeCloseTo(1);
+  });
+
+  it('fills its slots with the database values: every pair runs, is not empty, and says its value', () => {
+    const rules = builtinRules(db, schema);
+    const pairs = [];
+    for (const pair of expandGrammar({
+      rules: rules.map((entry) => entry.rule),
+      ruleWeight: (index) => rules[index]!.weight,
+      db,
+      schema,
+      random: seeded(11),
+      run: runner(db),
+    })) {
+      pairs.push(pair);
+      if (pairs.length >= 400) break;
+    }
+    expect(pairs).toHaveLength(400);
+    const shapes = new Set(pairs.map((pair) => pair.rule.split('#')[0]!.split(':')[1]));
+    expect(shapes.size).toBeGreaterThanOrEqual(20);
+    for (const pair of pairs) {
+      expect(pair.result.rows).toBeGreaterThan(0);
+      const value = pair.fills.map((fill) => fill.split('->')[1]!).find(Boolean);
+      if (value) expect(wordsOf(pair.question).join(' ')).toContain(wordsOf(value).join(' '));
+    }
+    // a pair of "cities in a state" lists the same cities as a query written by hand
+    const cities = pairs.find((pair) => pair.rule.startsWith('builtin:in:city.state_name#'))!;
+    const state = cities.fills[0]!.split('->')[1]!;
+    const expected = db
+      .prepare('SELECT DISTINCT city_name FROM city WHERE state_name = ?')
+      .pluck()
+      .all(state)
+      .sort();
+    const got = (db.prepare(cities.program).raw(true).all() as unknown[][]).map((row) => row[0]).sort();
+    expect(got).toEqual(expected);
+    // no question is made twice
+    expect(new Set(pairs.map((pair) => pair.question)).size).toBe(pairs.length);
+  });
+
+  it('finds named things on Spider databases by their name column, and joins them by declared keys', () => {
+    const club = openReadOnly(join(SPIDER_DATABASES, 'club_leader.sqlite'));
+    const game = openReadOnly(join(SPIDER_DATABASES, 'video_game.sqlite'));
+    try {
+      const clubRules = builtinRules(club, readSqliteSchema(club));
+      const ids = new Set(clubRules.map((entry) => entry.rule.source.id.split('#')[0]));
+      // member.name (not member.member_id) names a member
+      expect(ids).toContain('builtin:attribute:member.age');
+      expect(
+        clubRules.find((entry) => entry.rule.source.id === 'builtin:list-all:member#0')?.rule.source.program,
+      ).toBe('SELECT member.name FROM member');
+      const gameSchema = readSqliteSchema(game);
+      const gameRules = builtinRules(game, gameSchema);
+      const keyed = gameRules.filter((entry) =>
+        entry.rule.source.id.startsWith('builtin:of:game.platform_id#'),
+      );
+      expect(keyed.length).toBeGreaterThan(0);
+      expect(keyed[0]!.rule.source.program).toBe(
+        "SELECT game.title FROM game JOIN platform ON game.platform_id = platform.platform_id WHERE platform.platform_name = 'x'",
+      );
+      const pairs = [
+        ...expandGrammar({
+          rules: gameRules.map((entry) => entry.rule),
+          ruleWeight: (index) => gameRules[index]!.weight,
+          db: game,
+          schema: gameSchema,
+          random: seeded(5),
+          run: runner(game),
+        }),
+      ];
+      expect(pairs.length).toBeGreaterThan(20);
+      for (const pair of pairs) expect(pair.result.rows).toBeGreaterThan(0);
+    } finally {
+      club.close();
+      game.close();
+    }
+  });
+
+  it('reads plural table names as plural nouns', () => {
+    expect(nounForms('countries')).toEqual({ singular: ['country'], plural: ['countries'] });
+    expect(nounForms('sailors')).toEqual({ singular: ['sailor'], plural: ['sailors'] });
+    expect(nounForms('border_info')).toEqual({ singular: ['border'], plural: ['borders'] });
+    expect(nounForms('status').singular).toEqual(['status']);
+  });
+});
+
+describe('offline generation beyond the demonstrations', () => {
+  const collect = async (beyond: number, count: number, seed = 3) => {
+    const pairs = [];
+    for await (const pair of generateFromDemonstrations({
+      dbPath: GEOGRAPHY_DB,
+      dbId: 'geography',
+      demonstrations: demos,
+      count,
+      seed,
+      beyond,
+    }))
+      pairs.push(pair);
+    return pairs;
+  };
+
+  it('takes the built-in share it is given, keeps the rest to the demonstrations, and replays the same', async () => {
+    const half = await collect(0.5, 80);
+    expect(half).toHaveLength(80);
+    const builtin = half.filter((pair) => pair.provenance.rule.startsWith('builtin:'));
+    expect(builtin).toHaveLength(40);
+    // the demonstrations' rules keep the people's words
+    const own = half.filter((pair) => !pair.provenance.rule.startsWith('builtin:'));
+    expect(own.every((pair) => demos.some((demo) => demo.id === pair.provenance.rule))).toBe(true);
+    // shapes no demonstration has: counting, grouping, a relation
+    const programs = builtin.map((pair) => pair.program);
+    expect(programs.some((program) => /count\(/i.test(program))).toBe(true);
+    expect(half.filter((pair) => pair.features.hardness !== 'easy').length).toBeGreaterThan(
+      own.filter((pair) => pair.features.hardness !== 'easy').length,
+    );
+    const again = await collect(0.5, 80);
+    expect(again.map((pair) => [pair.question, pair.program])).toEqual(
+      half.map((pair) => [pair.question, pair.program]),
+    );
+    // 0 keeps to the demonstrations
+    const none = await collect(0, 40);
+    expect(none.filter((pair) => pair.provenance.rule.startsWith('builtin:'))).toHaveLength(0);
+  });
+
+  it('with no demonstration that applies, the built-in shapes alone fill the count', async () => {
+    const pairs = [];
+    for await (const pair of generateFromDemonstrations({
+      dbPath: GEOGRAPHY_DB,
+      dbId: 'geography',
+      demonstrations: [{ id: 'other', question: 'how many singers', program: 'SELECT count(*) FROM singer' }],
+      count: 30,
+      seed: 1,
+      beyond: 0.5,
+    }))
+      pairs.push(pair);
+    expect(pairs).toHaveLength(30);
+    expect(pairs.every((pair) => pair.provenance.rule.startsWith('builtin:'))).toBe(true);
+  });
+});

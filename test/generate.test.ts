@@ -341,6 +341,12 @@ describe('symgen generate --demos without a model', () => {
     const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
     expect(stats.mix.source).toBe('demonstrations');
     expect(stats.mix.divergence.hardness).toBeGreaterThan(0.2);
+    // and where the pairs came from, in stats.json and the report
+    expect(stats.examples.byOrigin).toEqual({ 'grammar:builtin': 30, 'grammar:demonstrations': 30 });
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(report).toContain(
+      'Accepted examples by origin: built-in question shapes 30, the demonstrations&#39; grammar 30.',
+    );
   });
 
   it('takes the target from --reference, and programs-first follows it when asked for', async () => {

@@ -181,6 +181,23 @@ function mixLine(data: ReportData): string {
   return `<p>Target mix (${escapeHtml(what)}): divergence of the accepted examples from it: hardness ${mix.divergence.hardness.toFixed(3)} (total variation), clauses ${mix.divergence.clauses.toFixed(3)}, tables ${mix.divergence.tables.toFixed(3)} (mean absolute difference of shares).</p>`;
 }
 
+const ORIGIN_NAMES: Record<string, string> = {
+  'grammar:demonstrations': "the demonstrations' grammar",
+  'grammar:builtin': 'built-in question shapes',
+  'programs-first': 'programs-first',
+  llm: 'the model',
+};
+
+/** Where the accepted examples came from (the offline generators' parts, or the model). */
+function originLine(data: ReportData): string {
+  const origins = data.origins;
+  if (!origins) return '';
+  const parts = Object.entries(origins).map(
+    ([origin, count]) => `${escapeHtml(ORIGIN_NAMES[origin] ?? origin)} ${formatNumber(count)}`,
+  );
+  return `<p>Accepted examples by origin: ${parts.join(', ')}.</p>`;
+}
+
 function coverageSection(data: ReportData): string {
   const reference = data.reference?.programs;
   const legend: [string, string] | undefined = reference ? ['this dataset', 'reference'] : undefined;
@@ -250,7 +267,7 @@ function coverageSection(data: ReportData): string {
       ? `Share of programs at each Spider hardness level and using each clause, beside the reference ${data.reference!.path}.`
       : 'Share of programs at each Spider hardness level and using each clause (pass --reference to compare).') +
       database,
-    `${mixLine(data)}<div class="grid"><div><h3>Hardness</h3>${hardness}</div><div><h3>Clauses</h3>${clauses}</div></div>${table(rows, reference !== undefined)}`,
+    `${mixLine(data)}${originLine(data)}<div class="grid"><div><h3>Hardness</h3>${hardness}</div><div><h3>Clauses</h3>${clauses}</div></div>${table(rows, reference !== undefined)}`,
   );
 }
 

@@ -63,6 +63,8 @@ export interface ReportData {
     readonly programs: number;
     readonly divergence: { readonly hardness: number; readonly clauses: number; readonly tables: number };
   };
+  /** Accepted examples by where they came from (`stats.json`'s `examples.byOrigin`). */
+  readonly origins?: Record<string, number>;
   readonly wallSeconds?: number;
   /** Per database: questions asked for, made, accepted, rejected (from `stats.json`). */
   readonly byDatabase: Record<
@@ -205,6 +207,7 @@ export async function readRunData(runDirectory: string, options: ReportOptions =
     ...(reference ? { reference } : {}),
     ...(usage ? { usage } : {}),
     ...mixOf(stats),
+    ...originsOf(stats),
     ...(typeof wallMs === 'number' ? { wallSeconds: wallMs / 1000 } : {}),
     byDatabase: byDatabaseOf(stats),
     review: reviewOf([...accepted, ...rejected]),
@@ -357,6 +360,12 @@ function loadSchemas(db: string, dbIds: readonly (string | undefined)[]): Map<st
     }
   }
   return schemas;
+}
+
+/** `stats.json`'s `examples.byOrigin`, when it is there and well formed. */
+function originsOf(stats: unknown): { origins?: Record<string, number> } {
+  const origins = numberRecord(path(stats, ['examples', 'byOrigin']));
+  return origins && Object.keys(origins).length > 0 ? { origins } : {};
 }
 
 /** `stats.json`'s `mix`, when it is there and well formed. */

@@ -45,6 +45,12 @@ export interface RunStats {
     readonly pending: number;
     /** accepted / (accepted + rejected), 0 when none is decided. */
     readonly acceptRate: number;
+    /**
+     * Accepted examples by where they came from: the generator (`provenance.method`: `grammar`,
+     * `programs-first`; the run's mode for a model's) and, where it says, the part of it
+     * (`provenance.origin`: `grammar:demonstrations`, `grammar:builtin`).
+     */
+    readonly byOrigin: Record<string, number>;
   };
   readonly byDatabase: Record<
     string,
@@ -127,6 +133,7 @@ export function computeRunStats(
     byDatabase[dbId] = { quota, questions: 0, accepted: 0, rejected: 0 };
   let accepted = 0;
   let rejected = 0;
+  const byOrigin: Record<string, number> = {};
   for (const example of examples) {
     byDatabase[example.dbId] ??= { quota: 0, questions: 0, accepted: 0, rejected: 0 };
     const entry = byDatabase[example.dbId]!;
@@ -134,6 +141,10 @@ export function computeRunStats(
     if (example.state === 'accepted') {
       accepted++;
       entry.accepted++;
+      const provenance = (example.record?.provenance ?? {}) as { method?: unknown; origin?: unknown };
+      const method = typeof provenance.method === 'string' ? provenance.method : context.mode;
+      const origin = typeof provenance.origin === 'string' ? `${method}:${provenance.origin}` : method;
+      byOrigin[origin] = (byOrigin[origin] ?? 0) + 1;
     } else if (example.state === 'rejected') {
       rejected++;
       entry.rejected++;
@@ -233,6 +244,7 @@ export function computeRunStats(
       rejected,
       pending: examples.length - decided,
       acceptRate: decided === 0 ? 0 : round(accepted / decided, 4),
+      byOrigin: Object.fromEntries(Object.entries(byOrigin).sort(([a], [b]) => a.localeCompare(b))),
     },
     byDatabase,
     usage: {

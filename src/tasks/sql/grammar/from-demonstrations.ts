@@ -48,6 +48,8 @@ export interface GrammarExample {
   result: { rows: number; preview: unknown[][] };
   provenance: {
     method: 'grammar';
+    /** The demonstrations' rules, or the built-in question shapes (`builtin.ts`). */
+    origin: 'demonstrations' | 'builtin';
     seed: number;
     dbSha256: string;
     /** The demonstration whose rule made the pair, and what filled its slots. */
@@ -150,6 +152,7 @@ export async function* generateFromDemonstrations(
         result: example.result,
         provenance: {
           method: 'grammar',
+          origin: wantBeyond ? 'builtin' : 'demonstrations',
           seed: options.seed,
           dbSha256: sha256,
           rule: example.rule,

@@ -63,6 +63,8 @@ describe('offline generation follows the demonstrations mix', () => {
         seed: 0,
         knowledge: { db: SPIDER_DATABASES, databases: ['country_language'] },
         demonstrations: { file: demos },
+        // the demonstrations' own rules and programs-first only: no built-in shapes beyond them
+        generation: { offline: { beyond: 0 } },
         output: { dir: join(folder, 'out') },
       }),
     });

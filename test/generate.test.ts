@@ -238,7 +238,7 @@ describe('symgen generate with a model (SymGen on GeoQuery)', () => {
 });
 
 describe('symgen generate without a model', () => {
-  it('runs the offline programs-first generator from flags alone, on a Spider-style folder', async () => {
+  it('runs the offline generators from flags alone, on a Spider-style folder: built-in shapes, then programs-first', async () => {
     const out = join(folder, 'offline');
     const code = await main([
       'generate',
@@ -247,22 +247,43 @@ describe('symgen generate without a model', () => {
       '--db',
       SPIDER_DATABASES,
       '--count',
-      '12',
+      '50',
       '--out',
       out,
     ]);
     expect(code).toBe(0);
     const lines = readLines(join(out, 'dataset.jsonl'));
     expect(lines.length).toBeGreaterThan(0);
-    expect(lines.length).toBeLessThanOrEqual(12);
+    expect(lines.length).toBeLessThanOrEqual(50);
     for (const line of lines) {
-      expect(line.provenance.method).toBe('programs-first');
+      expect(['grammar', 'programs-first']).toContain(line.provenance.method);
+      if (line.provenance.method === 'grammar') expect(line.provenance.origin).toBe('builtin');
       expect(typeof line.program).toBe('string');
     }
     const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
     expect(stats.run.mode).toBe('programs-first');
     expect(Object.keys(stats.byDatabase).length).toBe(25);
+    // the built-in shapes fit most of these schemas; where none does (no table of named things),
+    // programs-first makes the database's pairs
+    expect(stats.examples.byOrigin['grammar:builtin']).toBeGreaterThan(lines.length / 2);
     expect(existsSync(join(out, 'run.sqlite'))).toBe(true);
+    // --offline-method programs-first asks for programs-first alone
+    const only = join(folder, 'offline-programs-first');
+    expect(
+      await main([
+        'generate',
+        '--db',
+        SPIDER_DATABASES,
+        '--count',
+        '12',
+        '--offline-method',
+        'programs-first',
+        '--out',
+        only,
+      ]),
+    ).toBe(0);
+    for (const line of readLines(join(only, 'dataset.jsonl')))
+      expect(line.provenance.method).toBe('programs-first');
   });
 });
 
@@ -319,7 +340,7 @@ describe('symgen generate --demos without a model', () => {
     expect(report).toContain('Target mix (demonstrations, 10 programs)');
   });
 
-  it('by default half the pairs come from the built-in question shapes, past the demonstrations', async () => {
+  it('by default 70% of the pairs come from the built-in question shapes, past the demonstrations', async () => {
     const demos = join(folder, 'demos10-beyond.jsonl');
     const train = join(import.meta.dirname, '..', 'examples', 'geoquery', 'train.jsonl');
     writeFileSync(demos, `${readFileSync(train, 'utf8').split('\n').slice(0, 10).join('\n')}\n`);
@@ -330,7 +351,7 @@ describe('symgen generate --demos without a model', () => {
     const lines = readLines(join(out, 'dataset.jsonl'));
     expect(lines).toHaveLength(60);
     const builtin = lines.filter((line) => String(line.provenance.rule).startsWith('builtin:'));
-    expect(builtin).toHaveLength(30);
+    expect(builtin).toHaveLength(42);
     const db = new Database(GEOGRAPHY_DB, { readonly: true });
     for (const line of builtin) expect(db.prepare(line.program).all().length).toBeGreaterThan(0);
     db.close();
@@ -342,10 +363,10 @@ describe('symgen generate --demos without a model', () => {
     expect(stats.mix.source).toBe('demonstrations');
     expect(stats.mix.divergence.hardness).toBeGreaterThan(0.2);
     // and where the pairs came from, in stats.json and the report
-    expect(stats.examples.byOrigin).toEqual({ 'grammar:builtin': 30, 'grammar:demonstrations': 30 });
+    expect(stats.examples.byOrigin).toEqual({ 'grammar:builtin': 42, 'grammar:demonstrations': 18 });
     const report = readFileSync(join(out, 'report.html'), 'utf8');
     expect(report).toContain(
-      'Accepted examples by origin: built-in question shapes 30, the demonstrations&#39; grammar 30.',
+      'Accepted examples by origin: built-in question shapes 42, the demonstrations&#39; grammar 18.',
     );
   });
 

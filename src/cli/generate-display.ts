@@ -36,7 +36,7 @@ export function formatGenerateProgress(progress: GenerateProgress): string {
   const seconds = Math.max(progress.elapsedSeconds, 1e-9);
   if (progress.mode === 'programs-first') {
     const rate = (genQ.done - progress.resumedAt.genQ) / seconds;
-    return `programs-first ${genQ.done}/${genQ.total} examples ${rate.toFixed(1)}/s ${Math.round(progress.elapsedSeconds)}s`;
+    return `offline ${genQ.done}/${genQ.total} examples ${rate.toFixed(1)}/s ${Math.round(progress.elapsedSeconds)}s`;
   }
   return [
     `gen_q ${genQ.done}/${genQ.total} kept ${genQ.kept}`,

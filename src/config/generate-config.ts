@@ -176,12 +176,12 @@ export const generationConfigSchema = z.strictObject({
         .number()
         .min(0)
         .max(1)
-        .default(0.5)
+        .default(0.7)
         .describe(
-          "grammar: the share of pairs from symgen's built-in question shapes (an attribute of one thing, the things in another, how many, the largest, the one with the most, those over a number, those next to one) instantiated on the schema, beyond what the demonstrations show; 0 keeps to the demonstrations.",
+          "grammar: the share of pairs from symgen's built-in question shapes (an attribute of one thing, the things in another, how many, the largest, the one with the most, those over a number, those next to one) instantiated on the schema, beyond what the demonstrations show; 0 keeps to the demonstrations. Without demonstrations, any share above 0 lets the built-in shapes make all they can before programs-first.",
         ),
     })
-    .default({ method: 'grammar', beyond: 0.5 }),
+    .default({ method: 'grammar', beyond: 0.7 }),
   /** `gen_q` prompts per round; conditions adapt between rounds. @default 8 */
   promptsPerRound: z
     .int()

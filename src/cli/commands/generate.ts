@@ -62,7 +62,7 @@ export const defineGenerate: CommandDefinition = (program, setExitCode) => {
     )
     .option(
       '--offline-beyond <share>',
-      "without a model, with --demos: the share of pairs from symgen's built-in question shapes on the schema, beyond the demonstrations' (0 to 1; default 0.5)",
+      "without a model, with --demos: the share of pairs from symgen's built-in question shapes on the schema, beyond the demonstrations' (0 to 1; default 0.7)",
     )
     .option('--offline', 'ignore the llm section and run the offline programs-first generator', false)
     .option(

@@ -267,12 +267,18 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
       // the condition and sampler options that aim at a source's target
       const aimOf = (sourceId: string) => task.mix!.aim(target!.forSource(sourceId).target);
       if (mode === 'programs-first') {
+        // the task's expansion: the demonstrations' grammar, and its built-in question shapes (without
+        // demonstrations, those alone)
         const expand =
-          task.expand !== undefined && config.generation.offline.method === 'grammar' && pool !== undefined;
+          task.expand !== undefined &&
+          config.generation.offline.method === 'grammar' &&
+          (pool !== undefined || config.generation.offline.beyond > 0);
         options.onMessage?.(
-          expand
-            ? `no LLM configured: expanding a grammar induced from the demonstrations (the ${task.id} programs-first generator for what it does not cover)`
-            : `no LLM configured: running the offline programs-first generator of ${task.id}`,
+          !expand
+            ? `no LLM configured: running the offline programs-first generator of ${task.id}`
+            : pool
+              ? `no LLM configured: expanding a grammar induced from the demonstrations, with built-in question shapes for ${Math.round(config.generation.offline.beyond * 100)}% (the ${task.id} programs-first generator for what they do not cover)`
+              : `no LLM configured: built-in question shapes on the schema (the ${task.id} programs-first generator for what they do not cover)`,
         );
         return await runOfflinePipeline({
           config,
@@ -283,7 +289,7 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateSum
           executor: executorOf,
           progress,
           ...(target ? { target: (sourceId: string) => target!.forSource(sourceId).target } : {}),
-          ...(expand ? { demonstrations: pool!.items } : {}),
+          ...(expand ? { demonstrations: pool?.items ?? [] } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           checkpoint: async () => {
             await writeOutputs(false);

@@ -12,9 +12,10 @@ import { sampledExamples } from './sampled-examples.js';
  * The offline pipeline (no LLM configured, a task with a sampler): the task's sampler draws
  * programs from each source with their questions (SQL from the database's schema; math small
  * programs of thought); a program the sampler did not run is executed once with the task's
- * executor and kept only when it runs. With demonstrations (`offline.method: grammar`), a task with
- * `expand` makes examples from them first (SQL: a grammar induced from them, expanded over each
- * database with the people's phrasing and other values, columns and tables), and the sampler fills
+ * executor and kept only when it runs. With `offline.method: grammar`, a task with `expand` makes
+ * examples first (SQL: a grammar induced from the demonstrations, expanded over each database with
+ * the people's phrasing and other values, columns and tables, and `offline.beyond` of them from the
+ * task's built-in question shapes; with no demonstrations, those shapes alone), and the sampler fills
  * what that cannot, aiming at the task's target mix (the demonstrations' by default). Every kept example lands in
  * the store as accepted. Both are seeded per source, so a resumed run replays the same sequence
  * and the store skips examples it already holds.
@@ -29,7 +30,7 @@ export async function runOfflinePipeline(options: {
   progress: ProgressTracker;
   /** A source's target mix (a task with a mix): the expansion follows it, the sampler aims at what it left. */
   target?: (dbId: string) => MixShares;
-  /** Expand these with the task's `expand` first. */
+  /** Expand these with the task's `expand` first (empty: the task's built-in shapes alone). */
   demonstrations?: readonly Demonstration[];
   signal?: AbortSignal;
   /** Rewrites the run's output files from the store (after each database). */

@@ -35,10 +35,17 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'max-seconds': { type: 'string', default: '1800' },
     only: { type: 'string', multiple: true, default: [] },
+    /** generation.offline.beyond for the offline runs (the built-in question shapes' share). */
+    beyond: { type: 'string' },
   },
 });
 // one folder per selection, so selections can run side by side (`--only a` and `--only b`)
-const OUT = join(import.meta.dirname, 'out', 'data-model', (values.only ?? []).join('') || 'all');
+const OUT = join(
+  import.meta.dirname,
+  'out',
+  'data-model',
+  ((values.only ?? []).join('') || 'all') + (values.beyond !== undefined ? `-beyond-${values.beyond}` : ''),
+);
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
@@ -69,6 +76,7 @@ async function offline(name: string, demonstrations: string, count: number): Pro
       seed: 0,
       knowledge: { db: DB },
       demonstrations: { file: demonstrations },
+      ...(values.beyond !== undefined ? { generation: { offline: { beyond: Number(values.beyond) } } } : {}),
       output: { dir: join(OUT, name) },
     }),
   });

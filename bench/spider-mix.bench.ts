@@ -3,7 +3,9 @@
  * 10 questions of each database (Spider test) as its demonstrations, 30 offline pairs per database:
  *   before: the programs-first generator aiming at Spider dev's built-in mix (the earlier default);
  *   after:  the default now: the grammar induced from the demonstrations, programs-first filling
- *           the rest toward the demonstrations' mix of that database.
+ *           the rest toward the demonstrations' mix of that database, and half the pairs from the
+ *           built-in question shapes (`generation.offline.beyond: 0.5`), which go past that mix;
+ *   kept:   the same with `beyond: 0` (the demonstrations' rules and programs-first only).
  * Each database's divergence from its demonstrations' mix (hardness: total variation; clauses and
  * tables: mean absolute difference of shares), side by side.
  *
@@ -81,32 +83,35 @@ const before = await generate('before', {
   conditions: { target: 'spider' },
 });
 const after = await generate('after', {});
+const kept = await generate('kept', { offline: { method: 'grammar', beyond: 0 } });
 const format = (divergence: MixDivergence) =>
   `${divergence.hardness.toFixed(3)} / ${divergence.clauses.toFixed(3)} / ${divergence.tables.toFixed(3)}`;
 const rows: string[] = [];
-const sums = { before: [0, 0, 0], after: [0, 0, 0] };
+const sums = { before: [0, 0, 0], after: [0, 0, 0], kept: [0, 0, 0] };
 for (const id of ids) {
   const target = measureMix(byDatabase.get(id)!.map((entry) => sqlFeatures(entry.query)));
   const was = mixDivergence(target, measureMix(before.get(id) ?? []));
   const now = mixDivergence(target, measureMix(after.get(id) ?? []));
+  const only = mixDivergence(target, measureMix(kept.get(id) ?? []));
   for (const [key, value] of [
     ['before', was],
     ['after', now],
+    ['kept', only],
   ] as const) {
     sums[key][0]! += value.hardness;
     sums[key][1]! += value.clauses;
     sums[key][2]! += value.tables;
   }
   rows.push(
-    `| ${id} | ${(before.get(id) ?? []).length} | ${format(was)} | ${(after.get(id) ?? []).length} | ${format(now)} |`,
+    `| ${id} | ${(before.get(id) ?? []).length} | ${format(was)} | ${(after.get(id) ?? []).length} | ${format(now)} | ${(kept.get(id) ?? []).length} | ${format(only)} |`,
   );
 }
 const mean = (values: number[]) => values.map((value) => (value / ids.length).toFixed(3)).join(' / ');
 process.stdout.write(
   `${[
-    '| database | pairs before | divergence before (hardness / clauses / tables) | pairs after | divergence after |',
-    '|---|---|---|---|---|',
+    '| database | pairs before | divergence before (hardness / clauses / tables) | pairs after | divergence after (beyond 0.5) | pairs kept | divergence, beyond 0 |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
-    `| **mean of ${ids.length}** | | **${mean(sums.before)}** | | **${mean(sums.after)}** |`,
+    `| **mean of ${ids.length}** | | **${mean(sums.before)}** | | **${mean(sums.after)}** | | **${mean(sums.kept)}** |`,
   ].join('\n')}\n`,
 );

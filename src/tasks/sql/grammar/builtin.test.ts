@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../../test/shared-data.js';
 import { openReadOnly, readSqliteSchema } from '../schema.js';
-import { builtinRules } from './builtin.js';
+import { builtinRules } from './builtin/index.js';
 import { expandGrammar, type FilledRun } from './fill.js';
 import { generateFromDemonstrations } from './from-demonstrations.js';
 import { nounForms, wordsOf } from './words.js';

@@ -8,7 +8,7 @@ import type { MixTarget } from '../mix.js';
 import { createPlanGuard } from '../programs-first/plan-guard.js';
 import { runProgram } from '../programs-first/run-program.js';
 import { openReadOnly, readSqliteSchema } from '../schema.js';
-import { builtinRules } from './builtin.js';
+import { builtinRules } from './builtin/index.js';
 import { expandGrammar, type FillRejection } from './fill.js';
 import { induceGrammar, type SqlGrammar } from './induce.js';
 
@@ -99,7 +99,13 @@ export async function* generateFromDemonstrations(
       check: (program: string) => checkTypeTraps(program, { path: options.dbPath }),
       ...(options.onReject ? { onReject: (reason: FillRejection) => options.onReject!(reason) } : {}),
     };
-    const follow = options.target ? mixFollower(grammar.rules, options.target) : undefined;
+    // one follower over both pools' rules (the built-ins after the demonstrations'), so each pool's
+    // draws see the mix of all the pairs made so far
+    const follow = options.target
+      ? mixFollower([...grammar.rules, ...builtin.map((entry) => entry.rule)], options.target)
+      : undefined;
+    const offset = grammar.rules.length;
+    const soft = Number(process.env.SYMGEN_FOLLOW_BEYOND ?? '0');
     // the demonstrations' rules first: their sources join the questions and programs not to repeat
     // before a built-in rule draws
     const own =
@@ -116,7 +122,9 @@ export async function* generateFromDemonstrations(
         ? expandGrammar({
             ...common,
             rules: builtin.map((entry) => entry.rule),
-            ruleWeight: (index) => builtin[index]!.weight,
+            ruleWeight: (index) =>
+              builtin[index]!.weight * (follow && soft > 0 ? follow.weight(offset + index) ** soft : 1),
+            ...(follow ? { onKeep: (index: number) => follow.keep(offset + index) } : {}),
             random: () => builtinRandom.next(),
           })
         : undefined;

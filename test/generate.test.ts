@@ -358,10 +358,10 @@ describe('symgen generate --demos without a model', () => {
     // the ten demonstrations are all easy, with no count or GROUP BY; the built-in shapes are not
     expect(builtin.some((line) => line.features.hardness !== 'easy')).toBe(true);
     expect(builtin.some((line) => /count\(|GROUP BY/i.test(line.program))).toBe(true);
-    // the run says how far that took the mix from the demonstrations'
+    // the shapes the demonstrations' mix lacks most are drawn first, so the mix stays near theirs
     const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
     expect(stats.mix.source).toBe('demonstrations');
-    expect(stats.mix.divergence.hardness).toBeGreaterThan(0.2);
+    expect(stats.mix.divergence.hardness).toBeLessThan(0.2);
     // and where the pairs came from, in stats.json and the report
     expect(stats.examples.byOrigin).toEqual({ 'grammar:builtin': 42, 'grammar:demonstrations': 18 });
     const report = readFileSync(join(out, 'report.html'), 'utf8');

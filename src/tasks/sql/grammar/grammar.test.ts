@@ -1,29 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { geoQueryDemos, seeded } from '../../../../test/grammar-demos.js';
 import { GEOGRAPHY_DB } from '../../../../test/shared-data.js';
 import { openReadOnly, readSqliteSchema } from '../schema.js';
 import { expandGrammar, type FilledRun } from './fill.js';
 import { columnPhrase, induceGrammar } from './induce.js';
 import { wordsOf } from './words.js';
 
-const TRAIN = join(import.meta.dirname, '..', '..', '..', '..', 'examples', 'geoquery', 'train.jsonl');
-const demos = readFileSync(TRAIN, 'utf8')
-  .trim()
-  .split('\n')
-  .slice(0, 10)
-  .map((line, index) => {
-    const value = JSON.parse(line) as { question: string; query: string };
-    return { id: `train:${index + 1}`, question: value.question, program: value.query };
-  });
-
-function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 16807) % 2147483647;
-    return state / 2147483647;
-  };
-}
+const demos = geoQueryDemos(10);
 
 describe('a synchronous grammar induced from GeoQuery demonstrations', () => {
   const db = openReadOnly(GEOGRAPHY_DB);

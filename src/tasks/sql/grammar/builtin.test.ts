@@ -1,10 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { geoQueryDemos, seeded } from '../../../../test/grammar-demos.js';
 import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../../test/shared-data.js';
 import { openReadOnly, readSqliteSchema } from '../schema.js';
 import { builtinRules } from './builtin/index.js';
-import { expandGrammar, type FilledRun } from './fill.js';
+import { createDomain, expandGrammar, type FilledRun } from './fill.js';
 import { generateFromDemonstrations } from './from-demonstrations.js';
 import { nounForms, wordsOf } from './words.js';
 
@@ -135,6 +138,56 @@ describe('built-in question shapes instantiated on a schema', () => {
     } finally {
       club.close();
       game.close();
+    }
+  });
+
+  it('quotes odd names, and reads a big table from a sample, not whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'symgen-builtin-'));
+    const path = join(dir, 'odd.sqlite');
+    const writer = new Database(path);
+    writer.exec(`
+      CREATE TABLE "sales region" ("name" TEXT, "head count" INTEGER);
+      CREATE TABLE "sales person" ("name" TEXT, "yearly sales" INTEGER, "sales region" TEXT);
+    `);
+    const regions = ['north', 'south', 'east', 'west', "o'hare"];
+    const addRegion = writer.prepare('INSERT INTO "sales region" VALUES (?, ?)');
+    regions.forEach((region, index) => addRegion.run(region, 10 + index));
+    const addPerson = writer.prepare('INSERT INTO "sales person" VALUES (?, ?, ?)');
+    writer.transaction(() => {
+      for (let i = 0; i < 200_000; i++) addPerson.run(`person ${i}`, (i * 7919) % 100_000, regions[i % 5]);
+    })();
+    writer.close();
+    const db = openReadOnly(path);
+    try {
+      const schema = readSqliteSchema(db);
+      const started = performance.now();
+      const rules = builtinRules(db, schema);
+      expect(performance.now() - started).toBeLessThan(2000);
+      // whether names repeat is read from the first 5000 rows, not from all 200000
+      expect(createDomain(db, schema).counts('sales person', 'sales region')).toEqual({
+        rows: 5000,
+        distinct: 5,
+      });
+      const ids = new Set(rules.map((entry) => entry.rule.source.id.split('#')[0]));
+      expect(ids).toContain('builtin:in:sales person.sales region');
+      const pairs = [];
+      for (const pair of expandGrammar({
+        rules: rules.map((entry) => entry.rule),
+        ruleWeight: (index) => rules[index]!.weight,
+        db,
+        schema,
+        random: seeded(3),
+        run: runner(db),
+      })) {
+        pairs.push(pair);
+        if (pairs.length >= 60) break;
+      }
+      expect(pairs.length).toBe(60);
+      for (const pair of pairs) expect(pair.result.rows).toBeGreaterThan(0);
+      expect(pairs.some((pair) => pair.program.includes('"sales person"."yearly sales"'))).toBe(true);
+      expect(pairs.some((pair) => /sales people|sales persons/.test(pair.question))).toBe(true);
+    } finally {
+      db.close();
     }
   });
 

@@ -181,7 +181,15 @@ export interface Domain {
    * to another table's (`border_info.border` holds state names).
    */
   entity(table: string): boolean;
+  /**
+   * Non-NULL values and distinct values of a column over its first {@link COUNT_SAMPLE} rows (a
+   * sample, so a big table is not scanned whole), cached.
+   */
+  counts(table: string, column: string): { readonly rows: number; readonly distinct: number };
 }
+
+/** Rows read to tell whether a column's values repeat. */
+const COUNT_SAMPLE = 5000;
 
 export function createDomain(db: Database.Database, schema: SqlSchema): Domain {
   const byName = new Map(schema.tables.map((table) => [table.name.toLowerCase(), table]));
@@ -222,20 +230,33 @@ export function createDomain(db: Database.Database, schema: SqlSchema): Domain {
       (column) => ownName(table.name, column.name) && !info(table.name, column.name)?.numeric,
     );
   const entityCache = new Map<string, boolean>();
+  const countCache = new Map<string, { rows: number; distinct: number }>();
+  const counts = (table: string, column: string): { rows: number; distinct: number } => {
+    const key = `${table}\u0000${column}`;
+    let known = countCache.get(key);
+    if (!known) {
+      try {
+        const quoted = quoteIdentifier(column);
+        const row = db
+          .prepare(
+            `SELECT count(v) AS rows, count(DISTINCT v) AS different FROM (SELECT ${quoted} AS v FROM ${quoteIdentifier(table)} LIMIT ${COUNT_SAMPLE})`,
+          )
+          .get() as { rows: number; different: number };
+        known = { rows: row.rows, distinct: row.different };
+      } catch {
+        known = { rows: 0, distinct: 0 };
+      }
+      countCache.set(key, known);
+    }
+    return known;
+  };
   /** Whether a column's values repeat (fewer distinct values than four fifths of its rows). */
   const repeats = (table: string, column: string): boolean => {
-    try {
-      const { rows, different } = db
-        .prepare(
-          `SELECT count(${quoteIdentifier(column)}) AS rows, count(DISTINCT ${quoteIdentifier(column)}) AS different FROM ${quoteIdentifier(table)}`,
-        )
-        .get() as { rows: number; different: number };
-      return different < rows * 0.8;
-    } catch {
-      return false;
-    }
+    const { rows, distinct } = counts(table, column);
+    return distinct < rows * 0.8;
   };
   return {
+    counts,
     entity(name) {
       let known = entityCache.get(name);
       if (known !== undefined) return known;

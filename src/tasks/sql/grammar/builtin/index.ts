@@ -45,7 +45,7 @@ function col(table: string, column: string): string {
  */
 export function builtinRules(db: Database.Database, schema: SqlSchema): BuiltinRule[] {
   const domain = createDomain(db, schema);
-  const roles = readRoles(domain, db);
+  const roles = readRoles(domain);
   const rules: BuiltinRule[] = [];
   const add = (
     template: string,

@@ -4,8 +4,7 @@
  * names, many to one), relation tables (two links to the same kind of thing), property tables (one
  * link and columns of its own) and declared keys between named things.
  */
-import type Database from 'better-sqlite3';
-import { quoteIdentifier as q, type SqlTable } from '../../schema.js';
+import type { SqlTable } from '../../schema.js';
 import type { Domain } from '../fill.js';
 import { columnPhrase, ownName } from '../induce.js';
 import { nounForms, wordsOf } from '../words.js';
@@ -28,21 +27,10 @@ export interface Link {
   readonly to: Entity;
 }
 
-/** Read the roles of a schema's tables and columns . */
-export function readRoles(domain: Domain, db: Database.Database) {
+/** Read the roles of a schema's tables and columns. */
+export function readRoles(domain: Domain) {
   const entities = new Map<string, Entity>();
-  const distinct = (table: string, column: string): { rows: number; distinct: number } => {
-    try {
-      const counted = db
-        .prepare(
-          `SELECT count(${q(column)}) AS rows, count(DISTINCT ${q(column)}) AS different FROM ${q(table)}`,
-        )
-        .get() as { rows: number; different: number };
-      return { rows: counted.rows, distinct: counted.different };
-    } catch {
-      return { rows: 0, distinct: 0 };
-    }
-  };
+  const distinct = (table: string, column: string) => domain.counts(table, column);
   for (const table of domain.tables) {
     // the table's own name column (`city.city_name`), else a unique `name` or `title` (`singer.Name`)
     const ownColumn = table.columns.find(

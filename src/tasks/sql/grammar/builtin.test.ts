@@ -151,7 +151,7 @@ describe('built-in question shapes instantiated on a schema', () => {
     `);
     const regions = ['north', 'south', 'east', 'west', "o'hare"];
     const addRegion = writer.prepare('INSERT INTO "sales region" VALUES (?, ?)');
-    regions.forEach((region, index) => addRegion.run(region, 10 + index));
+    for (const [index, region] of regions.entries()) addRegion.run(region, 10 + index);
     const addPerson = writer.prepare('INSERT INTO "sales person" VALUES (?, ?, ?)');
     writer.transaction(() => {
       for (let i = 0; i < 200_000; i++) addPerson.run(`person ${i}`, (i * 7919) % 100_000, regions[i % 5]);

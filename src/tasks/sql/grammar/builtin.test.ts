@@ -57,6 +57,13 @@ describe('built-in question shapes instantiated on a schema', () => {
       'SELECT state.state_name FROM state WHERE state.area = (SELECT max(state.area) FROM state)',
     );
     expect(phrasing('what is the largest city')?.source.program).toContain('max(city.population)');
+    // country_name holds 'usa' on every row: questions over all the rows may say so
+    expect(phrasing('what is the largest state in the usa')?.source.program).toBe(
+      phrasing('what is the largest state')?.source.program,
+    );
+    expect(phrasing('how many rivers are there in usa')?.source.program).toBe(
+      'SELECT count(DISTINCT river.river_name) FROM river',
+    );
     expect(phrasing('which states border x')?.source.program).toBe(
       "SELECT border_info.border FROM border_info WHERE border_info.state_name = 'x'",
     );

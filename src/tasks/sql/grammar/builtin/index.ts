@@ -67,14 +67,30 @@ export function builtinRules(db: Database.Database, schema: SqlSchema): BuiltinR
     const list = `SELECT ${entity.repeats ? 'DISTINCT ' : ''}${name} FROM ${ident(table)}`;
     const count = `SELECT count(${entity.repeats ? 'DISTINCT ' : ''}${name}) FROM ${ident(table)}`;
     const own = [{ table, column: entity.name }];
+    // questions over all the rows may name what they all are in ("the largest city in usa")
+    const scoped = (phrasings: readonly string[]) =>
+      entity.scope
+        ? [
+            ...phrasings,
+            ...phrasings.flatMap((phrasing) => [
+              `${phrasing} in ${entity.scope}`,
+              `${phrasing} in the ${entity.scope}`,
+            ]),
+          ]
+        : phrasings;
     add(
       `list-all:${table}`,
-      [`list all the ${many}`, `what are all the ${many}`, `give me all ${many}`, `name all the ${many}`],
+      scoped([
+        `list all the ${many}`,
+        `what are all the ${many}`,
+        `give me all ${many}`,
+        `name all the ${many}`,
+      ]),
       list,
     );
     add(
       `count-all:${table}`,
-      [`how many ${many} are there`, `what is the number of ${many}`, `count the ${many}`],
+      scoped([`how many ${many} are there`, `what is the number of ${many}`, `count the ${many}`]),
       count,
     );
     // an attribute of one named thing
@@ -104,7 +120,7 @@ export function builtinRules(db: Database.Database, schema: SqlSchema): BuiltinR
         const tag = `${table}.${measure}:${most ? 'max' : 'min'}`;
         add(
           `superlative:${tag}`,
-          [
+          scoped([
             ...adjectivesOf.flatMap((adjective) => [
               `what is the ${adjective} ${one}`,
               `which ${one} is the ${adjective}`,
@@ -114,7 +130,7 @@ export function builtinRules(db: Database.Database, schema: SqlSchema): BuiltinR
               `which ${one} has the ${phrase}`,
               `what ${one} has the ${phrase}`,
             ]),
-          ],
+          ]),
           `SELECT ${name} FROM ${ident(table)} WHERE ${best}`,
         );
         add(
@@ -179,11 +195,13 @@ export function builtinRules(db: Database.Database, schema: SqlSchema): BuiltinR
       for (const most of [true, false])
         add(
           `size:${table}.${size}:${most ? 'max' : 'min'}`,
-          (most ? ['largest', 'biggest'] : ['smallest']).flatMap((adjective) => [
-            `what is the ${adjective} ${one}`,
-            `which ${one} is the ${adjective}`,
-            `${adjective} ${one}`,
-          ]),
+          scoped(
+            (most ? ['largest', 'biggest'] : ['smallest']).flatMap((adjective) => [
+              `what is the ${adjective} ${one}`,
+              `which ${one} is the ${adjective}`,
+              `${adjective} ${one}`,
+            ]),
+          ),
           `SELECT ${name} FROM ${ident(table)} WHERE ${col(table, size)} = (SELECT ${most ? 'max' : 'min'}(${col(table, size)}) FROM ${ident(table)})`,
         );
     }

@@ -19,6 +19,11 @@ export interface Entity {
   readonly measures: readonly string[];
   /** Columns that are neither the name, nor a link, nor constant. */
   readonly attributes: readonly string[];
+  /**
+   * The one value a text column holds on every row (`city.country_name` is `usa`): all the rows are
+   * "in" it, so "the largest city in usa" asks the same as "the largest city".
+   */
+  readonly scope?: string;
 }
 
 export interface Link {
@@ -77,10 +82,13 @@ export function readRoles(domain: Domain) {
     const entity = entities.get(table.name);
     const measures: string[] = [];
     const attributes: string[] = [];
+    let scope: string | undefined;
     for (const column of table.columns) {
       if (entity && column.name === entity.name) continue;
       const info = domain.column(table.name, column.name)!;
       const values = domain.values(table.name, column.name, info.numeric ? 'number' : 'string');
+      if (values.length === 1 && !info.numeric && domain.counts(table.name, column.name).distinct === 1)
+        scope ??= values[0]!.toLowerCase();
       if (values.length < 2) continue;
       // a link: most of its values name another entity; in a table of named things they also repeat
       // (many cities to one state; a state's capital is an attribute, not a link)
@@ -100,7 +108,13 @@ export function readRoles(domain: Domain) {
       else if (info.numeric) measures.push(column.name);
       else attributes.push(column.name);
     }
-    if (entity) entities.set(table.name, { ...entity, measures, attributes: [...measures, ...attributes] });
+    if (entity)
+      entities.set(table.name, {
+        ...entity,
+        measures,
+        attributes: [...measures, ...attributes],
+        ...(scope ? { scope } : {}),
+      });
   }
   // links point at the entities as finished (with their measures)
   const links: Link[] = found.map((link) => ({ ...link, to: entities.get(link.to)! }));

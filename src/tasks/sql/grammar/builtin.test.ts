@@ -6,12 +6,35 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { geoQueryDemos, seeded } from '../../../../test/grammar-demos.js';
 import { GEOGRAPHY_DB, SPIDER_DATABASES } from '../../../../test/shared-data.js';
 import { openReadOnly, readSqliteSchema } from '../schema.js';
-import { builtinRules } from './builtin/index.js';
+import { type BuiltinRule, builtinRules } from './builtin/index.js';
 import { createDomain, expandGrammar, type FilledRun } from './fill.js';
 import { generateFromDemonstrations } from './from-demonstrations.js';
 import { nounForms, wordsOf } from './words.js';
 
 const demos = geoQueryDemos(10);
+
+/** Built-in rules expanded over `db` with their weights: the first `limit` pairs, or all of them. */
+function expandBuiltins(
+  db: ReturnType<typeof openReadOnly>,
+  schema: ReturnType<typeof readSqliteSchema>,
+  rules: readonly BuiltinRule[],
+  seed: number,
+  limit = Number.POSITIVE_INFINITY,
+) {
+  const pairs = [];
+  for (const pair of expandGrammar({
+    rules: rules.map((entry) => entry.rule),
+    ruleWeight: (index) => rules[index]!.weight,
+    db,
+    schema,
+    random: seeded(seed),
+    run: runner(db),
+  })) {
+    pairs.push(pair);
+    if (pairs.length >= limit) break;
+  }
+  return pairs;
+}
 
 function runner(db: ReturnType<typeof openReadOnly>) {
   return (sql: string): FilledRun => {
@@ -76,18 +99,7 @@ describe('built-in question shapes instantiated on a schema', () => {
 
   it('fills its slots with the database values: every pair runs, is not empty, and says its value', () => {
     const rules = builtinRules(db, schema);
-    const pairs = [];
-    for (const pair of expandGrammar({
-      rules: rules.map((entry) => entry.rule),
-      ruleWeight: (index) => rules[index]!.weight,
-      db,
-      schema,
-      random: seeded(11),
-      run: runner(db),
-    })) {
-      pairs.push(pair);
-      if (pairs.length >= 400) break;
-    }
+    const pairs = expandBuiltins(db, schema, rules, 11, 400);
     expect(pairs).toHaveLength(400);
     const shapes = new Set(pairs.map((pair) => pair.rule.split('#')[0]!.split(':')[1]));
     expect(shapes.size).toBeGreaterThanOrEqual(20);
@@ -130,16 +142,7 @@ describe('built-in question shapes instantiated on a schema', () => {
       expect(keyed[0]!.rule.source.program).toBe(
         "SELECT game.title FROM game JOIN platform ON game.platform_id = platform.platform_id WHERE platform.platform_name = 'x'",
       );
-      const pairs = [
-        ...expandGrammar({
-          rules: gameRules.map((entry) => entry.rule),
-          ruleWeight: (index) => gameRules[index]!.weight,
-          db: game,
-          schema: gameSchema,
-          random: seeded(5),
-          run: runner(game),
-        }),
-      ];
+      const pairs = expandBuiltins(game, gameSchema, gameRules, 5);
       expect(pairs.length).toBeGreaterThan(20);
       for (const pair of pairs) expect(pair.result.rows).toBeGreaterThan(0);
     } finally {
@@ -177,18 +180,7 @@ describe('built-in question shapes instantiated on a schema', () => {
       });
       const ids = new Set(rules.map((entry) => entry.rule.source.id.split('#')[0]));
       expect(ids).toContain('builtin:in:sales person.sales region');
-      const pairs = [];
-      for (const pair of expandGrammar({
-        rules: rules.map((entry) => entry.rule),
-        ruleWeight: (index) => rules[index]!.weight,
-        db,
-        schema,
-        random: seeded(3),
-        run: runner(db),
-      })) {
-        pairs.push(pair);
-        if (pairs.length >= 60) break;
-      }
+      const pairs = expandBuiltins(db, schema, rules, 3, 60);
       expect(pairs.length).toBe(60);
       for (const pair of pairs) expect(pair.result.rows).toBeGreaterThan(0);
       expect(pairs.some((pair) => pair.program.includes('"sales person"."yearly sales"'))).toBe(true);

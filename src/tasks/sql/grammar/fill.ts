@@ -44,6 +44,8 @@ export interface ExpandOptions {
   readonly rules: readonly GrammarRule[];
   readonly db: Database.Database;
   readonly schema: SqlSchema;
+  /** The database's tables, columns and values, when the caller already has them (from {@link createDomain}). */
+  readonly domain?: Domain;
   /** Seeded random in [0, 1). */
   readonly random: () => number;
   /** Runs a program; the caller caps rows and refuses runaway plans. */
@@ -86,7 +88,7 @@ export function* expandGrammar(options: ExpandOptions): Generator<GrammarExample
   const seenPrograms = options.seenPrograms ?? new Map<string, number>();
   const maxPerProgram = options.maxPerProgram ?? 2;
   const maxFailures = options.maxFailures ?? 40;
-  const domain = createDomain(options.db, options.schema);
+  const domain = options.domain ?? createDomain(options.db, options.schema);
   const alive = options.rules.map((_, index) => index);
   const failures = new Map<number, number>();
   for (const rule of options.rules) {
@@ -186,6 +188,8 @@ export interface Domain {
    * sample, so a big table is not scanned whole), cached.
    */
   counts(table: string, column: string): { readonly rows: number; readonly distinct: number };
+  /** Whether a column's values repeat: fewer distinct values than four fifths of its (sampled) rows. */
+  repeats(table: string, column: string): boolean;
 }
 
 /** Rows read to tell whether a column's values repeat. */
@@ -250,13 +254,13 @@ export function createDomain(db: Database.Database, schema: SqlSchema): Domain {
     }
     return known;
   };
-  /** Whether a column's values repeat (fewer distinct values than four fifths of its rows). */
   const repeats = (table: string, column: string): boolean => {
     const { rows, distinct } = counts(table, column);
     return distinct < rows * 0.8;
   };
   return {
     counts,
+    repeats,
     entity(name) {
       let known = entityCache.get(name);
       if (known !== undefined) return known;
@@ -512,7 +516,8 @@ function renderPiece(
   return identifier(filler);
 }
 
-function identifier(name: string): string {
+/** A name as SQL may write it: bare when it is a plain identifier, else quoted. */
+export function identifier(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : quoteIdentifier(name);
 }
 

@@ -9,7 +9,7 @@
  */
 import type { SqlSchema, SqlTable } from '../schema.js';
 import { type SqlToken, tokenizeSql } from '../tokenize.js';
-import { nounForms, questionWords, type Word, wordsOf } from './words.js';
+import { nameWords, nounForms, questionWords, type Word, wordsOf } from './words.js';
 
 /** A value slot: a literal of the program also written in the question. */
 export interface ValueSlot {
@@ -67,7 +67,7 @@ export interface GrammarRule {
    */
   readonly program: readonly ProgramPiece[];
   /**
-   * A built-in rule (`builtin.ts`), not a demonstration's: its source is a pattern, not a pair to
+   * A built-in rule (`builtin/`), not a demonstration's: its source is a pattern, not a pair to
    * keep out of the output.
    */
   readonly builtin?: boolean;
@@ -407,7 +407,7 @@ function isJoinKey(refs: readonly Ref[], tokens: readonly SqlToken[], ref: Ref):
 /** The words a question uses for a column: its name's words without the table's and without `name`/`id`. */
 export function columnPhrase(table: string, column: string): string[] {
   const tableWords = new Set(wordsOf(table.replaceAll('_', ' ')));
-  const words = wordsOf(column.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' '));
+  const words = nameWords(column);
   const rest = words.filter((word) => !tableWords.has(word));
   if (rest.length === 0 || rest.every((word) => word === 'name' || word === 'id')) return [];
   return rest.filter((word) => word !== 'name');

@@ -25,6 +25,11 @@ export function questionWords(text: string): Word[] {
   return words;
 }
 
+/** The words of a table or column name: camelCase and snake_case split (`stateName`, `state_name`). */
+export function nameWords(name: string): string[] {
+  return wordsOf(name.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' '));
+}
+
 /** The plural of an English noun (`city` -> `cities`, `box` -> `boxes`). */
 export function pluralize(word: string): string {
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
@@ -44,7 +49,7 @@ const GENERIC = new Set(['info', 'information', 'data', 'table', 'details', 'rec
 
 /** Singular and plural word sequences of a table name (`border_info` -> `border info` / `border infos`). */
 export function nounForms(table: string): { singular: string[]; plural: string[] } {
-  const all = wordsOf(table.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' '));
+  const all = nameWords(table);
   // a generic last word says nothing a person would say (`border_info` -> `border`)
   const kept = all.length > 1 && GENERIC.has(all[all.length - 1]!) ? all.slice(0, -1) : all;
   if (kept.length === 0) return { singular: [], plural: [] };

@@ -16,8 +16,8 @@
  * column's values; the program is executed and kept only when non-degenerate, like any rule.
  */
 import type Database from 'better-sqlite3';
-import { quoteIdentifier as q, type SqlSchema } from '../../schema.js';
-import { createDomain, type Domain } from '../fill.js';
+import type { SqlSchema } from '../../schema.js';
+import { createDomain, type Domain, identifier as ident } from '../fill.js';
 import type { GrammarRule, Piece, ProgramPiece, Slot } from '../induce.js';
 import { nounForms } from '../words.js';
 import { adjectives, article, lexiconOf, sizeOf, withThe, words } from './lexicon.js';
@@ -29,10 +29,6 @@ export interface BuiltinRule {
   readonly weight: number;
 }
 
-function ident(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : q(name);
-}
-
 /** `table.column`, quoted where needed. */
 function col(table: string, column: string): string {
   return `${ident(table)}.${ident(column)}`;
@@ -41,10 +37,13 @@ function col(table: string, column: string): string {
 /**
  * The built-in rules of one database: every template instantiated on every fitting role, each
  * phrasing one rule. Slots are written `{0}`, `{1}` in both the question and the program, with the
- * column each is drawn from.
+ * column each is drawn from. `domain` is the database's, when the caller already has it.
  */
-export function builtinRules(db: Database.Database, schema: SqlSchema): BuiltinRule[] {
-  const domain = createDomain(db, schema);
+export function builtinRules(
+  db: Database.Database,
+  schema: SqlSchema,
+  domain: Domain = createDomain(db, schema),
+): BuiltinRule[] {
   const roles = readRoles(domain);
   const rules: BuiltinRule[] = [];
   const add = (

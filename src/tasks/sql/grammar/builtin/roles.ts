@@ -7,7 +7,7 @@
 import type { SqlTable } from '../../schema.js';
 import type { Domain } from '../fill.js';
 import { columnPhrase, ownName } from '../induce.js';
-import { nounForms, wordsOf } from '../words.js';
+import { nameWords, nounForms } from '../words.js';
 
 export interface Entity {
   readonly table: string;
@@ -35,7 +35,6 @@ export interface Link {
 /** Read the roles of a schema's tables and columns. */
 export function readRoles(domain: Domain) {
   const entities = new Map<string, Entity>();
-  const distinct = (table: string, column: string) => domain.counts(table, column);
   for (const table of domain.tables) {
     // the table's own name column (`city.city_name`), else a unique `name` or `title` (`singer.Name`)
     const ownColumn = table.columns.find(
@@ -50,17 +49,18 @@ export function readRoles(domain: Domain) {
         : ownColumn
           ? undefined
           : table.columns.find((column) => {
-              const parts = wordsOf(column.name.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' '));
+              const parts = nameWords(column.name);
               // `name` alone: `state_name` in a table of highs and lows names a state, not the row
               if (parts.length !== 1 || !['name', 'title'].includes(parts[0]!)) return false;
               if (domain.column(table.name, column.name)?.numeric) return false;
-              const counts = distinct(table.name, column.name);
-              return counts.rows > 1 && counts.distinct >= counts.rows * 0.8;
+              return (
+                domain.counts(table.name, column.name).rows > 1 && !domain.repeats(table.name, column.name)
+              );
             });
     if (!own) continue;
     const forms = nounForms(table.name);
     if (forms.singular.length === 0 || domain.values(table.name, own.name, 'string').length < 2) continue;
-    const counts = distinct(table.name, own.name);
+    const counts = domain.counts(table.name, own.name);
     entities.set(table.name, {
       table: table.name,
       name: own.name,
@@ -93,13 +93,12 @@ export function readRoles(domain: Domain) {
       // a link: most of its values name another entity; in a table of named things they also repeat
       // (many cities to one state; a state's capital is an attribute, not a link)
       let linked: string | undefined;
-      if (!info.numeric) {
-        const counts = distinct(table.name, column.name);
+      if (!info.numeric && (!entity || domain.repeats(table.name, column.name))) {
         for (const other of entities.values()) {
           if (other.table === table.name) continue;
           const known = names.get(other.table)!;
           const share = values.filter((value) => known.has(value)).length / values.length;
-          if (share >= 0.5 && (!entity || counts.distinct < counts.rows * 0.8)) linked = other.table;
+          if (share >= 0.5) linked = other.table;
         }
       }
       if (!linked && (columnPhrase(table.name, column.name).length === 0 || keyLike(table, column.name)))
@@ -164,7 +163,7 @@ export function readRoles(domain: Domain) {
 
 /** Keys and codes are not things people ask the largest of (`Singer_ID`, `zip_code`, a primary key). */
 function keyLike(table: SqlTable, column: string): boolean {
-  const parts = wordsOf(column.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' '));
+  const parts = nameWords(column);
   const last = parts[parts.length - 1] ?? '';
   return (
     ['id', 'ids', 'code', 'zip', 'phone', 'key', 'no', 'fax', 'email', 'url'].includes(last) ||
